@@ -1,0 +1,2 @@
+/** ttl4j data module. */
+package ttl4j.data;

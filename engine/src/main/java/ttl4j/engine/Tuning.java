@@ -1,0 +1,44 @@
+package ttl4j.engine;
+
+/**
+ * The engine's tuning constants, in one place. Each can be overridden with a system property
+ * {@code -Dttl4j.<name>=value} (e.g. {@code -Dttl4j.gemm.kc=256}); values are read once at class load.
+ */
+public final class Tuning {
+    private Tuning() {}
+
+    /** GEMM cache block along K (rows of packed B panel kept in L1/L2). */
+    public static final int GEMM_KC = intProp("gemm.kc", 256);
+    /** GEMM cache block along M (rows of A packed per block, kept in L2). */
+    public static final int GEMM_MC = intProp("gemm.mc", 144);
+    /** GEMM cache block along N (columns of B packed per block, kept in L3). */
+    public static final int GEMM_NC = intProp("gemm.nc", 2048);
+    /** Below this many multiply-adds a kernel runs on the caller's thread only. */
+    public static final long PARALLEL_MIN_MADDS = longProp("parallel.minMadds", 1L << 18);
+    /** Below this many elements an elementwise kernel runs on the caller's thread only. */
+    public static final int PARALLEL_MIN_ELEMENTS = intProp("parallel.minElements", 1 << 16);
+
+    static int intProp(String name, int dflt) {
+        String v = System.getProperty("ttl4j." + name);
+        if (v == null) return dflt;
+        try {
+            int x = Integer.parseInt(v.trim());
+            if (x <= 0) throw new NumberFormatException();
+            return x;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property ttl4j." + name + "=" + v + ": expected a positive integer");
+        }
+    }
+
+    static long longProp(String name, long dflt) {
+        String v = System.getProperty("ttl4j." + name);
+        if (v == null) return dflt;
+        try {
+            long x = Long.parseLong(v.trim());
+            if (x < 0) throw new NumberFormatException();
+            return x;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property ttl4j." + name + "=" + v + ": expected a non-negative integer");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** ttl4j nn module. */
+package ttl4j.nn;

@@ -1,0 +1,2 @@
+/** ttl4j ttl module. */
+package ttl4j.ttl;
