@@ -1,12 +1,19 @@
 package ttl4j.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ttl bench}: kernel throughput (filled in by the benchmark work). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure kernel throughput.")
+/** {@code ttl bench}: kernel throughput on this machine; one subcommand per kernel family. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure kernel throughput on this machine (median of repeated runs after warm-up).",
+                "For publication-grade figures use the JMH benchmarks in bench/ (see the README)."},
+        subcommands = {CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        throw new Main.UserError("bench: not built yet");
+        spec.commandLine().usage(System.out);
     }
 }
