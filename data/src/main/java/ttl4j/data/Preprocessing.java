@@ -1,0 +1,155 @@
+package ttl4j.data;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How bytes become network inputs: {@code x = (pixel * scale - mean[c]) / std[c]} for channel c.
+ * Kept with a checkpoint (see {@link #toJson()}) so the same preparation can be applied at eval time.
+ *
+ * @param scale multiplier of the raw 0..255 byte (1/255 maps to [0, 1])
+ * @param mean  per-channel mean subtracted after scaling
+ * @param std   per-channel divisor after subtracting the mean (all positive)
+ */
+public record Preprocessing(double scale, double[] mean, double[] std) {
+
+    public Preprocessing {
+        if (!(scale > 0) || Double.isInfinite(scale)) throw new IllegalArgumentException("preprocessing scale must be positive and finite, got " + scale);
+        if (mean.length == 0 || mean.length != std.length) {
+            throw new IllegalArgumentException("preprocessing needs one mean and one std per channel, got " + mean.length
+                    + " means and " + std.length + " stds");
+        }
+        for (int c = 0; c < std.length; c++) {
+            if (!(std[c] > 0) || Double.isInfinite(std[c]) || !Double.isFinite(mean[c])) {
+                throw new IllegalArgumentException("preprocessing channel " + c + ": mean " + mean[c] + ", std " + std[c]
+                        + " (std must be positive, both finite)");
+            }
+        }
+        mean = mean.clone();
+        std = std.clone();
+    }
+
+    /** Pixels scaled to [0, 1], nothing subtracted. */
+    public static Preprocessing unitRange(int channels) {
+        double[] m = new double[channels];
+        double[] s = new double[channels];
+        Arrays.fill(s, 1);
+        return new Preprocessing(1.0 / 255, m, s);
+    }
+
+    /** Pixels scaled to [0, 1], then standardised with the dataset's own per-channel mean and std. */
+    public static Preprocessing standardize(Dataset ds) {
+        int c = ds.channels();
+        int plane = ds.height() * ds.width();
+        long[][] hist = new long[c][256];
+        byte[] img = ds.images();
+        int f = ds.features();
+        for (int i = 0; i < ds.size(); i++) {
+            int base = i * f;
+            for (int k = 0; k < f; k++) hist[k / plane][img[base + k] & 0xff]++;
+        }
+        double[] mean = new double[c];
+        double[] std = new double[c];
+        double scale = 1.0 / 255;
+        for (int ch = 0; ch < c; ch++) {
+            double n = 0;
+            double s = 0;
+            double s2 = 0;
+            for (int v = 0; v < 256; v++) {
+                double x = v * scale;
+                n += hist[ch][v];
+                s += hist[ch][v] * x;
+                s2 += hist[ch][v] * x * x;
+            }
+            double m = n > 0 ? s / n : 0;
+            double var = n > 0 ? Math.max(0, s2 / n - m * m) : 1;
+            mean[ch] = m;
+            std[ch] = var > 0 ? Math.sqrt(var) : 1;
+        }
+        return new Preprocessing(scale, mean, std);
+    }
+
+    public int channels() {
+        return mean.length;
+    }
+
+    @Override
+    public double[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public double[] std() {
+        return std.clone();
+    }
+
+    /**
+     * The float each byte value becomes, per channel: {@code table[c * 256 + v]}. A lookup keeps the
+     * conversion exact and identical whichever way it is computed.
+     */
+    public float[] lookupTable() {
+        float[] t = new float[mean.length * 256];
+        for (int c = 0; c < mean.length; c++) {
+            for (int v = 0; v < 256; v++) t[c * 256 + v] = (float) ((v * scale - mean[c]) / std[c]);
+        }
+        return t;
+    }
+
+    /** Compact JSON, e.g. {@code {"scale":0.00392156862745098,"mean":[0.0],"std":[1.0]}}. */
+    public String toJson() {
+        return "{\"scale\":" + num(scale) + ",\"mean\":" + arr(mean) + ",\"std\":" + arr(std) + "}";
+    }
+
+    private static final Pattern JSON = Pattern.compile(
+            "\\{\\s*\"scale\"\\s*:\\s*([^,\\s]+)\\s*,\\s*\"mean\"\\s*:\\s*\\[([^\\]]*)\\]\\s*,\\s*\"std\"\\s*:\\s*\\[([^\\]]*)\\]\\s*\\}");
+
+    /** Parses what {@link #toJson()} writes. */
+    public static Preprocessing fromJson(String json) {
+        Matcher m = JSON.matcher(json.trim());
+        if (!m.matches()) throw new IllegalArgumentException("not a preprocessing record: " + json);
+        try {
+            return new Preprocessing(Double.parseDouble(m.group(1)), parseArr(m.group(2)), parseArr(m.group(3)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad number in preprocessing record " + json, e);
+        }
+    }
+
+    private static double[] parseArr(String s) {
+        if (s.isBlank()) return new double[0];
+        String[] p = s.split(",");
+        double[] r = new double[p.length];
+        for (int i = 0; i < p.length; i++) r[i] = Double.parseDouble(p[i].trim());
+        return r;
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%s", Double.toString(v));
+    }
+
+    private static String arr(double[] a) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < a.length; i++) {
+            if (i > 0) sb.append(',');
+            sb.append(num(a[i]));
+        }
+        return sb.append(']').toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Preprocessing p && Double.compare(p.scale, scale) == 0 && Arrays.equals(p.mean, mean)
+                && Arrays.equals(p.std, std);
+    }
+
+    @Override
+    public int hashCode() {
+        return Double.hashCode(scale) * 31 * 31 + Arrays.hashCode(mean) * 31 + Arrays.hashCode(std);
+    }
+
+    @Override
+    public String toString() {
+        return toJson();
+    }
+}
