@@ -1,0 +1,261 @@
+package ttl4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ttl4j.data.Catalog.DatasetSpec;
+import ttl4j.data.Catalog.FileSpec;
+import ttl4j.data.Catalog.Format;
+
+/** The store against a mirror on loopback serving small generated IDX files. */
+class DatasetStoreTest {
+    @TempDir
+    Path dir;
+
+    private HttpServer server;
+    private final Map<String, byte[]> served = new HashMap<>();
+    /** Paths whose transfer stops half-way. */
+    private final List<String> interrupted = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, byte[]> raw = new HashMap<>();
+    private DatasetSpec spec;
+
+    @BeforeEach
+    void start() throws IOException {
+        raw.put("train-images-idx3-ubyte", TestFiles.images(30, 4, 4, 1));
+        raw.put("train-labels-idx1-ubyte", TestFiles.labels(30, 10, 2));
+        raw.put("t10k-images-idx3-ubyte", TestFiles.images(10, 4, 4, 3));
+        raw.put("t10k-labels-idx1-ubyte", TestFiles.labels(10, 10, 4));
+        spec = new DatasetSpec("tiny", Format.IDX, 1, 4, 4, 10, null,
+                List.of(fs("train-images-idx3-ubyte"), fs("train-labels-idx1-ubyte")),
+                List.of(fs("t10k-images-idx3-ubyte"), fs("t10k-labels-idx1-ubyte")), null, null, null, null, null);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    private FileSpec fs(String name) {
+        byte[] b = raw.get(name);
+        return new FileSpec(name, b.length, TestFiles.sha256(b));
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        requests.add(path);
+        byte[] body = served.get(path);
+        try (ex) {
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+                return;
+            }
+            ex.sendResponseHeaders(200, body.length);
+            OutputStream out = ex.getResponseBody();
+            if (interrupted.contains(path)) {
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                // Closing short of the declared length drops the connection: the client sees an early end.
+                return;
+            }
+            out.write(body);
+        } catch (IOException expectedWhenInterrupted) {
+            // the server side of an interrupted transfer
+        }
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/m/";
+    }
+
+    private DatasetStore store(List<String> log) {
+        return new DatasetStore(dir).withCatalog(List.of(spec)).withPackageClients(false)
+                .withMirror("tiny", base()).withLog(log::add).withTimeout(Duration.ofSeconds(20));
+    }
+
+    private void serveAllGzip() {
+        raw.forEach((n, b) -> served.put("/m/" + n + ".gz", TestFiles.gzip(b)));
+    }
+
+    private List<String> filesIn(Path d) throws IOException {
+        if (!Files.isDirectory(d)) return List.of();
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void fetchesFromMirrorVerifiesAndLoads() throws IOException {
+        serveAllGzip();
+        List<String> log = new ArrayList<>();
+        DatasetStore st = store(log);
+        assertFalse(st.status("tiny").complete());
+        DatasetStore.Status s = st.fetch("tiny");
+        assertTrue(s.complete() && s.verified(), s.toString());
+        assertEquals(List.of(".verified", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
+                "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"), filesIn(dir.resolve("tiny")));
+        Dataset train = st.load("tiny", Split.TRAIN);
+        assertEquals(30, train.size());
+        assertArrayEquals(Arrays.copyOfRange(raw.get("train-images-idx3-ubyte"), 16, 16 + 30 * 16), train.images());
+        assertEquals(10, st.load("tiny", Split.TEST).size());
+        // Present and verified now: no more requests.
+        int before = requests.size();
+        st.fetch("tiny");
+        st.load("tiny", Split.TRAIN);
+        assertEquals(before, requests.size());
+        assertTrue(st.verify("tiny").stream().allMatch(DatasetStore.Check::ok));
+    }
+
+    @Test
+    void fallsBackToUncompressedFiles() throws IOException {
+        raw.forEach((n, b) -> served.put("/m/" + n, b));
+        DatasetStore st = store(new ArrayList<>());
+        st.fetch("tiny");
+        assertEquals(List.of(".verified", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte",
+                "train-labels-idx1-ubyte"), filesIn(dir.resolve("tiny")));
+        assertTrue(requests.contains("/m/train-images-idx3-ubyte.gz"), requests.toString());
+    }
+
+    @Test
+    void checksumMismatchLeavesNoFile() throws IOException {
+        serveAllGzip();
+        byte[] bad = raw.get("train-images-idx3-ubyte").clone();
+        bad[100] ^= 1;
+        served.put("/m/train-images-idx3-ubyte.gz", TestFiles.gzip(bad));
+        DatasetStore st = store(new ArrayList<>());
+        DataStoreException e = assertThrows(DataStoreException.class, () -> st.fetch("tiny"));
+        String m = e.getMessage();
+        for (String s : new String[] {"dataset tiny", "train-images-idx3-ubyte", "mirror " + base(), "checksum mismatch",
+                "expected SHA-256 " + spec.train().get(0).sha256(), "To install by hand", dir.resolve("tiny").toString()}) {
+            assertTrue(m.contains(s), "'" + s + "' not in: " + m);
+        }
+        List<String> files = filesIn(dir.resolve("tiny"));
+        assertFalse(files.stream().anyMatch(f -> f.startsWith("train-images") || f.endsWith(".part")), files.toString());
+        // The good files were kept; a second fetch after the mirror is fixed fetches only the missing one.
+        assertTrue(files.contains("train-labels-idx1-ubyte.gz"), files.toString());
+        serveAllGzip();
+        requests.clear();
+        st.fetch("tiny");
+        assertEquals(List.of("/m/train-images-idx3-ubyte.gz"), requests);
+    }
+
+    @Test
+    void interruptedTransferLeavesNoFile() throws IOException {
+        serveAllGzip();
+        interrupted.add("/m/t10k-images-idx3-ubyte.gz");
+        DatasetStore st = store(new ArrayList<>());
+        DataStoreException e = assertThrows(DataStoreException.class, () -> st.fetch("tiny"));
+        assertTrue(e.getMessage().contains("t10k-images-idx3-ubyte"), e.getMessage());
+        List<String> files = filesIn(dir.resolve("tiny"));
+        assertFalse(files.stream().anyMatch(f -> f.startsWith("t10k-images") || f.endsWith(".part")), files.toString());
+        assertNull(DatasetStore.find(dir.resolve("tiny"), spec.test().get(0)));
+    }
+
+    @Test
+    void directoryComesFirstAndBadFilesAreReplaced() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("tiny"));
+        raw.forEach((n, b) -> {
+            try {
+                Files.write(d.resolve(n), b);
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        });
+        DatasetStore st = store(new ArrayList<>());
+        DatasetStore.Status s = st.status("tiny");
+        assertTrue(s.complete());
+        assertFalse(s.verified(), "never hashed yet");
+        assertEquals(30, st.load("tiny", Split.TRAIN).size());
+        assertTrue(st.status("tiny").files().get(0).verified());
+        assertTrue(requests.isEmpty());
+        // A wrong file in the directory: verify says so, load refuses, fetch replaces it.
+        byte[] bad = raw.get("t10k-labels-idx1-ubyte").clone();
+        bad[9] = (byte) ((bad[9] + 1) % 10);
+        Files.write(d.resolve("t10k-labels-idx1-ubyte"), bad);
+        assertFalse(st.verify("tiny").get(3).ok());
+        DataStoreException e = assertThrows(DataStoreException.class, () -> st.load("tiny", Split.TEST));
+        assertTrue(e.getMessage().contains("ttl data fetch tiny"), e.getMessage());
+        serveAllGzip();
+        st.fetch("tiny");
+        assertTrue(st.verify("tiny").stream().allMatch(DatasetStore.Check::ok));
+        assertEquals(List.of("/m/t10k-labels-idx1-ubyte.gz"), requests);
+        assertFalse(Files.exists(d.resolve("t10k-labels-idx1-ubyte")), "the bad raw file is gone");
+    }
+
+    @Test
+    void noSourceSaysWhatWasTriedAndHowToPlaceFiles() {
+        DatasetStore st = new DatasetStore(dir).withCatalog(List.of(spec)).withPackageClients(false);
+        DataStoreException e = assertThrows(DataStoreException.class, () -> st.fetch("tiny"));
+        assertTrue(e.getMessage().contains("no mirror configured (set TTL4J_MIRROR_TINY"), e.getMessage());
+        assertTrue(e.getMessage().contains("put train-images-idx3-ubyte, train-labels-idx1-ubyte"), e.getMessage());
+        DatasetStore down = st.withMirror("tiny", "http://127.0.0.1:1/");
+        DataStoreException f = assertThrows(DataStoreException.class, () -> down.fetch("tiny"));
+        assertTrue(f.getMessage().contains("mirror http://127.0.0.1:1/"), f.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> st.spec("nope"));
+    }
+
+    @Test
+    void dataDirectoryOptionWins() {
+        assertEquals(Path.of("/some/where"), DatasetStore.resolveDir("/some/where"));
+        Path def = DatasetStore.resolveDir(null);
+        if (System.getenv(DatasetStore.ENV_DIR) == null) assertTrue(def.endsWith(Path.of(".cache", "ttl4j")), def.toString());
+    }
+
+    @Test
+    void tarReaderFindsEntries() throws IOException {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        tarEntry(tar, "package/package.json", "{}".getBytes(StandardCharsets.UTF_8));
+        tarEntry(tar, "package/data/x", raw.get("t10k-labels-idx1-ubyte"));
+        tar.write(new byte[1024]);
+        try (TarGz t = new TarGz(new java.io.ByteArrayInputStream(TestFiles.gzip(tar.toByteArray())), "t.tgz")) {
+            TarGz.Entry a = t.next();
+            assertEquals("package/package.json", a.name());
+            TarGz.Entry b = t.next();
+            assertEquals("package/data/x", b.name());
+            assertArrayEquals(raw.get("t10k-labels-idx1-ubyte"), t.content().readAllBytes());
+            assertNull(t.next());
+        }
+    }
+
+    private static void tarEntry(ByteArrayOutputStream out, String name, byte[] body) {
+        byte[] h = new byte[512];
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(n, 0, h, 0, n.length);
+        byte[] size = String.format("%011o ", body.length).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(size, 0, h, 124, size.length);
+        h[156] = '0';
+        byte[] magic = "ustar\0".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(magic, 0, h, 257, magic.length);
+        out.writeBytes(h);
+        out.writeBytes(body);
+        out.writeBytes(new byte[(512 - body.length % 512) % 512]);
+    }
+}
