@@ -550,6 +550,7 @@ public final class DatasetStore {
                         + ", found " + h + " (" + n + " bytes received)");
             }
             boolean gz = DataFiles.isGzip(tmp);
+            readableByAll(tmp);
             Path dest = target.resolve(f.name() + (gz ? ".gz" : ""));
             try {
                 Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -563,6 +564,15 @@ public final class DatasetStore {
             log.accept("  " + dest.getFileName() + " (" + Files.size(dest) + " bytes) verified");
         } finally {
             if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Temporary files are created private; data files are as readable as any other download. */
+    private static void readableByAll(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: its defaults apply
         }
     }
 
