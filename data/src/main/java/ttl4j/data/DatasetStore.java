@@ -267,6 +267,7 @@ public final class DatasetStore {
         } catch (IOException e) {
             throw new DataStoreException("dataset " + s.name() + ": cannot create the data directory " + d + " (" + e + ")", e);
         }
+        removeStale(d);
         List<FileSpec> missing = new ArrayList<>();
         for (Check c : verify(name)) {
             if (c.found() == null) {
@@ -621,6 +622,7 @@ public final class DatasetStore {
         Path tmp = Files.createTempFile(d, MARKER, ".part");
         try {
             Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+            readableByAll(tmp);
             Files.move(tmp, d.resolve(MARKER), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
@@ -675,6 +677,23 @@ public final class DatasetStore {
             });
         } catch (IOException ignored) {
             // best effort
+        }
+    }
+
+    /**
+     * Removes what killed fetches left (temporary files and client work folders). Only old ones: a
+     * fetch running right now in another process keeps its own.
+     */
+    static void removeStale(Path d) {
+        long cutoff = System.currentTimeMillis() - Duration.ofHours(6).toMillis();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, ".*")) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                boolean ours = n.endsWith(".part") || n.startsWith(".npm-") || n.startsWith(".deb-");
+                if (ours && Files.getLastModifiedTime(p).toMillis() < cutoff) deleteTree(p);
+            }
+        } catch (IOException ignored) {
+            // leftovers never look like data; removing them is housekeeping
         }
     }
 

@@ -135,6 +135,20 @@ class DatasetStoreTest {
     }
 
     @Test
+    void leftoversOfKilledFetchesAreIgnoredThenRemoved() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("tiny"));
+        Path old = Files.write(d.resolve(".train-images-idx3-ubyte.123.part"), new byte[] {0, 0, 8, 3});
+        Path fresh = Files.write(d.resolve(".train-labels-idx1-ubyte.456.part"), new byte[] {0, 0, 8, 1});
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 86_400_000L));
+        DatasetStore st = store(new ArrayList<>());
+        assertTrue(st.status("tiny").files().stream().noneMatch(DatasetStore.FileStatus::present));
+        serveAllGzip();
+        st.fetch("tiny");
+        assertFalse(Files.exists(old));
+        assertTrue(Files.exists(fresh), "a temporary file of a fetch that may still be running is left alone");
+    }
+
+    @Test
     void fallsBackToUncompressedFiles() throws IOException {
         raw.forEach((n, b) -> served.put("/m/" + n, b));
         DatasetStore st = store(new ArrayList<>());
@@ -173,7 +187,8 @@ class DatasetStoreTest {
         interrupted.add("/m/t10k-images-idx3-ubyte.gz");
         DatasetStore st = store(new ArrayList<>());
         DataStoreException e = assertThrows(DataStoreException.class, () -> st.fetch("tiny"));
-        assertTrue(e.getMessage().contains("t10k-images-idx3-ubyte"), e.getMessage());
+        assertTrue(e.getMessage().contains("t10k-images-idx3-ubyte from " + base() + "t10k-images-idx3-ubyte.gz"), e.getMessage());
+        assertTrue(e.getMessage().contains("transfer interrupted after"), e.getMessage());
         List<String> files = filesIn(dir.resolve("tiny"));
         assertFalse(files.stream().anyMatch(f -> f.startsWith("t10k-images") || f.endsWith(".part")), files.toString());
         assertNull(DatasetStore.find(dir.resolve("tiny"), spec.test().get(0)));
