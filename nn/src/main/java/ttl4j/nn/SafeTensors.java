@@ -192,10 +192,13 @@ public final class SafeTensors {
             }
             ByteBuffer data = ByteBuffer.allocate((int) dataLen).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, data, dataStart);
+            data.flip();
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (Entry en : entries) {
                 Tensor t = Tensor.zeros(en.shape);
-                data.asFloatBuffer().position((int) (en.begin / 4)).get(t.data(), 0, t.size());
+                // Offsets need not be multiples of 4, so each tensor gets its own view from its byte offset.
+                data.position((int) en.begin);
+                data.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(t.data(), 0, t.size());
                 tensors.put(en.name, t);
             }
             return new Contents(tensors, metadata);
