@@ -293,6 +293,7 @@ public final class Trainer {
         if (checkpointFile == null) return;
         try {
             save(checkpointFile, sampleShape, checkpointExtra);
+            for (TrainingCallback cb : callbacks) cb.onCheckpoint(checkpointFile, epoch, globalStep);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + checkpointFile + ": " + e.getMessage(), e);
         }

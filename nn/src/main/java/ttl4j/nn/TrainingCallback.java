@@ -9,6 +9,9 @@ public interface TrainingCallback {
     /** After every epoch (and its evaluation and checkpoint). */
     default void onEpoch(EpochMetrics m) {}
 
+    /** After a checkpoint was written (atomically) to {@code file}; {@code epoch} counts completed epochs. */
+    default void onCheckpoint(java.nio.file.Path file, int epoch, long globalStep) {}
+
     /** When the divergence guard stops training (before the exception propagates). */
     default void onDiverged(DivergenceException e) {}
 
