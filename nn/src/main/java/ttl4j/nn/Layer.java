@@ -1,0 +1,57 @@
+package ttl4j.nn;
+
+import java.util.List;
+import java.util.Map;
+import ttl4j.engine.Tensor;
+
+/**
+ * One stage of a network. Tensors are batch first: {@code x} is {@code B x <input shape>}; shapes
+ * passed to {@link #outputShape} are per sample (without the batch dimension).
+ *
+ * <p>Buffers: a layer owns its output and input-gradient buffers and reuses them from step to
+ * step (they grow only when the batch grows), so the tensor returned by {@code forward} or
+ * {@code backward} is valid until the next call of the same method. {@code backward} refers to
+ * the input of the latest {@code forward}, which the caller must leave untouched until then.
+ */
+public interface Layer {
+
+    /** Forward pass; {@code training} enables training-only behaviour (dropout). */
+    Tensor forward(Tensor x, boolean training);
+
+    /**
+     * Backward pass for the latest forward: adds the parameter gradients of {@code dy} (shape of the
+     * forward output) to each {@link Param#grad()} and returns the input gradient, or {@code null}
+     * when {@link #setInputGradNeeded} turned it off.
+     */
+    Tensor backward(Tensor dy);
+
+    /** Trainable parameters, in a fixed order (empty for parameter-free layers). */
+    default List<Param> params() {
+        return List.of();
+    }
+
+    /**
+     * Gradients become zero. An implementation may defer the clearing to the next {@code backward},
+     * which then overwrites instead of accumulating; read gradients only after a backward.
+     */
+    default void zeroGrad() {
+        for (Param p : params()) p.grad().fill(0f);
+    }
+
+    /** Whether {@code backward} must compute the input gradient (false for a network's first layer). */
+    default void setInputGradNeeded(boolean needed) {}
+
+    /** Per-sample output shape for a per-sample input shape; throws naming the mismatch. */
+    int[] outputShape(int[] inputShape);
+
+    /** The layer in the model-spec language, e.g. {@code dense(300)} (see {@link ModelSpec}). */
+    String spec();
+
+    /** State other than parameters needed to resume training bitwise (e.g. a dropout RNG position). */
+    default Map<String, String> exportState() {
+        return Map.of();
+    }
+
+    /** Restores what {@link #exportState} returned. */
+    default void importState(Map<String, String> state) {}
+}

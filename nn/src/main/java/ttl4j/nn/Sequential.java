@@ -1,0 +1,147 @@
+package ttl4j.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import ttl4j.engine.Tensor;
+
+/**
+ * Layers applied in order. Parameter names are {@code layers.<i>.<name>} with {@code i} counting
+ * every layer (activations included), as in a PyTorch module holding an {@code nn.Sequential}
+ * called {@code layers}, so a state dict maps one to one.
+ */
+public final class Sequential implements Layer {
+    private final List<Layer> layers;
+    private final List<Param> params;
+
+    public Sequential(List<? extends Layer> layers) {
+        this.layers = List.copyOf(layers);
+        List<Param> ps = new ArrayList<>();
+        for (int i = 0; i < this.layers.size(); i++) {
+            for (Param p : this.layers.get(i).params()) ps.add(p.renamed("layers." + i + "." + p.name()));
+        }
+        this.params = Collections.unmodifiableList(ps);
+    }
+
+    public Sequential(Layer... layers) {
+        this(List.of(layers));
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    public Layer layer(int i) {
+        return layers.get(i);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        for (Layer l : layers) x = l.forward(x, training);
+        return x;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        for (int i = layers.size() - 1; i >= 0 && dy != null; i--) dy = layers.get(i).backward(dy);
+        return dy;
+    }
+
+    @Override
+    public List<Param> params() {
+        return params;
+    }
+
+    /** Parameters by name, in order. */
+    public Map<String, Param> paramMap() {
+        Map<String, Param> m = new LinkedHashMap<>();
+        for (Param p : params) m.put(p.name(), p);
+        return m;
+    }
+
+    /** Total number of trainable scalars. */
+    public long parameterCount() {
+        long n = 0;
+        for (Param p : params) n += p.size();
+        return n;
+    }
+
+    @Override
+    public void zeroGrad() {
+        for (Layer l : layers) l.zeroGrad();
+    }
+
+    /**
+     * Only the first layer's input gradient depends on this; inner layers always pass theirs on.
+     * Parameter-free leading layers (flatten) are skipped through to the first layer that does work.
+     */
+    @Override
+    public void setInputGradNeeded(boolean needed) {
+        boolean below = needed;
+        for (Layer l : layers) {
+            l.setInputGradNeeded(below);
+            // Once a layer with parameters is passed, everything above needs its input gradient.
+            if (!l.params().isEmpty()) below = true;
+        }
+    }
+
+    @Override
+    public int[] outputShape(int[] inputShape) {
+        int[] s = inputShape;
+        for (int i = 0; i < layers.size(); i++) {
+            try {
+                s = layers.get(i).outputShape(s);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer " + i + " (" + layers.get(i).spec() + "): " + e.getMessage(), e);
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public String spec() {
+        StringBuilder sb = new StringBuilder();
+        for (Layer l : layers) {
+            if (sb.length() > 0) sb.append('|');
+            sb.append(l.spec());
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public Map<String, String> exportState() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Map.Entry<String, String> e : layers.get(i).exportState().entrySet()) {
+                m.put("layers." + i + "." + e.getKey(), e.getValue());
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public void importState(Map<String, String> state) {
+        for (int i = 0; i < layers.size(); i++) {
+            String prefix = "layers." + i + ".";
+            Map<String, String> mine = new HashMap<>();
+            for (Map.Entry<String, String> e : state.entrySet()) {
+                if (e.getKey().startsWith(prefix)) {
+                    mine.put(e.getKey().substring(prefix.length()), e.getValue());
+                }
+            }
+            if (!mine.isEmpty()) layers.get(i).importState(mine);
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Sequential(\n");
+        for (int i = 0; i < layers.size(); i++) {
+            sb.append("  (").append(i).append("): ").append(layers.get(i).toString().replace("\n", "\n  ")).append('\n');
+        }
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,313 @@
+package ttl4j.nn;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import ttl4j.engine.Engine;
+import ttl4j.engine.Tensor;
+
+/**
+ * Mini-batch training of a {@link Sequential} with softmax cross-entropy.
+ *
+ * <p>Determinism: epoch {@code e} visits the batches of {@code train} in the order given by an epoch
+ * seed derived from (seed, e); with the engine's fixed-order kernels the same seed and thread count
+ * give bitwise the same weights and metrics. The state needed to continue (epoch, step, optimiser
+ * and layer state, partial epoch sums) goes into checkpoints, and {@link #resume} picks a run up
+ * where a checkpoint left it, ending bitwise where the uninterrupted run would.
+ *
+ * <p>Divergence guard: a non-finite loss or gradient stops training with a {@link DivergenceException}
+ * naming the epoch, step and parameter, before the optimiser touches the weights.
+ */
+public final class Trainer {
+    private final Sequential model;
+    private final Optimizer optimizer;
+    private final LrSchedule schedule;
+    private final long seed;
+    private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+    private final List<TrainingCallback> callbacks = new ArrayList<>();
+
+    private Path checkpointFile;
+    private Map<String, String> checkpointExtra = Map.of();
+    private Path lastCheckpoint;
+    private volatile boolean stopRequested;
+
+    /** Completed epochs, step within the current epoch, steps taken overall. */
+    private int epoch, stepInEpoch;
+    private long globalStep;
+    /** Running sums of the current epoch (kept across a resume so its metrics match). */
+    private double epochLossSum;
+    private long epochCorrect, epochSamples;
+
+    public Trainer(Sequential model, Optimizer optimizer, LrSchedule schedule, long seed) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.seed = seed;
+    }
+
+    /** Rebuilds model, optimiser, schedule and progress from a training checkpoint. */
+    public static Trainer resume(Checkpoint ck) throws IOException {
+        Map<String, String> m = ck.metadata();
+        String opt = req(ck, "train.optimizer");
+        Map<String, String> hyper = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            if (e.getKey().startsWith("train.optimizer.")) hyper.put(e.getKey().substring("train.optimizer.".length()), e.getValue());
+        }
+        try {
+            Sequential model = ck.buildModel();
+            Optimizer o = Optimizer.create(opt, hyper);
+            LrSchedule s = LrSchedule.parse(req(ck, "train.lr_schedule"));
+            Trainer t = new Trainer(model, o, s, Long.parseLong(req(ck, "train.seed")));
+            t.restore(ck);
+            return t;
+        } catch (IllegalArgumentException e) {
+            throw new IOException(ck.file() + ": cannot resume: " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads progress, optimiser state and layer state (not the weights: see {@link Checkpoint#loadWeights}). */
+    public void restore(Checkpoint ck) throws IOException {
+        Map<String, String> m = ck.metadata();
+        try {
+            epoch = Integer.parseInt(req(ck, "train.epoch"));
+            stepInEpoch = Integer.parseInt(req(ck, "train.step_in_epoch"));
+            globalStep = Long.parseLong(req(ck, "train.global_step"));
+            epochLossSum = Double.parseDouble(m.getOrDefault("train.epoch_loss_sum", "0"));
+            epochCorrect = Long.parseLong(m.getOrDefault("train.epoch_correct", "0"));
+            epochSamples = Long.parseLong(m.getOrDefault("train.epoch_samples", "0"));
+            optimizer.importState(Long.parseLong(m.getOrDefault("train.optimizer_steps", "0")), ck.optimizerState(), model.params());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(ck.file() + ": bad training state: " + e.getMessage(), e);
+        }
+        Map<String, String> layerState = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            if (e.getKey().startsWith("train.state.")) layerState.put(e.getKey().substring("train.state.".length()), e.getValue());
+        }
+        model.importState(layerState);
+        lastCheckpoint = ck.file();
+    }
+
+    private static String req(Checkpoint ck, String key) throws IOException {
+        String v = ck.metadata().get(key);
+        if (v == null) throw new IOException(ck.file() + ": not a training checkpoint (no " + key + " in __metadata__)");
+        return v;
+    }
+
+    public Trainer addCallback(TrainingCallback cb) {
+        callbacks.add(cb);
+        return this;
+    }
+
+    /** Writes a training checkpoint to {@code file} after every epoch and on {@link #requestStop}. */
+    public Trainer checkpointTo(Path file, Map<String, String> extraMetadata) {
+        this.checkpointFile = file;
+        this.checkpointExtra = extraMetadata == null ? Map.of() : Map.copyOf(extraMetadata);
+        return this;
+    }
+
+    /** Asks {@link #fit} to stop after the current step (thread-safe, e.g. from a signal handler). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    public Sequential model() {
+        return model;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public LrSchedule schedule() {
+        return schedule;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Completed epochs. */
+    public int epoch() {
+        return epoch;
+    }
+
+    public long globalStep() {
+        return globalStep;
+    }
+
+    /** The outcome of {@link #fit}: metrics of the epochs it completed, and whether it was stopped early. */
+    public record Result(List<TrainingCallback.EpochMetrics> epochs, boolean stopped) {}
+
+    /** Mean loss and accuracy over a whole source. */
+    public record Evaluation(double loss, double accuracy, int samples) {}
+
+    /**
+     * Trains until {@code epochs} epochs are complete in total (a resumed trainer continues from its
+     * epoch), evaluating on {@code eval} (may be null) after each.
+     */
+    public Result fit(BatchSource train, BatchSource eval, int epochs) {
+        int[] sampleShape = train.sampleShape();
+        model.setInputGradNeeded(false);
+        List<TrainingCallback.EpochMetrics> done = new ArrayList<>();
+        stopRequested = false;
+        int steps = train.steps();
+        while (epoch < epochs) {
+            long epochSeed = mix(seed ^ mix(epoch + 1L));
+            long t0 = System.nanoTime();
+            long samplesThisRun = 0;
+            double lr = Double.NaN;
+            for (; stepInEpoch < steps; ) {
+                Batch b = train.batch(epochSeed, stepInEpoch);
+                lr = schedule.lr(globalStep);
+                model.zeroGrad();
+                Tensor logits = model.forward(b.inputs(), true);
+                SoftmaxCrossEntropy.Result r = loss.compute(logits, b.labels());
+                if (!Double.isFinite(r.loss())) {
+                    String bad = firstNonFinite(false);
+                    throw diverged("loss is " + r.loss() + (bad != null ? " (parameter " + bad + " is not finite)" : ""),
+                            bad != null ? bad : "loss");
+                }
+                model.backward(r.dlogits());
+                String badGrad = firstNonFinite(true);
+                if (badGrad != null) throw diverged("gradient of " + badGrad + " is not finite (loss " + r.loss() + ")", badGrad);
+                optimizer.step(model.params(), (float) lr);
+                int bs = b.size();
+                epochLossSum += r.loss() * bs;
+                epochCorrect += r.correct();
+                epochSamples += bs;
+                samplesThisRun += bs;
+                stepInEpoch++;
+                globalStep++;
+                if (!callbacks.isEmpty()) {
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    TrainingCallback.StepInfo info = new TrainingCallback.StepInfo(epoch + 1, stepInEpoch - 1, steps, globalStep,
+                            r.loss(), (double) r.correct() / bs, bs, secs > 0 ? samplesThisRun / secs : 0, lr);
+                    for (TrainingCallback cb : callbacks) cb.onStep(info);
+                }
+                if (stopRequested && stepInEpoch < steps) {
+                    saveCheckpoint(sampleShape);
+                    return new Result(done, true);
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double trainLoss = epochSamples == 0 ? Double.NaN : epochLossSum / epochSamples;
+            double trainAcc = epochSamples == 0 ? Double.NaN : (double) epochCorrect / epochSamples;
+            double sps = seconds > 0 ? samplesThisRun / seconds : 0;
+            epoch++;
+            stepInEpoch = 0;
+            epochLossSum = 0;
+            epochCorrect = 0;
+            epochSamples = 0;
+            Evaluation ev = eval == null ? null : evaluate(eval);
+            TrainingCallback.EpochMetrics em = new TrainingCallback.EpochMetrics(epoch, globalStep, trainLoss, trainAcc,
+                    ev == null ? Double.NaN : ev.loss(), ev == null ? Double.NaN : ev.accuracy(), seconds, sps, lr);
+            done.add(em);
+            saveCheckpoint(sampleShape);
+            for (TrainingCallback cb : callbacks) cb.onEpoch(em);
+            if (stopRequested) return new Result(done, epoch < epochs);
+        }
+        return new Result(done, false);
+    }
+
+    private DivergenceException diverged(String what, String where) {
+        String msg = "training diverged at epoch " + (epoch + 1) + ", step " + stepInEpoch + " (global step " + globalStep
+                + "): " + what + "; weights not updated by this step"
+                + (lastCheckpoint != null ? "; last good checkpoint: " + lastCheckpoint : "; no checkpoint was written");
+        DivergenceException e = new DivergenceException(msg, epoch + 1, stepInEpoch, globalStep, where);
+        for (TrainingCallback cb : callbacks) cb.onDiverged(e);
+        return e;
+    }
+
+    /**
+     * The parameter whose gradient (or value) is not finite; scanned from the last layer down,
+     * because a NaN born in layer k spreads to every layer below it in the backward pass.
+     */
+    private String firstNonFinite(boolean grads) {
+        List<Param> ps = model.params();
+        for (int i = ps.size() - 1; i >= 0; i--) {
+            Tensor t = grads ? ps.get(i).grad() : ps.get(i).value();
+            // One vector reduction per tensor; only a non-finite sum (possibly a finite overflow) is scanned.
+            if (Float.isFinite(Engine.kernels().sum(t.size(), t.data(), t.offset()))) continue;
+            float[] d = t.data();
+            for (int j = t.offset(), e = t.offset() + t.size(); j < e; j++) {
+                if (!Float.isFinite(d[j])) return ps.get(i).name();
+            }
+        }
+        return null;
+    }
+
+    /** Loss and accuracy of the model (in evaluation mode) over every batch of {@code src}. */
+    public Evaluation evaluate(BatchSource src) {
+        return evaluate(model, src);
+    }
+
+    /** As {@link #evaluate(BatchSource)} for any model. */
+    public static Evaluation evaluate(Sequential model, BatchSource src) {
+        SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
+        double sum = 0;
+        long correct = 0;
+        int n = 0;
+        for (int s = 0; s < src.steps(); s++) {
+            Batch b = src.batch(0, s);
+            Tensor logits = model.forward(b.inputs(), false);
+            SoftmaxCrossEntropy.Result r = ce.compute(logits, b.labels());
+            sum += r.loss() * b.size();
+            correct += r.correct();
+            n += b.size();
+        }
+        return new Evaluation(n == 0 ? Double.NaN : sum / n, n == 0 ? Double.NaN : (double) correct / n, n);
+    }
+
+    /** The training-state metadata a checkpoint needs for {@link #resume}. */
+    public Map<String, String> trainingMetadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("train.epoch", Integer.toString(epoch));
+        m.put("train.step_in_epoch", Integer.toString(stepInEpoch));
+        m.put("train.global_step", Long.toString(globalStep));
+        m.put("train.seed", Long.toString(seed));
+        m.put("train.lr_schedule", schedule.spec());
+        m.put("train.optimizer", optimizer.name());
+        for (Map.Entry<String, String> e : optimizer.hyperParameters().entrySet()) m.put("train.optimizer." + e.getKey(), e.getValue());
+        m.put("train.optimizer_steps", Long.toString(optimizer.steps()));
+        m.put("train.epoch_loss_sum", Double.toString(epochLossSum));
+        m.put("train.epoch_correct", Long.toString(epochCorrect));
+        m.put("train.epoch_samples", Long.toString(epochSamples));
+        for (Map.Entry<String, String> e : model.exportState().entrySet()) m.put("train.state." + e.getKey(), e.getValue());
+        return m;
+    }
+
+    /** Writes a training checkpoint now. */
+    public void save(Path file, int[] inputShape, Map<String, String> extraMetadata) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        if (extraMetadata != null) meta.putAll(extraMetadata);
+        meta.putAll(trainingMetadata());
+        Checkpoint.save(file, model, inputShape, optimizer, meta);
+        lastCheckpoint = file;
+    }
+
+    private void saveCheckpoint(int[] sampleShape) {
+        if (checkpointFile == null) return;
+        try {
+            save(checkpointFile, sampleShape, checkpointExtra);
+            for (TrainingCallback cb : callbacks) cb.onCheckpoint(checkpointFile, epoch, globalStep);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + checkpointFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    @Override
+    public String toString() {
+        return "Trainer(optimizer=" + optimizer + ", schedule=" + schedule.spec() + ", seed=" + seed + ", epoch=" + epoch
+                + ", step=" + globalStep + ")";
+    }
+}
