@@ -363,19 +363,31 @@ public final class TensorAlgebra {
      */
     public static Tensor khatriRao(List<Tensor> mats) {
         int r = checkSameColumns("khatriRao", mats);
-        long rowsL = 1;
-        int[] rowDims = new int[mats.size()];
-        for (int j = 0; j < mats.size(); j++) {
-            rowDims[j] = mats.get(j).dim(0);
-            rowsL *= rowDims[j];
+        long rows = 1;
+        for (Tensor a : mats) rows *= a.dim(0);
+        if (rows * r > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("khatriRao: result " + rows + " x " + r + " is too large");
         }
-        if (rowsL * r > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("khatriRao: result " + rowsL + " x " + r + " is too large");
+        Tensor out = Tensor.zeros((int) rows, r);
+        khatriRaoInto(mats, out);
+        return out;
+    }
+
+    /** {@link #khatriRao} into an existing {@code (prod I_j) x R} matrix (e.g. reused across calls). */
+    public static void khatriRaoInto(List<Tensor> mats, Tensor out) {
+        int r = checkSameColumns("khatriRao", mats);
+        long rows = 1;
+        for (Tensor a : mats) rows *= a.dim(0);
+        if (rows * r > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("khatriRao: result " + rows + " x " + r + " is too large");
         }
-        Tensor out = Tensor.zeros((int) rowsL, r);
-        if (rowsL == 0 || r == 0) return out;
-        // Prefix products (all but the last factor) are built in a scratch buffer, then the last
-        // step writes the output directly; the scratch is 1/I_last of the output at most.
+        out.requireShape("khatriRaoInto: output", (int) rows, r);
+        for (Tensor a : mats) {
+            if (a.data() == out.data()) throw new IllegalArgumentException("khatriRaoInto: the output shares an array with an input");
+        }
+        if (rows == 0 || r == 0) return;
+        // Prefix products (all but the last factor) are built in scratch, then the last step writes
+        // the output directly; the scratch is at most 1/I_last of the output.
         Tensor prefix = mats.get(0);
         for (int j = 1; j < mats.size() - 1; j++) {
             Tensor next = Tensor.zeros(prefix.dim(0) * mats.get(j).dim(0), r);
@@ -387,7 +399,6 @@ public final class TensorAlgebra {
         } else {
             khatriRaoStep(prefix, mats.get(mats.size() - 1), out);
         }
-        return out;
     }
 
     /** out[(a, b)] = x[a] * y[b] row-wise; x (Ia, R), y (Ib, R), out (Ia Ib, R). */

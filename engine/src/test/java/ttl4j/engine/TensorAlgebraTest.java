@@ -226,6 +226,12 @@ class TensorAlgebraTest {
                 }
             }
         }
+        // Into an existing view with an offset.
+        List<Tensor> three = List.of(rnd(r, 2, 5), rnd(r, 3, 5), rnd(r, 4, 5));
+        Tensor view = Tensor.wrap(new float[3 + 120], 3, 24, 5);
+        TensorAlgebra.khatriRaoInto(three, view);
+        Compare.assertBitwiseEqual("khatriRaoInto", TensorAlgebra.khatriRao(three).toArray(), view.toArray());
+        assertThrows(IllegalArgumentException.class, () -> TensorAlgebra.khatriRaoInto(three, Tensor.zeros(24, 4)));
         List<Tensor> km = List.of(rnd(r, 2, 3), rnd(r, 1, 4), rnd(r, 3, 2));
         close("kronecker", AlgebraReference.kronecker(km), TensorAlgebra.kronecker(km), 1);
         // Mixed product: (A kron B)(C kron D) = AC kron BD.
