@@ -73,7 +73,8 @@ public final class TensorAlgebra {
      *
      * <p>No unfolding is formed: mode 0 is one GEMM {@code U T(I_n x Q)}, the last mode one GEMM
      * {@code T(P x I_n) U^T}, a middle mode P GEMMs {@code U T[p]} sharing U (a batched GEMM with
-     * stride 0 for U). Modes whose P or Q is 1 (size-1 neighbours) take the single-GEMM paths.
+     * stride 0 for U). Modes whose P or Q is 1 (size-1 neighbours) take the single-GEMM paths; a
+     * middle mode with short rows (Q small) gathers tiles of several T[p] into one GEMM instead.
      */
     public static void modeProduct(int[] shape, int mode, int k, float alpha, float[] t, int tOff,
                                    float[] u, int uOff, boolean transposeU, float beta, float[] y, int yOff) {
@@ -97,25 +98,67 @@ public final class TensorAlgebra {
         } else if (p == 1) {
             // Y (K, Q) = U (K, I_n) T (I_n, Q).
             ker.gemm(transposeU, false, k, q, in, alpha, u, uOff, ldu, t, tOff, q, beta, y, yOff, q);
+        } else if (q < gatherBelowQ && gatherBlock(p, in, q, k) >= 2) {
+            gatheredMiddle(p, in, q, k, alpha, t, tOff, u, uOff, ldu, transposeU, beta, y, yOff);
         } else {
-            // Y[p] (K, Q) = U (K, I_n) T[p] (I_n, Q) for every p, U shared.
-            int threads = Parallel.threads();
-            long madds = ySize * in;
-            if (threads > 1 && p >= 2 * threads && madds >= Tuning.PARALLEL_MIN_MADDS) {
-                // Split the batch into contiguous chunks so that many small GEMMs use every thread
-                // whatever the batched GEMM does internally; each Y[p] is still one GEMM call.
-                int chunks = threads;
-                int pp = p;
-                Parallel.forEach(chunks, c -> {
-                    int lo = (int) ((long) pp * c / chunks), hi = (int) ((long) pp * (c + 1) / chunks);
-                    ker.gemmBatched(hi - lo, transposeU, false, k, q, in, alpha, u, uOff, ldu, 0,
-                            t, tOff + lo * in * q, q, in * q, beta, y, yOff + lo * k * q, q, k * q);
-                });
-            } else {
-                ker.gemmBatched(p, transposeU, false, k, q, in, alpha, u, uOff, ldu, 0,
-                        t, tOff, q, in * q, beta, y, yOff, q, k * q);
-            }
+            // Y[p] (K, Q) = U (K, I_n) T[p] (I_n, Q) for every p, U shared: the batched GEMM packs
+            // U once and splits the batch over threads itself.
+            ker.gemmBatched(p, transposeU, false, k, q, in, alpha, u, uOff, ldu, 0,
+                    t, tOff, q, in * q, beta, y, yOff, q, k * q);
         }
+    }
+
+    /** Middle-mode products with Q below this gather tiles (see {@link Tuning#MODE_PRODUCT_GATHER_BELOW_Q}); tests lower it. */
+    static int gatherBelowQ = Tuning.MODE_PRODUCT_GATHER_BELOW_Q;
+
+    /** Scratch tiles (input plus output) stay below this many floats, about 1 MB: L2-sized. */
+    private static final int GATHER_MAX_FLOATS = 1 << 18;
+
+    /** How many consecutive T[p] one gathered GEMM covers. */
+    private static int gatherBlock(int p, int in, int q, int k) {
+        int g = Math.min(p, Math.max(1, Tuning.MODE_PRODUCT_GATHER_COLS / q));
+        return Math.max(1, Math.min(g, GATHER_MAX_FLOATS / Math.max(1, (in + k) * q)));
+    }
+
+    private static final ThreadLocal<float[][]> GATHER = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /**
+     * Middle mode with short rows (Q small): each T[p] alone is a GEMM too narrow for the
+     * micro-kernel's column tile, so blocks of g consecutive T[p] are copied side by side into an
+     * I_n x (g Q) scratch tile (L2-sized, never the whole unfolding), multiplied by U in one GEMM,
+     * and the K x (g Q) result is copied back into the g blocks Y[p]. The block size depends only
+     * on the shape, so results do not depend on the thread count.
+     */
+    private static void gatheredMiddle(int p, int in, int q, int k, float alpha, float[] t, int tOff,
+                                       float[] u, int uOff, int ldu, boolean transposeU, float beta, float[] y, int yOff) {
+        int g = gatherBlock(p, in, q, k);
+        int blocks = (p + g - 1) / g;
+        Kernels ker = Engine.kernels();
+        forChunks(blocks, (long) p * in * q * k, (lo, hi) -> {
+            float[][] sc = GATHER.get();
+            if (sc[0].length < in * g * q) sc[0] = new float[in * g * q];
+            if (sc[1].length < k * g * q) sc[1] = new float[k * g * q];
+            float[] buf = sc[0], cb = sc[1];
+            for (int blk = lo; blk < hi; blk++) {
+                int p0 = blk * g, gb = Math.min(g, p - p0), n = gb * q;
+                for (int pi = 0; pi < gb; pi++) {
+                    int src = tOff + (p0 + pi) * in * q;
+                    for (int i = 0; i < in; i++) System.arraycopy(t, src + i * q, buf, i * n + pi * q, q);
+                }
+                ker.gemm(transposeU, false, k, n, in, alpha, u, uOff, ldu, buf, 0, n, 0f, cb, 0, n);
+                for (int pi = 0; pi < gb; pi++) {
+                    int dst = yOff + (p0 + pi) * k * q;
+                    for (int kk = 0; kk < k; kk++) {
+                        if (beta == 0f) {
+                            System.arraycopy(cb, kk * n + pi * q, y, dst + kk * q, q);
+                        } else {
+                            ker.scale(q, beta, y, dst + kk * q, y, dst + kk * q);
+                            ker.add(q, y, dst + kk * q, cb, kk * n + pi * q, y, dst + kk * q);
+                        }
+                    }
+                }
+            }
+        });
     }
 
     // ================================================================ multi-mode product

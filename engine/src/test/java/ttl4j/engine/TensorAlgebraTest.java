@@ -31,6 +31,17 @@ class TensorAlgebraTest {
 
     @Test
     void modeProductMatchesTheDefinitionForEveryOrderAndMode() {
+        checkModeProducts();
+        int saved = TensorAlgebra.gatherBelowQ;
+        try {
+            TensorAlgebra.gatherBelowQ = 0; // the plain batched path for every middle mode
+            checkModeProducts();
+        } finally {
+            TensorAlgebra.gatherBelowQ = saved;
+        }
+    }
+
+    private static void checkModeProducts() {
         SplittableRandom r = new SplittableRandom(1);
         for (int[] shape : SHAPES) {
             Tensor t = rnd(r, shape);
@@ -58,8 +69,17 @@ class TensorAlgebraTest {
         Tensor out = rnd(r, 3, 2, 5);
         Tensor expected = AlgebraReference.modeProduct(t, 1, u, false);
         for (int i = 0; i < expected.size(); i++) expected.setFlat(i, 2f * expected.getFlat(i) + 0.5f * out.getFlat(i));
+        Tensor out2 = out.copy();
         TensorAlgebra.modeProductInto(t, 1, u, false, 2f, 0.5f, out);
         close("alpha/beta", expected, out, 4);
+        int saved = TensorAlgebra.gatherBelowQ;
+        try {
+            TensorAlgebra.gatherBelowQ = 0;
+            TensorAlgebra.modeProductInto(t, 1, u, false, 2f, 0.5f, out2);
+            close("alpha/beta, batched path", expected, out2, 4);
+        } finally {
+            TensorAlgebra.gatherBelowQ = saved;
+        }
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TensorAlgebra.modeProduct(t, 1, rnd(r, 2, 5), false));
