@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -23,7 +24,8 @@ import java.util.TreeSet;
  * Presets: {@code mlp-mnist} = {@code dense(300)|relu|dense(10)} (784-300-10),
  * {@code mlp-wide} = {@code dense(1024)|relu|dense(1024)|relu|dense(10)}; a preset on an input
  * with more than one dimension is preceded by {@code flatten}. Other modules add layers with
- * {@link #register} (e.g. a Tucker layer as {@code ttl(...)}).
+ * {@link #register} and {@link #registerPreset} (e.g. a Tucker layer as {@code ttl(...)}), found
+ * through {@link SpecExtension}.
  */
 public final class ModelSpec {
     private ModelSpec() {}
@@ -71,12 +73,21 @@ public final class ModelSpec {
         });
         PRESETS.put("mlp-mnist", "dense(300)|relu|dense(10)");
         PRESETS.put("mlp-wide", "dense(1024)|relu|dense(1024)|relu|dense(10)");
+        // Last, once the built-ins exist: layer modules on the class path add theirs.
+        for (SpecExtension e : ServiceLoader.load(SpecExtension.class, ModelSpec.class.getClassLoader())) e.register();
     }
 
     /** Adds (or replaces) a layer kind; names are lower-case letters, digits, '_' and '-'. */
     public static synchronized void register(String name, LayerFactory factory) {
         if (!name.matches("[a-z][a-z0-9_-]*")) throw new IllegalArgumentException("bad layer name \"" + name + "\"");
         FACTORIES.put(name, factory);
+    }
+
+    /** Adds (or replaces) a preset: a name standing for a whole spec. */
+    public static synchronized void registerPreset(String name, String spec) {
+        if (!name.matches("[a-z][a-z0-9_-]*")) throw new IllegalArgumentException("bad preset name \"" + name + "\"");
+        parse(spec);
+        PRESETS.put(name, spec);
     }
 
     /** Registered layer names, sorted. */

@@ -1,0 +1,107 @@
+package ttl4j.ttl;
+
+import java.util.Arrays;
+import ttl4j.engine.Tensor;
+import ttl4j.engine.TensorAlgebra;
+
+/**
+ * A fixed sequence of mode-n products on a row-major tensor, {@code T x_{m_1} U_1 x_{m_2} U_2 ...},
+ * with the shapes of every intermediate and its multiply-add count worked out once, so a layer can
+ * run it on every step without planning again. The factors are read at run time from the
+ * {@link ttl4j.nn.Param} values (their contents change from step to step, their shapes do not).
+ */
+final class ModeChain {
+
+    /** One product: tensor mode {@code mode} becomes {@code k}; U is {@code factor} (K x I), or (I x K) used transposed. */
+    record Step(int mode, int k, Tensor factor, boolean transpose) {}
+
+    private final Step[] steps;
+    /** {@code shapes[0]} is the start; {@code shapes[j + 1]} the shape after step j. */
+    private final int[][] shapes;
+    private final long madds;
+
+    ModeChain(int[] start, Step[] steps) {
+        this.steps = steps.clone();
+        this.shapes = new int[steps.length + 1][];
+        shapes[0] = start.clone();
+        long cost = 0;
+        for (int j = 0; j < steps.length; j++) {
+            cost += (long) Tensor.sizeOf(shapes[j]) * steps[j].k();
+            shapes[j + 1] = shapes[j].clone();
+            shapes[j + 1][steps[j].mode()] = steps[j].k();
+        }
+        this.madds = cost;
+    }
+
+    /** The same products in the order of least multiply-adds ({@link TensorAlgebra#multiModeProductCost}). */
+    static ModeChain cheapest(int[] start, Step[] steps) {
+        int[] modes = new int[steps.length], ks = new int[steps.length];
+        for (int j = 0; j < steps.length; j++) {
+            modes[j] = steps[j].mode();
+            ks[j] = steps[j].k();
+        }
+        int[] order = TensorAlgebra.multiModeProductCost(start, modes, ks).order();
+        Step[] sorted = new Step[steps.length];
+        for (int j = 0; j < steps.length; j++) sorted[j] = steps[order[j]];
+        return new ModeChain(start, sorted);
+    }
+
+    int length() {
+        return steps.length;
+    }
+
+    Step step(int j) {
+        return steps[j];
+    }
+
+    /** Shape after {@code j} products (0: the start). */
+    int[] shape(int j) {
+        return shapes[j];
+    }
+
+    int size(int j) {
+        return Tensor.sizeOf(shapes[j]);
+    }
+
+    long madds() {
+        return madds;
+    }
+
+    /** Largest intermediate (not counting the start and the result), in floats. */
+    int maxIntermediate() {
+        int m = 0;
+        for (int j = 1; j < steps.length; j++) m = Math.max(m, size(j));
+        return m;
+    }
+
+    /**
+     * Runs the chain on {@code src} from {@code srcOff}; intermediate j (1 <= j < length) goes to
+     * {@code mids[j]} from 0, the result to {@code out} from {@code outOff}. Consecutive entries of
+     * {@code mids} must be different arrays (a product never writes its input); a length-0 chain copies.
+     */
+    void run(float[] src, int srcOff, float[][] mids, float[] out, int outOff) {
+        if (steps.length == 0) {
+            System.arraycopy(src, srcOff, out, outOff, size(0));
+            return;
+        }
+        float[] cur = src;
+        int curOff = srcOff;
+        for (int j = 0; j < steps.length; j++) {
+            Step s = steps[j];
+            boolean last = j == steps.length - 1;
+            float[] dst = last ? out : mids[j + 1];
+            int dstOff = last ? outOff : 0;
+            TensorAlgebra.modeProduct(shapes[j], s.mode(), s.k(), 1f, cur, curOff, s.factor().data(), s.factor().offset(),
+                    s.transpose(), 0f, dst, dstOff);
+            cur = dst;
+            curOff = dstOff;
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(Arrays.toString(shapes[0]));
+        for (int j = 0; j < steps.length; j++) sb.append(" x_").append(steps[j].mode()).append(" -> ").append(Arrays.toString(shapes[j + 1]));
+        return sb.append(" (").append(madds).append(" multiply-adds)").toString();
+    }
+}

@@ -1,0 +1,122 @@
+package ttl4j.ttl;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import ttl4j.nn.Init;
+import ttl4j.nn.LayerArgs;
+import ttl4j.nn.LayerFactory;
+import ttl4j.nn.ModelSpec;
+import ttl4j.nn.SpecExtension;
+
+/**
+ * Adds the Tucker layer to the model-spec language:
+ * {@code ttl(I_1x..xI_N->J_1x..xJ_M; r=R_1x..xR_N; s=S_1x..xS_M[; mode=auto|factorized|reconstructed][; init=he|glorot])},
+ * parts separated by {@code ;} or {@code ,}; a single rank ({@code r=5}) applies to every mode;
+ * init defaults to he when a relu follows, else glorot. The input may be flat: only its size per
+ * sample must be {@code I_1 ... I_N}. Preset {@code ttl-mnist} = {@value #TTL_MNIST}, the paper's
+ * MNIST network (235,200 / 3,530 = 66.63-fold on the first layer).
+ *
+ * <p>{@link ModelSpec} finds this module by {@link java.util.ServiceLoader} ({@link Provider}), so
+ * nothing needs calling; {@link #register()} is there for callers that want to be explicit.
+ */
+public final class TtlModule {
+    private TtlModule() {}
+
+    public static final String TTL_MNIST = "ttl(28x28->300; r=5x5; s=10)|relu|dense(10)";
+
+    private static boolean registered;
+
+    /** Registers {@code ttl} and the {@code ttl-mnist} preset; idempotent. */
+    public static synchronized void register() {
+        if (registered) return;
+        registered = true;
+        ModelSpec.register("ttl", TtlModule::create);
+        ModelSpec.registerPreset("ttl-mnist", TTL_MNIST);
+    }
+
+    /** The {@link java.util.ServiceLoader} hook. */
+    public static final class Provider implements SpecExtension {
+        public Provider() {}
+
+        @Override
+        public void register() {
+            TtlModule.register();
+        }
+    }
+
+    static TuckerLayer create(LayerArgs a, LayerFactory.Context ctx) {
+        Map<String, String> kv = new LinkedHashMap<>();
+        String shapes = null;
+        List<String> parts = new ArrayList<>();
+        for (String p : a.positional()) for (String s : p.split(";")) parts.add(s.trim());
+        for (Map.Entry<String, String> e : a.named().entrySet()) parts.add(e.getKey() + "=" + e.getValue());
+        for (String part : parts) {
+            if (part.isEmpty()) continue;
+            if (part.contains("->")) {
+                if (shapes != null) throw a.error("ttl: two shape parts \"" + shapes + "\" and \"" + part + "\"");
+                shapes = part;
+                continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq <= 0) throw a.error("ttl: expected IN->OUT or key=value, got \"" + part + "\"");
+            String key = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            if (!List.of("r", "s", "mode", "init").contains(key)) {
+                throw a.error("ttl has no argument \"" + key + "\"; known: r, s, mode, init");
+            }
+            if (kv.put(key, part.substring(eq + 1).trim()) != null) throw a.error("ttl: argument \"" + key + "\" given twice");
+        }
+        if (shapes == null) throw a.error("ttl needs its shapes, e.g. ttl(28x28->300; r=5x5; s=10)");
+        int arrow = shapes.indexOf("->");
+        int[] in = dims(a, "input shape", shapes.substring(0, arrow));
+        int[] out = dims(a, "output shape", shapes.substring(arrow + 2));
+        if (!kv.containsKey("r")) throw a.error("ttl needs the input ranks, e.g. r=5x5");
+        if (!kv.containsKey("s")) throw a.error("ttl needs the output ranks, e.g. s=10");
+        int[] r = ranks(a, "r", kv.get("r"), in.length);
+        int[] s = ranks(a, "s", kv.get("s"), out.length);
+        TuckerLayer.Mode mode;
+        Init init;
+        try {
+            mode = TuckerLayer.Mode.parse(kv.getOrDefault("mode", "auto"));
+            init = Init.parse(kv.getOrDefault("init", "relu".equals(ctx.nextLayer()) ? "he" : "glorot"));
+        } catch (IllegalArgumentException e) {
+            throw a.error("ttl: " + e.getMessage());
+        }
+        try {
+            return new TuckerLayer(in, out, r, s, mode, init, ctx.random());
+        } catch (IllegalArgumentException e) {
+            throw a.error(e.getMessage());
+        }
+    }
+
+    private static int[] dims(LayerArgs a, String what, String s) {
+        String t = s.trim();
+        if (t.isEmpty()) throw a.error("ttl: empty " + what);
+        String[] f = t.split("[xX*]");
+        int[] d = new int[f.length];
+        for (int i = 0; i < f.length; i++) {
+            try {
+                d[i] = Integer.parseInt(f[i].trim());
+            } catch (NumberFormatException e) {
+                throw a.error("ttl: " + what + " \"" + t + "\" must be sizes joined by x, e.g. 28x28");
+            }
+            if (d[i] < 1) throw a.error("ttl: " + what + " \"" + t + "\" has a size below 1");
+        }
+        return d;
+    }
+
+    private static int[] ranks(LayerArgs a, String key, String s, int modes) {
+        int[] d = dims(a, key + " (ranks)", s);
+        if (d.length == 1 && modes > 1) {
+            int[] all = new int[modes];
+            java.util.Arrays.fill(all, d[0]);
+            return all;
+        }
+        if (d.length != modes) {
+            throw a.error("ttl: " + key + "=" + s + " gives " + d.length + " ranks for " + modes + " modes");
+        }
+        return d;
+    }
+}
