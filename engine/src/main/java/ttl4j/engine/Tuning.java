@@ -18,6 +18,12 @@ public final class Tuning {
     /** Below this many elements an elementwise kernel runs on the caller's thread only. */
     public static final int PARALLEL_MIN_ELEMENTS = intProp("parallel.minElements", 1 << 16);
 
+    /**
+     * Softmax computes exp with the Vector API's lanewise EXP (true) or with a scalar Math.exp pass
+     * (false); the vector form is only fast where the JDK backs it with a vector math library.
+     */
+    public static final boolean SOFTMAX_VECTOR_EXP = boolProp("softmax.vectorExp", Runtime.version().feature() >= 18);
+
     static int intProp(String name, int dflt) {
         String v = System.getProperty("ttl4j." + name);
         if (v == null) return dflt;
@@ -40,5 +46,14 @@ public final class Tuning {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("system property ttl4j." + name + "=" + v + ": expected a non-negative integer");
         }
+    }
+
+    static boolean boolProp(String name, boolean dflt) {
+        String v = System.getProperty("ttl4j." + name);
+        if (v == null) return dflt;
+        String t = v.trim();
+        if (t.equalsIgnoreCase("true")) return true;
+        if (t.equalsIgnoreCase("false")) return false;
+        throw new IllegalArgumentException("system property ttl4j." + name + "=" + v + ": expected true or false");
     }
 }
