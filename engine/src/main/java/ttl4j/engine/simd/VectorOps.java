@@ -368,7 +368,8 @@ final class VectorOps {
             a3 = a3.max(FloatVector.fromArray(S, x, xOff + i + 3 * L));
         }
         for (int bound = S.loopBound(n); i < bound; i += L) a0 = a0.max(FloatVector.fromArray(S, x, xOff + i));
-        float m = a0.max(a1).max(a2.max(a3)).reduceLanes(VectorOperators.MAX);
+        // short runs (softmax over 10 classes) skip the lane reduction, which costs more than they do
+        float m = i == 0 ? Float.NEGATIVE_INFINITY : a0.max(a1).max(a2.max(a3)).reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) m = Math.max(m, x[xOff + i]);
         return m;
     }
