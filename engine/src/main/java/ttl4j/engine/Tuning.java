@@ -18,6 +18,11 @@ public final class Tuning {
     /** Below this many elements an elementwise kernel runs on the caller's thread only. */
     public static final int PARALLEL_MIN_ELEMENTS = intProp("parallel.minElements", 1 << 16);
 
+    /** Middle-mode products with rows shorter than this (Q) gather several T[p] into one wider GEMM. */
+    public static final int MODE_PRODUCT_GATHER_BELOW_Q = intProp("modeProduct.gatherBelowQ", 64);
+    /** Columns of a gathered mode-product tile (g Q); the I_n x cols tile should sit in L2. */
+    public static final int MODE_PRODUCT_GATHER_COLS = intProp("modeProduct.gatherCols", 1024);
+
     static int intProp(String name, int dflt) {
         String v = System.getProperty("ttl4j." + name);
         if (v == null) return dflt;
