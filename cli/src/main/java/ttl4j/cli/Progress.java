@@ -93,6 +93,20 @@ final class Progress implements TrainingCallback {
         return stepsDone;
     }
 
+    /**
+     * Whether stdout is a terminal. From JDK 22 a console may exist with redirected streams, so its
+     * {@code isTerminal()} (looked up reflectively: the code is compiled for 17) has the last word.
+     */
+    static boolean isTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return true;
+        }
+    }
+
     static String duration(double seconds) {
         if (!Double.isFinite(seconds) || seconds < 0) return "--:--";
         long s = Math.round(seconds);

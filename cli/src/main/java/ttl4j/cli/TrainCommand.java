@@ -238,7 +238,7 @@ final class TrainCommand implements Callable<Integer> {
         meta.put("preprocessing", prep.toJson());
         trainer.checkpointTo(dir.resolve(CHECKPOINT), meta);
 
-        boolean terminal = System.console() != null;
+        boolean terminal = Progress.isTerminal();
         Progress progress = new Progress(stdout, terminal, cfg.epochs(), logEvery);
         Sequential m = trainer.model();
         stdout.printf(Locale.ROOT, "training %s (%,d parameters) on %s (%d train, %d test samples) -> %s%n", m.spec(),
