@@ -22,6 +22,12 @@ public final class Tuning {
     public static final int MODE_PRODUCT_GATHER_BELOW_Q = intProp("modeProduct.gatherBelowQ", 64);
     /** Columns of a gathered mode-product tile (g Q); the I_n x cols tile should sit in L2. */
     public static final int MODE_PRODUCT_GATHER_COLS = intProp("modeProduct.gatherCols", 1024);
+    /**
+     * Softmax computes exp with the Vector API's lanewise EXP (true) or a scalar Math.exp pass (false):
+     * lanewise EXP is ~10x faster where the JIT has vector math stubs (x86 with AVX-512, JDK 17 and 25),
+     * but falls back to per-lane Java code, far slower than the scalar pass, where it has none.
+     */
+    public static final boolean SOFTMAX_VECTOR_EXP = boolProp("softmax.vectorExp", true);
 
     static int intProp(String name, int dflt) {
         String v = System.getProperty("ttl4j." + name);
@@ -45,5 +51,14 @@ public final class Tuning {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("system property ttl4j." + name + "=" + v + ": expected a non-negative integer");
         }
+    }
+
+    static boolean boolProp(String name, boolean dflt) {
+        String v = System.getProperty("ttl4j." + name);
+        if (v == null) return dflt;
+        String t = v.trim();
+        if (t.equalsIgnoreCase("true")) return true;
+        if (t.equalsIgnoreCase("false")) return false;
+        throw new IllegalArgumentException("system property ttl4j." + name + "=" + v + ": expected true or false");
     }
 }
