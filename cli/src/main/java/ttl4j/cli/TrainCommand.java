@@ -301,8 +301,11 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (r.stopped()) {
                 progress.clear();
-                stdout.printf(Locale.ROOT, "stopped at epoch %d, step %d; state saved in %s; continue with: ttl train --resume %s%n",
-                        tr.epoch() + 1, tr.globalStep(), dir.resolve(CHECKPOINT), dir);
+                long inEpoch = tr.globalStep() - (long) tr.epoch() * trainSrc.steps();
+                String where = inEpoch == 0 ? "after epoch " + tr.epoch()
+                        : "in epoch " + (tr.epoch() + 1) + " after step " + inEpoch + " of " + trainSrc.steps();
+                stdout.printf(Locale.ROOT, "stopped %s; state saved in %s; continue with: ttl train --resume %s%n", where,
+                        dir.resolve(CHECKPOINT), dir);
                 return 130;
             }
             try {
