@@ -12,13 +12,14 @@
 # 2 threads: torch 1 thread and OpenBLAS 2 threads (2 torch threads with 2 OpenBLAS threads
 # oversubscribe). Override with TORCH_THREADS_2 and OPENBLAS_THREADS_2.
 #
-# Usage: bench/train-vs-pytorch.sh [--data-dir DIR] [--rounds N] [--epochs N] [--models "mlp-mnist mlp-wide"] [--threads "1 2"]
+# Usage: bench/train-vs-pytorch.sh [--data-dir DIR] [--rounds N] [--warmup N] [--epochs N] [--models "mlp-mnist mlp-wide"] [--threads "1 2"]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data_dir="${TTL4J_DATA:-$HOME/.cache/ttl4j}"
 rounds=3
 epochs=2
+warmup=1
 models="mlp-mnist mlp-wide"
 threads="1 2"
 while [ $# -gt 0 ]; do
@@ -26,9 +27,10 @@ while [ $# -gt 0 ]; do
     --data-dir) data_dir="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --models) models="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -51,9 +53,9 @@ for model in $models; do
     for r in $(seq "$rounds"); do
       echo "# $model, $t thread(s), round $r/$rounds" >&2
       "$root/ttl" bench train --model "$model" --dataset mnist --data-dir "$data_dir" --threads "$t" \
-        --warmup 1 --epochs "$epochs" --json | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
+        --warmup "$warmup" --epochs "$epochs" --json | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
       OPENBLAS_NUM_THREADS="$ob" OMP_NUM_THREADS="$tt" "$py" "$root/bench/pytorch/mlp_epoch.py" --model "$model" \
-        --data-dir "$data_dir/mnist" --threads "$tt" --warmup 1 --epochs "$epochs" | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
+        --data-dir "$data_dir/mnist" --threads "$tt" --warmup "$warmup" --epochs "$epochs" | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
     done
   done
 done
