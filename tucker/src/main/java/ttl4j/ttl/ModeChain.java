@@ -12,10 +12,17 @@ import ttl4j.engine.TensorAlgebra;
  */
 final class ModeChain {
 
-    /** One product: tensor mode {@code mode} becomes {@code k}; U is {@code factor} (K x I), or (I x K) used transposed. */
-    record Step(int mode, int k, Tensor factor, boolean transpose) {}
+    /**
+     * One product: tensor mode {@code mode} becomes {@code k}; U is given both ways, {@code plain}
+     * (K x I) and {@code transposed} (I x K), and the chain picks per step the layout whose GEMM
+     * needs no transposed operand: on the last mode (rows of the unfolding contiguous) the product
+     * is {@code T U^T}, which wants U as I x K; elsewhere it is {@code U T}, which wants K x I.
+     */
+    record Step(int mode, int k, Tensor plain, Tensor transposed) {}
 
     private final Step[] steps;
+    /** Per step: U passed as its I x K layout ({@code transposeU}) rather than K x I. */
+    private final boolean[] useTransposed;
     /** {@code shapes[0]} is the start; {@code shapes[j + 1]} the shape after step j. */
     private final int[][] shapes;
     private final long madds;
@@ -23,9 +30,11 @@ final class ModeChain {
     ModeChain(int[] start, Step[] steps) {
         this.steps = steps.clone();
         this.shapes = new int[steps.length + 1][];
+        this.useTransposed = new boolean[steps.length];
         shapes[0] = start.clone();
         long cost = 0;
         for (int j = 0; j < steps.length; j++) {
+            useTransposed[j] = Tensor.sizeOf(Arrays.copyOfRange(shapes[j], steps[j].mode() + 1, shapes[j].length)) == 1;
             cost += (long) Tensor.sizeOf(shapes[j]) * steps[j].k();
             shapes[j + 1] = shapes[j].clone();
             shapes[j + 1][steps[j].mode()] = steps[j].k();
@@ -91,8 +100,9 @@ final class ModeChain {
             boolean last = j == steps.length - 1;
             float[] dst = last ? out : mids[j + 1];
             int dstOff = last ? outOff : 0;
-            TensorAlgebra.modeProduct(shapes[j], s.mode(), s.k(), 1f, cur, curOff, s.factor().data(), s.factor().offset(),
-                    s.transpose(), 0f, dst, dstOff);
+            Tensor u = useTransposed[j] ? s.transposed() : s.plain();
+            TensorAlgebra.modeProduct(shapes[j], s.mode(), s.k(), 1f, cur, curOff, u.data(), u.offset(),
+                    useTransposed[j], 0f, dst, dstOff);
             cur = dst;
             curOff = dstOff;
         }

@@ -87,6 +87,8 @@ public final class TuckerLayer implements Layer, CompressedLayer {
     private final int nIn, nOut, inSize, outSize, rSize, sSize;
     private final Param core, bias;
     private final Param[] inFactors, outFactors;
+    /** Transposed copies {@code A_n^T (R_n, I_n)}, {@code B_m^T (S_m, J_m)}, refreshed before each use (see {@link ModeChain.Step}). */
+    private final Tensor[] inT, outT;
     private final List<Param> params;
     private final Mode mode;
     private final Init init;
@@ -138,6 +140,10 @@ public final class TuckerLayer implements Layer, CompressedLayer {
         }
         this.bias = Param.zeros("bias", outSize);
         ps.add(bias);
+        this.inT = new Tensor[nIn];
+        this.outT = new Tensor[nOut];
+        for (int n = 0; n < nIn; n++) inT[n] = Tensor.zeros(inRanks[n], inShape[n]);
+        for (int m = 0; m < nOut; m++) outT[m] = Tensor.zeros(outRanks[m], outShape[m]);
         this.params = Collections.unmodifiableList(ps);
         initialise(rnd);
     }
@@ -227,17 +233,19 @@ public final class TuckerLayer implements Layer, CompressedLayer {
             int[] uShape = batchShape(b, outRanks), yShape = batchShape(b, outShape);
             ModeChain.Step[] proj = new ModeChain.Step[nIn], back = new ModeChain.Step[nIn];
             for (int n = 0; n < nIn; n++) {
-                proj[n] = new ModeChain.Step(n + 1, inRanks[n], inFactors[n].value(), true);
-                back[n] = new ModeChain.Step(n + 1, inShape[n], inFactors[n].value(), false);
+                Tensor an = inFactors[n].value();
+                proj[n] = new ModeChain.Step(n + 1, inRanks[n], inT[n], an);
+                back[n] = new ModeChain.Step(n + 1, inShape[n], an, inT[n]);
             }
             ModeChain.Step[] exp = new ModeChain.Step[nOut], pul = new ModeChain.Step[nOut];
             for (int m = 0; m < nOut; m++) {
-                exp[m] = new ModeChain.Step(m + 1, outShape[m], outFactors[m].value(), false);
-                pul[m] = new ModeChain.Step(m + 1, outRanks[m], outFactors[m].value(), true);
+                Tensor bm = outFactors[m].value();
+                exp[m] = new ModeChain.Step(m + 1, outShape[m], bm, outT[m]);
+                pul[m] = new ModeChain.Step(m + 1, outRanks[m], outT[m], bm);
             }
             ModeChain.Step[] rec = new ModeChain.Step[nOut + nIn];
-            for (int m = 0; m < nOut; m++) rec[m] = new ModeChain.Step(m, outShape[m], outFactors[m].value(), false);
-            for (int n = 0; n < nIn; n++) rec[nOut + n] = new ModeChain.Step(nOut + n, inShape[n], inFactors[n].value(), false);
+            for (int m = 0; m < nOut; m++) rec[m] = new ModeChain.Step(m, outShape[m], outFactors[m].value(), outT[m]);
+            for (int n = 0; n < nIn; n++) rec[nOut + n] = new ModeChain.Step(nOut + n, inShape[n], inFactors[n].value(), inT[n]);
             project = ModeChain.cheapest(xShape, proj);
             expand = ModeChain.cheapest(uShape, exp);
             pull = ModeChain.cheapest(yShape, pul);
@@ -350,6 +358,7 @@ public final class TuckerLayer implements Layer, CompressedLayer {
         this.x = x;
         this.last = p;
         ensureForward(p);
+        refreshTransposes();
         Kernels k = Engine.kernels();
         float[] g = core.value().data();
         int gOff = core.value().offset();
@@ -384,8 +393,21 @@ public final class TuckerLayer implements Layer, CompressedLayer {
         p.reconstruct.run(g.data(), g.offset(), mids(p.reconstruct, null), w, 0);
     }
 
+    private void refreshTransposes() {
+        for (int n = 0; n < nIn; n++) transpose(inFactors[n].value(), inT[n]);
+        for (int m = 0; m < nOut; m++) transpose(outFactors[m].value(), outT[m]);
+    }
+
+    private static void transpose(Tensor a, Tensor t) {
+        int rows = a.dim(0), cols = a.dim(1);
+        float[] ad = a.data(), td = t.data();
+        int ao = a.offset(), to = t.offset();
+        for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) td[to + j * rows + i] = ad[ao + i * cols + j];
+    }
+
     /** The dense weight {@code W_mat} (J x I) of the current parameters, as a new tensor. */
     public Tensor reconstructWeight() {
+        refreshTransposes();
         Plan p = new Plan(1, false, false);
         float[] a = new float[Math.max(1, p.scratch)], c = new float[Math.max(1, p.scratch)];
         float[][] m = new float[p.reconstruct.length() + 1][];
