@@ -57,8 +57,8 @@ public final class Tucker {
     }
 
     /**
-     * Sequentially truncated HOSVD (ST-HOSVD): the modes are processed one at a time, most
-     * shrinking first (smallest R_n / I_n), each factor computed from the tensor already projected
+     * Sequentially truncated HOSVD (ST-HOSVD): the modes are processed one at a time, cheapest
+     * first (see {@link #cheapestMode}), each factor computed from the tensor already projected
      * on the previous factors. Same error bound as {@link #hosvd} ({@code ||T - T_hat||^2 <=} the
      * sum of the discarded energies) and usually a slightly better fit, at a fraction of the cost
      * when an unfolding is large in both directions (4096 x 16 x 16 x 16: the 4096-mode Gram is then
@@ -76,14 +76,13 @@ public final class Tucker {
             for (int n = 0; n < order; n++) lambda[n] = ModeBasis.of(t, n).lambda;
             ranks = spec.choose(shape, lambda);
         }
-        Integer[] modes = new Integer[order];
-        for (int n = 0; n < order; n++) modes[n] = n;
-        int[] rk = ranks;
-        Arrays.sort(modes, (a, b) -> Double.compare((double) rk[a] / shape[a], (double) rk[b] / shape[b]));
         Tensor y = t;
         Tensor[] factors = new Tensor[order];
         double[] kept = new double[order];
-        for (int n : modes) {
+        boolean[] done = new boolean[order];
+        for (int step = 0; step < order; step++) {
+            int n = cheapestMode(y.shape(), ranks, done);
+            done[n] = true;
             ModeBasis b = ModeBasis.of(y, n);
             int r = Math.min(ranks[n], b.lambda.length);
             Tensor u = b.factor(r);
@@ -93,6 +92,32 @@ public final class Tucker {
             y = TensorAlgebra.modeProduct(y, n, u, true);
         }
         return finish(t, y, factors, ranks, kept, 0, true, "st-hosvd");
+    }
+
+    /**
+     * The next mode for ST-HOSVD: the one whose step is cheapest on the current tensor, i.e. the
+     * Gram of the smaller side ({@code min(I_n, M) * size} multiply-adds, M the product of the other
+     * dimensions) plus its eigenproblem ({@code ~10 min(I_n, M)^3}, scalar double); ties go to the
+     * mode that shrinks the tensor most. Small modes go first, so a mode that is large in both
+     * directions is only reached once the others have shrunk its other side.
+     */
+    private static int cheapestMode(int[] shape, int[] ranks, boolean[] done) {
+        double size = 1;
+        for (int d : shape) size *= d;
+        int best = -1;
+        double bestCost = Double.POSITIVE_INFINITY, bestShrink = 0;
+        for (int n = 0; n < shape.length; n++) {
+            if (done[n]) continue;
+            double k = Math.min(shape[n], size / shape[n]);
+            double cost = k * size + 10 * k * k * k;
+            double shrink = (double) shape[n] / ranks[n];
+            if (cost < bestCost || (cost == bestCost && shrink > bestShrink)) {
+                best = n;
+                bestCost = cost;
+                bestShrink = shrink;
+            }
+        }
+        return best;
     }
 
     /** HOOI with the default options. */
