@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "ttl4j: a pure-Java tensor engine with Vector API kernels, neural networks and the Tucker Tensor Layer.",
-        subcommands = {InfoCommand.class, BenchCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, DataCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
@@ -40,6 +41,14 @@ public final class Main implements Runnable {
             err.println("ttl: error: " + msg);
             err.flush();
             return e instanceof IllegalArgumentException || e instanceof UserError ? 2 : 1;
+        });
+        // A mistyped option or value: one line naming it, not the whole usage text.
+        cl.setParameterExceptionHandler((e, a) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            if (verbose) e.printStackTrace(err);
+            err.println("ttl: error: " + e.getMessage() + " (see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            err.flush();
+            return 2;
         });
         return cl.execute(args);
     }

@@ -1,0 +1,99 @@
+package ttl4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import ttl4j.data.Dataset;
+import ttl4j.data.Preprocessing;
+import ttl4j.data.Split;
+import ttl4j.engine.Parallel;
+import ttl4j.nn.Checkpoint;
+import ttl4j.nn.Sequential;
+import ttl4j.nn.Trainer;
+
+/** {@code ttl eval}: loss and accuracy of a checkpoint on a dataset split. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Print the mean cross-entropy loss and the accuracy of a checkpoint (model.safetensors or "
+                + "checkpoint.safetensors of a `ttl train` run) on a dataset split. Inputs are prepared as recorded in "
+                + "the checkpoint."})
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A .safetensors file written by ttl train.")
+    Path checkpoint;
+
+    @Option(names = "--dataset", paramLabel = "NAME",
+            description = "mnist, fashion-mnist, cifar10, or a folder in the data directory (default: the one it was trained on).")
+    String dataset;
+
+    @Option(names = "--split", paramLabel = "test|train", defaultValue = "test", description = "Which split (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
+    String dataDir;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
+    Integer threads;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000", description = "Samples per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Override
+    public Integer call() {
+        if (threads != null) Parallel.setThreads(threads);
+        if (batchSize < 1) throw new Main.UserError("--batch-size must be >= 1, got " + batchSize);
+        Split sp;
+        try {
+            sp = Split.parse(split);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError("--split: " + e.getMessage());
+        }
+        if (!Files.isRegularFile(checkpoint)) throw new Main.UserError("checkpoint " + checkpoint + " does not exist");
+        Checkpoint ck;
+        Sequential model;
+        int[] inputShape;
+        try {
+            ck = Checkpoint.load(checkpoint);
+            model = ck.buildModel();
+            inputShape = ck.inputShape();
+        } catch (IOException e) {
+            throw new Main.UserError(e.getMessage(), e);
+        }
+        String ds = dataset != null ? dataset : ck.metadata().get("dataset");
+        if (ds == null) throw new Main.UserError(checkpoint + " does not say which dataset it was trained on: give --dataset");
+        String p = ck.metadata().get("preprocessing");
+        if (p == null) throw new Main.UserError(checkpoint + ": no preprocessing in __metadata__ (not written by ttl train)");
+        Preprocessing prep;
+        try {
+            prep = Preprocessing.fromJson(p);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError(checkpoint + ": " + e.getMessage());
+        }
+        Dataset data = Datasets.load(dataDir, ds, sp, json ? m -> { } : System.out::println);
+        if (!Arrays.equals(inputShape, new int[] {data.features()}) || prep.channels() != data.channels()) {
+            throw new Main.UserError(checkpoint + " takes inputs of shape " + Arrays.toString(inputShape) + " with "
+                    + prep.channels() + " channel(s); " + data.name() + " has " + data.channels() + "x" + data.height() + "x"
+                    + data.width());
+        }
+        long t0 = System.nanoTime();
+        Trainer.Evaluation ev = Trainer.evaluate(model, DatasetBatchSource.inOrder(data, batchSize, prep));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        String splitName = sp.name().toLowerCase(Locale.ROOT);
+        if (json) {
+            System.out.printf(Locale.ROOT, "{\"checkpoint\":%s,\"model\":%s,\"dataset\":%s,\"split\":%s,\"samples\":%d,"
+                            + "\"loss\":%.6f,\"accuracy\":%.6f,\"seconds\":%.3f}%n", Json.quote(checkpoint.toString()),
+                    Json.quote(model.spec()), Json.quote(ds), Json.quote(splitName), ev.samples(), ev.loss(), ev.accuracy(), secs);
+        } else {
+            System.out.printf(Locale.ROOT, "%s on %s %s (%d samples): loss %.4f, accuracy %.2f%%%n", model.spec(), ds, splitName,
+                    ev.samples(), ev.loss(), 100 * ev.accuracy());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,113 @@
+package ttl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ttl4j.engine.Tensor;
+import ttl4j.nn.SafeTensors;
+
+class TrainCommandTest {
+    static final String SPEC = "dense(16)|relu|dense(3)";
+
+    @TempDir
+    static Path data;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void tinyDataset() throws IOException {
+        TinyData.write(data, "tiny", 200, 90);
+    }
+
+    private Captured train(Path out, String... more) {
+        String[] base = {"train", "--model", SPEC, "--dataset", "tiny", "--data-dir", data.toString(), "--epochs", "3",
+                "--batch-size", "32", "--lr", "0.1", "--threads", "1", "--seed", "7"};
+        String[] args = java.util.Arrays.copyOf(base, base.length + more.length + (out != null ? 2 : 0));
+        System.arraycopy(more, 0, args, base.length, more.length);
+        if (out != null) {
+            args[args.length - 2] = "--out";
+            args[args.length - 1] = out.toString();
+        }
+        return Captured.run(args);
+    }
+
+    @Test
+    void trainsThenEvaluatesWithPlainLogLines() throws IOException {
+        Path run = tmp.resolve("run");
+        Captured c = train(run, "--eval-every-epoch");
+        assertEquals(0, c.exit(), c.err());
+        // Not a terminal: one plain line per epoch, never a redrawn status line.
+        assertFalse(c.out().contains("\r"), c.out());
+        for (int e = 1; e <= 3; e++) assertTrue(c.out().contains("epoch " + e + "/3 train loss"), c.out());
+        List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+        assertEquals(TrainCommand.METRICS_HEADER, rows.get(0));
+        assertEquals(4, rows.size(), rows.toString());
+        String[] last = rows.get(3).split(",", -1);
+        double acc = Double.parseDouble(last[4]);
+        assertTrue(acc > 0.9, "the tiny problem is easy; test accuracy " + acc);
+        for (String f : List.of("model.safetensors", "checkpoint.safetensors", "summary.json")) assertTrue(Files.isRegularFile(run.resolve(f)), f);
+        String summary = Files.readString(run.resolve("summary.json"));
+        for (String k : List.of("\"parameters\": " + (64 * 16 + 16 + 16 * 3 + 3), "\"test_accuracy\"", "\"seconds_per_epoch\"",
+                "\"kernels\"", "\"threads\": 1", "\"preprocessing\"")) {
+            assertTrue(summary.contains(k), k + " in " + summary);
+        }
+        Map<String, String> meta = SafeTensors.read(run.resolve("model.safetensors")).metadata();
+        assertTrue(meta.get("preprocessing").startsWith("{\"scale\":"), meta.toString());
+        assertEquals("tiny", meta.get("dataset"));
+
+        Captured ev = Captured.run("eval", "--checkpoint", run.resolve("model.safetensors").toString(), "--dataset", "tiny",
+                "--data-dir", data.toString(), "--json");
+        assertEquals(0, ev.exit(), ev.err());
+        Matcher m = Pattern.compile("\"accuracy\":([0-9.]+)").matcher(ev.out());
+        assertTrue(m.find(), ev.out());
+        assertEquals(acc, Double.parseDouble(m.group(1)), 1e-6, "eval agrees with the last epoch's test accuracy");
+        Captured text = Captured.run("eval", "--checkpoint", run.resolve("checkpoint.safetensors").toString(), "--split", "train",
+                "--data-dir", data.toString());
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().contains("tiny train (200 samples): loss"), text.out());
+    }
+
+    @Test
+    void interruptedAndResumedRunEndsWithTheSameWeights() throws IOException {
+        Path whole = tmp.resolve("whole");
+        assertEquals(0, train(whole).exit());
+        // 7 steps per epoch: stop in the middle of epoch 2, then at the end of it, then finish.
+        Path parts = tmp.resolve("parts");
+        Captured first = train(parts, "--stop-after-steps", "10");
+        assertEquals(130, first.exit(), first.err());
+        assertTrue(first.out().contains("ttl train --resume"), first.out());
+        Captured second = Captured.run("train", "--resume", parts.toString(), "--data-dir", data.toString(), "--threads", "1",
+                "--stop-after-steps", "4");
+        assertEquals(130, second.exit(), second.err());
+        Captured third = Captured.run("train", "--resume", parts.toString(), "--data-dir", data.toString(), "--threads", "1");
+        assertEquals(0, third.exit(), third.err());
+
+        Map<String, Tensor> a = SafeTensors.read(whole.resolve("model.safetensors")).tensors();
+        Map<String, Tensor> b = SafeTensors.read(parts.resolve("model.safetensors")).tensors();
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
+        List<String> ra = Files.readAllLines(whole.resolve("metrics.csv")), rb = Files.readAllLines(parts.resolve("metrics.csv"));
+        assertEquals(ra.size(), rb.size(), rb.toString());
+        for (int i = 0; i < ra.size(); i++) {
+            // Identical apart from the timing columns.
+            String[] x = ra.get(i).split(","), y = rb.get(i).split(",");
+            for (int j : new int[] {0, 1, 2, 3, 4, 7}) assertEquals(x[j], y[j], "row " + i + " column " + j);
+        }
+        Captured again = Captured.run("train", "--resume", parts.toString(), "--data-dir", data.toString(), "--lr", "0.5");
+        assertEquals(2, again.exit());
+        assertTrue(again.err().contains("--lr cannot be combined with --resume"), again.err());
+    }
+}
