@@ -1,22 +1,505 @@
 package ttl4j.engine.simd;
 
-import ttl4j.engine.ScalarGemm;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import ttl4j.engine.GemmChecks;
+import ttl4j.engine.Parallel;
+import ttl4j.engine.Tuning;
 
-/** Vector API GEMM (placeholder delegating to scalar until the blocked kernel lands). */
+/**
+ * Vector API GEMM: {@code A (M,K) x B (K,N) -> C (M,N)}, {@code C = alpha * op(A) op(B) + beta * C}.
+ *
+ * <p>Two paths, chosen by shape only (never by thread count):
+ * <ul>
+ * <li>blocked: op(A) is packed into slivers of {@link #MR} rows and op(B) into slivers of {@link #NR}
+ * columns (both k-major, zero padded, whole K), then a 6 x (4 vectors) register-blocked micro-kernel
+ * runs over K blocks of {@link Tuning#GEMM_KC}. Packing everything first means each operand is
+ * packed exactly once, whatever the thread count, and the compute tasks only read the packed copies.
+ * <li>thin (N at most one vector): op(B) is packed into one zero-padded vector per k and A is read
+ * in place, since packing A would cost as much as the multiply itself.
+ * </ul>
+ *
+ * <p>Summation order: each C element accumulates its products with fused multiply-add from 0 over a
+ * K block (the whole K on the thin path) in increasing k; the first block's sum s gives
+ * {@code C = alpha*s} (beta 0) or {@code alpha*s + beta*C}, later blocks {@code C = C + alpha*s}.
+ * Tasks own disjoint output tiles, and edge tiles use the same arithmetic as full ones, so results
+ * are bitwise identical for any thread count.
+ */
 final class VectorGemm {
     private VectorGemm() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int VL = S.length();
+    /** Rows of the micro-tile: 6 x 4 accumulators + 4 B vectors + 1 broadcast fit the 32 AVX-512 registers. */
+    static final int MR = 6;
+    /** Columns of the micro-tile: four vectors. */
+    static final int NR = 4 * VL;
+
+    // store modes of a finished accumulator tile
+    private static final int OVERWRITE = 0; // C = alpha*s (C not read)
+    private static final int BETA = 1;      // C = alpha*s + beta*C
+    private static final int ACCUM = 2;     // C = C + alpha*s
+
+    /** Per-thread scratch: packed operands and an edge tile, grown on demand and reused. */
+    static final class Scratch {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        float[] sharedA = new float[0];
+        float[] sharedB = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        static float[] grow(float[] x, long need) {
+            if (need > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("gemm: packed operand needs " + need + " floats, more than an array holds");
+            }
+            return x.length >= need ? x : new float[(int) Math.max(need, Math.min(Integer.MAX_VALUE - 16, x.length * 3L / 2))];
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    // ------------------------------------------------------------------ entry points
 
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
-        ScalarGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        GemmChecks.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        boolean parallel = (long) m * n * k >= Tuning.PARALLEL_MIN_MADDS;
+        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                parallel, SCRATCH.get(), null, null);
     }
 
     static void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, int strideA,
                             float[] b, int bOff, int ldb, int strideB,
                             float beta, float[] c, int cOff, int ldc, int strideC) {
-        ScalarGemm.gemmBatched(batch, transA, transB, m, n, k, alpha, a, aOff, lda, strideA,
-                b, bOff, ldb, strideB, beta, c, cOff, ldc, strideC);
+        GemmChecks.checkBatched(batch, transA, transB, m, n, k, a, aOff, lda, strideA, b, bOff, ldb, strideB,
+                c, cOff, ldc, strideC);
+        if (batch == 0 || m == 0 || n == 0) return;
+        long madds = (long) m * n * k;
+        if (batch == 1 || k == 0 || alpha == 0f) {
+            for (int e = 0; e < batch; e++) {
+                run(transA, transB, m, n, k, alpha, a, aOff + e * strideA, lda, b, bOff + e * strideB, ldb,
+                        beta, c, cOff + e * strideC, ldc, madds >= Tuning.PARALLEL_MIN_MADDS, SCRATCH.get(), null, null);
+            }
+            return;
+        }
+        // A shared operand is packed once, by the caller, into its scratch; entries only read it.
+        Scratch own = SCRATCH.get();
+        boolean thin = n <= VL;
+        PackedA pa = null;
+        PackedB pb = null;
+        if (strideA == 0 && !thin) {
+            own.sharedA = Scratch.grow(own.sharedA, (long) ceilDiv(m, MR) * MR * k);
+            pa = new PackedA(own.sharedA);
+            packAllA(transA, m, k, a, aOff, lda, pa.data, false);
+        }
+        if (strideB == 0) {
+            long need = thin ? (long) k * VL : (long) ceilDiv(n, NR) * NR * k;
+            own.sharedB = Scratch.grow(own.sharedB, need);
+            pb = new PackedB(own.sharedB);
+            if (thin) packThinB(transB, n, k, b, bOff, ldb, pb.data, 0, k);
+            else packAllB(transB, n, k, b, bOff, ldb, pb.data, false);
+        }
+        final PackedA fa = pa;
+        final PackedB fb = pb;
+        boolean parallel = madds * batch >= Tuning.PARALLEL_MIN_MADDS;
+        if (parallel && batch < 2 * Parallel.threads() && madds >= 4 * Tuning.PARALLEL_MIN_MADDS) {
+            // few large entries: parallelism inside each entry splits the work more evenly
+            for (int e = 0; e < batch; e++) {
+                run(transA, transB, m, n, k, alpha, a, aOff + e * strideA, lda, b, bOff + e * strideB, ldb,
+                        beta, c, cOff + e * strideC, ldc, true, own, fa, fb);
+            }
+            return;
+        }
+        // many small entries: whole entries per task, in contiguous chunks
+        int chunks = parallel ? Math.min(batch, 8 * Parallel.threads()) : 1;
+        Parallel.forEach(chunks, t -> {
+            Scratch s = SCRATCH.get();
+            int e0 = (int) ((long) batch * t / chunks), e1 = (int) ((long) batch * (t + 1) / chunks);
+            for (int e = e0; e < e1; e++) {
+                run(transA, transB, m, n, k, alpha, a, aOff + e * strideA, lda, b, bOff + e * strideB, ldb,
+                        beta, c, cOff + e * strideC, ldc, false, s, fa, fb);
+            }
+        });
+    }
+
+    /** An already packed op(A) (whole K, {@link #MR}-row slivers). */
+    record PackedA(float[] data) {}
+
+    /** An already packed op(B) (whole K; {@link #NR}-column slivers, or one vector per k on the thin path). */
+    record PackedB(float[] data) {}
+
+    // ------------------------------------------------------------------ dispatch
+
+    private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc,
+                            boolean parallel, Scratch s, PackedA pa, PackedB pb) {
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        parallel &= Parallel.threads() > 1;
+        if (n <= VL) {
+            thin(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, parallel, s, pb);
+        } else {
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, parallel, s, pa, pb);
+        }
+    }
+
+    /** C = beta * C (beta 0 writes zeros, ignoring NaNs in C). */
+    private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, ci, ci + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) c[ci + j] = beta * c[ci + j];
+            }
+        }
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static void forTasks(boolean parallel, int tasks, java.util.function.IntConsumer body) {
+        if (parallel) {
+            Parallel.forEach(tasks, body);
+        } else {
+            for (int t = 0; t < tasks; t++) body.accept(t);
+        }
+    }
+
+    // ------------------------------------------------------------------ blocked path
+
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc,
+                                boolean parallel, Scratch s, PackedA pa, PackedB pb) {
+        int mp = ceilDiv(m, MR), np = ceilDiv(n, NR);
+        float[] ap, bp;
+        if (pa != null) {
+            ap = pa.data;
+        } else {
+            s.a = Scratch.grow(s.a, (long) mp * MR * k);
+            ap = s.a;
+        }
+        if (pb != null) {
+            bp = pb.data;
+        } else {
+            s.b = Scratch.grow(s.b, (long) np * NR * k);
+            bp = s.b;
+        }
+        if (pa == null && pb == null && parallel) {
+            // pack both operands in one parallel phase: A in chunks of slivers, then B
+            int aChunk = Math.max(1, 8192 / Math.max(1, k)), bChunk = Math.max(1, 2048 / Math.max(1, k));
+            int aTasks = ceilDiv(mp, aChunk), bTasks = ceilDiv(np, bChunk);
+            Parallel.forEach(aTasks + bTasks, t -> {
+                if (t < aTasks) {
+                    int s0 = t * aChunk, s1 = Math.min(mp, s0 + aChunk);
+                    for (int sl = s0; sl < s1; sl++) packSliverA(transA, m, k, a, aOff, lda, ap, sl);
+                } else {
+                    int s0 = (t - aTasks) * bChunk, s1 = Math.min(np, s0 + bChunk);
+                    for (int sl = s0; sl < s1; sl++) packSliverB(transB, n, k, b, bOff, ldb, bp, sl);
+                }
+            });
+        } else {
+            if (pa == null) packAllA(transA, m, k, a, aOff, lda, ap, parallel);
+            if (pb == null) packAllB(transB, n, k, b, bOff, ldb, bp, parallel);
+        }
+
+        // output tasks: a grid of row blocks x column blocks, balanced in size
+        // (the grid only decides who computes which tile, never the summation order)
+        int rb = ceilDiv(mp * MR, Tuning.GEMM_MC), cb = ceilDiv(np * NR, Tuning.GEMM_NC);
+        if (parallel) {
+            int want = 4 * Parallel.threads();
+            while (rb * cb < want && (rb < mp || cb < np)) {
+                if (cb < np && (np / cb >= mp / rb || rb >= mp)) cb++;
+                else rb++;
+            }
+        }
+        final int rowBlocks = rb, colBlocks = cb;
+        forTasks(parallel, rowBlocks * colBlocks, t -> {
+            int r = t / colBlocks, q = t % colBlocks;
+            int s0 = (int) ((long) mp * r / rowBlocks), s1 = (int) ((long) mp * (r + 1) / rowBlocks);
+            int t0 = (int) ((long) np * q / colBlocks), t1 = (int) ((long) np * (q + 1) / colBlocks);
+            Scratch mine = parallel ? SCRATCH.get() : s;
+            macro(m, n, k, alpha, beta, ap, bp, c, cOff, ldc, s0, s1, t0, t1, mine.tile);
+        });
+    }
+
+    /** Computes the C tiles of A slivers [s0, s1) x B slivers [t0, t1), K block by K block. */
+    private static void macro(int m, int n, int k, float alpha, float beta, float[] ap, float[] bp,
+                              float[] c, int cOff, int ldc, int s0, int s1, int t0, int t1, float[] tile) {
+        int kcMax = Tuning.GEMM_KC;
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            int mode = pc > 0 ? ACCUM : beta == 0f ? OVERWRITE : BETA;
+            for (int t = t0; t < t1; t++) {
+                int j0 = t * NR, nc = Math.min(NR, n - j0);
+                int bi = t * NR * k + pc * NR;
+                for (int sl = s0; sl < s1; sl++) {
+                    int i0 = sl * MR, mr = Math.min(MR, m - i0);
+                    int ai = sl * MR * k + pc * MR;
+                    if (mr == MR && nc == NR) {
+                        kernel(kc, ap, ai, bp, bi, c, cOff + i0 * ldc + j0, ldc, alpha, beta, mode);
+                    } else {
+                        kernel(kc, ap, ai, bp, bi, tile, 0, NR, 1f, 0f, OVERWRITE);
+                        storeEdge(tile, NR, mr, nc, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The scalar twin of {@link #update} for partial tiles: the same float operations, element by element. */
+    private static void storeEdge(float[] tile, int ldt, int rows, int cols, float alpha, float beta, int mode,
+                                  float[] c, int ci, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            int t = r * ldt, o = ci + r * ldc;
+            for (int j = 0; j < cols; j++) {
+                float v = tile[t + j];
+                c[o + j] = mode == OVERWRITE ? alpha * v
+                        : mode == BETA ? alpha * v + beta * c[o + j]
+                        : c[o + j] + alpha * v;
+            }
+        }
+    }
+
+    private static FloatVector update(FloatVector acc, float[] c, int o, float alpha, float beta, int mode) {
+        if (mode == OVERWRITE) return alpha == 1f ? acc : acc.mul(alpha);
+        FloatVector cv = FloatVector.fromArray(S, c, o);
+        if (mode == BETA) return acc.mul(alpha).add(cv.mul(beta));
+        return cv.add(alpha == 1f ? acc : acc.mul(alpha));
+    }
+
+    /** The 6 x (4 vectors) micro-kernel over kc packed k steps; writes the tile at c[ci] per mode. */
+    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                       float alpha, float beta, int mode) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bo = bi + p * NR, ao = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * VL);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * VL);
+            FloatVector x = FloatVector.broadcast(S, ap[ao]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
+            x = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
+            x = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
+            x = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32); c33 = b3.fma(x, c33);
+            x = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41); c42 = b2.fma(x, c42); c43 = b3.fma(x, c43);
+            x = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51); c52 = b2.fma(x, c52); c53 = b3.fma(x, c53);
+        }
+        int o = ci;
+        update(c00, c, o, alpha, beta, mode).intoArray(c, o);
+        update(c01, c, o + VL, alpha, beta, mode).intoArray(c, o + VL);
+        update(c02, c, o + 2 * VL, alpha, beta, mode).intoArray(c, o + 2 * VL);
+        update(c03, c, o + 3 * VL, alpha, beta, mode).intoArray(c, o + 3 * VL);
+        o += ldc;
+        update(c10, c, o, alpha, beta, mode).intoArray(c, o);
+        update(c11, c, o + VL, alpha, beta, mode).intoArray(c, o + VL);
+        update(c12, c, o + 2 * VL, alpha, beta, mode).intoArray(c, o + 2 * VL);
+        update(c13, c, o + 3 * VL, alpha, beta, mode).intoArray(c, o + 3 * VL);
+        o += ldc;
+        update(c20, c, o, alpha, beta, mode).intoArray(c, o);
+        update(c21, c, o + VL, alpha, beta, mode).intoArray(c, o + VL);
+        update(c22, c, o + 2 * VL, alpha, beta, mode).intoArray(c, o + 2 * VL);
+        update(c23, c, o + 3 * VL, alpha, beta, mode).intoArray(c, o + 3 * VL);
+        o += ldc;
+        update(c30, c, o, alpha, beta, mode).intoArray(c, o);
+        update(c31, c, o + VL, alpha, beta, mode).intoArray(c, o + VL);
+        update(c32, c, o + 2 * VL, alpha, beta, mode).intoArray(c, o + 2 * VL);
+        update(c33, c, o + 3 * VL, alpha, beta, mode).intoArray(c, o + 3 * VL);
+        o += ldc;
+        update(c40, c, o, alpha, beta, mode).intoArray(c, o);
+        update(c41, c, o + VL, alpha, beta, mode).intoArray(c, o + VL);
+        update(c42, c, o + 2 * VL, alpha, beta, mode).intoArray(c, o + 2 * VL);
+        update(c43, c, o + 3 * VL, alpha, beta, mode).intoArray(c, o + 3 * VL);
+        o += ldc;
+        update(c50, c, o, alpha, beta, mode).intoArray(c, o);
+        update(c51, c, o + VL, alpha, beta, mode).intoArray(c, o + VL);
+        update(c52, c, o + 2 * VL, alpha, beta, mode).intoArray(c, o + 2 * VL);
+        update(c53, c, o + 3 * VL, alpha, beta, mode).intoArray(c, o + 3 * VL);
+    }
+
+    // ------------------------------------------------------------------ packing
+
+    private static void packAllA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] ap, boolean parallel) {
+        int mp = ceilDiv(m, MR);
+        int chunk = Math.max(1, 8192 / Math.max(1, k));
+        forTasks(parallel, ceilDiv(mp, chunk), t -> {
+            for (int sl = t * chunk, e = Math.min(mp, sl + chunk); sl < e; sl++) packSliverA(transA, m, k, a, aOff, lda, ap, sl);
+        });
+    }
+
+    private static void packAllB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, boolean parallel) {
+        int np = ceilDiv(n, NR);
+        int chunk = Math.max(1, 2048 / Math.max(1, k));
+        forTasks(parallel, ceilDiv(np, chunk), t -> {
+            for (int sl = t * chunk, e = Math.min(np, sl + chunk); sl < e; sl++) packSliverB(transB, n, k, b, bOff, ldb, bp, sl);
+        });
+    }
+
+    /** Sliver sl of op(A): rows sl*MR.., stored k-major (MR floats per k), rows past M zero. */
+    static void packSliverA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] ap, int sl) {
+        int i0 = sl * MR, rows = Math.min(MR, m - i0), d = sl * MR * k;
+        if (transA) {
+            // A is stored K x M: the MR values of one k are contiguous
+            for (int p = 0; p < k; p++) {
+                int src = aOff + p * lda + i0, dst = d + p * MR;
+                int r = 0;
+                for (; r < rows; r++) ap[dst + r] = a[src + r];
+                for (; r < MR; r++) ap[dst + r] = 0f;
+            }
+        } else if (rows == MR) {
+            int r0 = aOff + i0 * lda;
+            int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
+            for (int p = 0; p < k; p++) {
+                int dst = d + p * MR;
+                ap[dst] = a[r0 + p];
+                ap[dst + 1] = a[r1 + p];
+                ap[dst + 2] = a[r2 + p];
+                ap[dst + 3] = a[r3 + p];
+                ap[dst + 4] = a[r4 + p];
+                ap[dst + 5] = a[r5 + p];
+            }
+        } else {
+            for (int p = 0; p < k; p++) {
+                int dst = d + p * MR;
+                int r = 0;
+                for (; r < rows; r++) ap[dst + r] = a[aOff + (i0 + r) * lda + p];
+                for (; r < MR; r++) ap[dst + r] = 0f;
+            }
+        }
+    }
+
+    /** Sliver sl of op(B): columns sl*NR.., stored k-major (NR floats per k), columns past N zero. */
+    static void packSliverB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int sl) {
+        int j0 = sl * NR, cols = Math.min(NR, n - j0), d = sl * NR * k;
+        if (!transB) {
+            if (cols == NR) {
+                for (int p = 0; p < k; p++) {
+                    int src = bOff + p * ldb + j0, dst = d + p * NR;
+                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, src + VL).intoArray(bp, dst + VL);
+                    FloatVector.fromArray(S, b, src + 2 * VL).intoArray(bp, dst + 2 * VL);
+                    FloatVector.fromArray(S, b, src + 3 * VL).intoArray(bp, dst + 3 * VL);
+                }
+            } else {
+                for (int p = 0; p < k; p++) {
+                    int src = bOff + p * ldb + j0, dst = d + p * NR;
+                    int j = 0;
+                    for (; j < cols; j++) bp[dst + j] = b[src + j];
+                    for (; j < NR; j++) bp[dst + j] = 0f;
+                }
+            }
+        } else {
+            // B is stored N x K: column j of op(B) is row j of B
+            for (int j = 0; j < cols; j++) {
+                int src = bOff + (j0 + j) * ldb, dst = d + j;
+                for (int p = 0; p < k; p++) bp[dst + p * NR] = b[src + p];
+            }
+            for (int j = cols; j < NR; j++) {
+                for (int p = 0; p < k; p++) bp[d + j + p * NR] = 0f;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ thin path (N <= VL)
+
+    /** Packs op(B) rows [p0, p1) for N <= VL into one zero-padded vector per k. */
+    static void packThinB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int p0, int p1) {
+        for (int p = p0; p < p1; p++) {
+            int dst = p * VL, j = 0;
+            if (transB) {
+                for (; j < n; j++) bp[dst + j] = b[bOff + j * ldb + p];
+            } else {
+                for (; j < n; j++) bp[dst + j] = b[bOff + p * ldb + j];
+            }
+            for (; j < VL; j++) bp[dst + j] = 0f;
+        }
+    }
+
+    private static void thin(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc,
+                             boolean parallel, Scratch s, PackedB pb) {
+        float[] bp;
+        if (pb != null) {
+            bp = pb.data;
+        } else {
+            s.b = Scratch.grow(s.b, (long) k * VL);
+            bp = s.b;
+            packThinB(transB, n, k, b, bOff, ldb, bp, 0, k);
+        }
+        int ars = transA ? 1 : lda, aks = transA ? lda : 1;
+        int groups = ceilDiv(m, MR);
+        int tasks = parallel ? Math.min(groups, 4 * Parallel.threads()) : 1;
+        int mode = beta == 0f ? OVERWRITE : BETA;
+        forTasks(parallel, tasks, t -> {
+            float[] tile = parallel ? SCRATCH.get().tile : s.tile;
+            int g0 = (int) ((long) groups * t / tasks), g1 = (int) ((long) groups * (t + 1) / tasks);
+            for (int g = g0; g < g1; g++) {
+                int i0 = g * MR, rows = Math.min(MR, m - i0);
+                int ai = aOff + i0 * ars;
+                if (rows == MR && n == VL) {
+                    thin6(k, a, ai, ars, aks, bp, c, cOff + i0 * ldc, ldc, alpha, beta, mode);
+                } else if (rows == MR) {
+                    thin6(k, a, ai, ars, aks, bp, tile, 0, VL, 1f, 0f, OVERWRITE);
+                    storeEdge(tile, VL, MR, n, alpha, beta, mode, c, cOff + i0 * ldc, ldc);
+                } else {
+                    for (int r = 0; r < rows; r++) {
+                        thin1(k, a, ai + r * ars, aks, bp, tile);
+                        storeEdge(tile, VL, 1, n, alpha, beta, mode, c, cOff + (i0 + r) * ldc, ldc);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Six rows of op(A) read in place times the packed thin B: one accumulator vector per row. */
+    static void thin6(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] c, int ci, int ldc,
+                      float alpha, float beta, int mode) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
+        for (int p = 0; p < k; p++) {
+            FloatVector bv = FloatVector.fromArray(S, bp, p * VL);
+            int q = p * aks;
+            c0 = bv.fma(FloatVector.broadcast(S, a[ai + q]), c0);
+            c1 = bv.fma(FloatVector.broadcast(S, a[a1 + q]), c1);
+            c2 = bv.fma(FloatVector.broadcast(S, a[a2 + q]), c2);
+            c3 = bv.fma(FloatVector.broadcast(S, a[a3 + q]), c3);
+            c4 = bv.fma(FloatVector.broadcast(S, a[a4 + q]), c4);
+            c5 = bv.fma(FloatVector.broadcast(S, a[a5 + q]), c5);
+        }
+        update(c0, c, ci, alpha, beta, mode).intoArray(c, ci);
+        update(c1, c, ci + ldc, alpha, beta, mode).intoArray(c, ci + ldc);
+        update(c2, c, ci + 2 * ldc, alpha, beta, mode).intoArray(c, ci + 2 * ldc);
+        update(c3, c, ci + 3 * ldc, alpha, beta, mode).intoArray(c, ci + 3 * ldc);
+        update(c4, c, ci + 4 * ldc, alpha, beta, mode).intoArray(c, ci + 4 * ldc);
+        update(c5, c, ci + 5 * ldc, alpha, beta, mode).intoArray(c, ci + 5 * ldc);
+    }
+
+    /** One row of op(A) times the packed thin B, raw sums into tile[0..VL). */
+    static void thin1(int k, float[] a, int ai, int aks, float[] bp, float[] tile) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            acc = FloatVector.fromArray(S, bp, p * VL).fma(FloatVector.broadcast(S, a[ai + p * aks]), acc);
+        }
+        acc.intoArray(tile, 0);
     }
 }
