@@ -255,7 +255,7 @@ final class VectorGemm {
         }
     }
 
-    /** The scalar twin of {@link #update} for partial tiles: the same float operations, element by element. */
+    /** The scalar twin of the kernels' tile stores, for partial tiles: the same float operations, element by element. */
     private static void storeEdge(float[] tile, int ldt, int rows, int cols, float alpha, float beta, int mode,
                                   float[] c, int ci, int ldc) {
         for (int r = 0; r < rows; r++) {
@@ -267,13 +267,6 @@ final class VectorGemm {
                         : c[o + j] + alpha * v;
             }
         }
-    }
-
-    private static FloatVector update(FloatVector acc, float[] c, int o, float alpha, float beta, int mode) {
-        if (mode == OVERWRITE) return alpha == 1f ? acc : acc.mul(alpha);
-        FloatVector cv = FloatVector.fromArray(S, c, o);
-        if (mode == BETA) return acc.mul(alpha).add(cv.mul(beta));
-        return cv.add(alpha == 1f ? acc : acc.mul(alpha));
     }
 
     /** The 6 x (4 vectors) micro-kernel over kc packed k steps; writes the tile at c[ci] per mode. */
@@ -304,36 +297,93 @@ final class VectorGemm {
             x = FloatVector.broadcast(S, ap[ao + 5]);
             c50 = b0.fma(x, c50); c51 = b1.fma(x, c51); c52 = b2.fma(x, c52); c53 = b3.fma(x, c53);
         }
-        int o = ci;
-        update(c00, c, o, alpha, beta, mode).intoArray(c, o);
-        update(c01, c, o + VL, alpha, beta, mode).intoArray(c, o + VL);
-        update(c02, c, o + 2 * VL, alpha, beta, mode).intoArray(c, o + 2 * VL);
-        update(c03, c, o + 3 * VL, alpha, beta, mode).intoArray(c, o + 3 * VL);
-        o += ldc;
-        update(c10, c, o, alpha, beta, mode).intoArray(c, o);
-        update(c11, c, o + VL, alpha, beta, mode).intoArray(c, o + VL);
-        update(c12, c, o + 2 * VL, alpha, beta, mode).intoArray(c, o + 2 * VL);
-        update(c13, c, o + 3 * VL, alpha, beta, mode).intoArray(c, o + 3 * VL);
-        o += ldc;
-        update(c20, c, o, alpha, beta, mode).intoArray(c, o);
-        update(c21, c, o + VL, alpha, beta, mode).intoArray(c, o + VL);
-        update(c22, c, o + 2 * VL, alpha, beta, mode).intoArray(c, o + 2 * VL);
-        update(c23, c, o + 3 * VL, alpha, beta, mode).intoArray(c, o + 3 * VL);
-        o += ldc;
-        update(c30, c, o, alpha, beta, mode).intoArray(c, o);
-        update(c31, c, o + VL, alpha, beta, mode).intoArray(c, o + VL);
-        update(c32, c, o + 2 * VL, alpha, beta, mode).intoArray(c, o + 2 * VL);
-        update(c33, c, o + 3 * VL, alpha, beta, mode).intoArray(c, o + 3 * VL);
-        o += ldc;
-        update(c40, c, o, alpha, beta, mode).intoArray(c, o);
-        update(c41, c, o + VL, alpha, beta, mode).intoArray(c, o + VL);
-        update(c42, c, o + 2 * VL, alpha, beta, mode).intoArray(c, o + 2 * VL);
-        update(c43, c, o + 3 * VL, alpha, beta, mode).intoArray(c, o + 3 * VL);
-        o += ldc;
-        update(c50, c, o, alpha, beta, mode).intoArray(c, o);
-        update(c51, c, o + VL, alpha, beta, mode).intoArray(c, o + VL);
-        update(c52, c, o + 2 * VL, alpha, beta, mode).intoArray(c, o + 2 * VL);
-        update(c53, c, o + 3 * VL, alpha, beta, mode).intoArray(c, o + 3 * VL);
+        // Stores are written out here rather than in a helper: a helper taking vectors that C2
+        // declines to inline (these call sites run once per tile, so they look cold) boxes them.
+        if (alpha != 1f) {
+            FloatVector al = FloatVector.broadcast(S, alpha);
+            c00 = c00.mul(al); c01 = c01.mul(al); c02 = c02.mul(al); c03 = c03.mul(al);
+            c10 = c10.mul(al); c11 = c11.mul(al); c12 = c12.mul(al); c13 = c13.mul(al);
+            c20 = c20.mul(al); c21 = c21.mul(al); c22 = c22.mul(al); c23 = c23.mul(al);
+            c30 = c30.mul(al); c31 = c31.mul(al); c32 = c32.mul(al); c33 = c33.mul(al);
+            c40 = c40.mul(al); c41 = c41.mul(al); c42 = c42.mul(al); c43 = c43.mul(al);
+            c50 = c50.mul(al); c51 = c51.mul(al); c52 = c52.mul(al); c53 = c53.mul(al);
+        }
+        if (mode == BETA) {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c00 = c00.add(FloatVector.fromArray(S, c, ci).mul(be));
+            c01 = c01.add(FloatVector.fromArray(S, c, ci + VL).mul(be));
+            c02 = c02.add(FloatVector.fromArray(S, c, ci + 2 * VL).mul(be));
+            c03 = c03.add(FloatVector.fromArray(S, c, ci + 3 * VL).mul(be));
+            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc).mul(be));
+            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + VL).mul(be));
+            c12 = c12.add(FloatVector.fromArray(S, c, ci + ldc + 2 * VL).mul(be));
+            c13 = c13.add(FloatVector.fromArray(S, c, ci + ldc + 3 * VL).mul(be));
+            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be));
+            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be));
+            c22 = c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * VL).mul(be));
+            c23 = c23.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * VL).mul(be));
+            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be));
+            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be));
+            c32 = c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * VL).mul(be));
+            c33 = c33.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * VL).mul(be));
+            c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be));
+            c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be));
+            c42 = c42.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * VL).mul(be));
+            c43 = c43.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * VL).mul(be));
+            c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be));
+            c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be));
+            c52 = c52.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * VL).mul(be));
+            c53 = c53.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * VL).mul(be));
+        } else if (mode == ACCUM) {
+            c00 = FloatVector.fromArray(S, c, ci).add(c00);
+            c01 = FloatVector.fromArray(S, c, ci + VL).add(c01);
+            c02 = FloatVector.fromArray(S, c, ci + 2 * VL).add(c02);
+            c03 = FloatVector.fromArray(S, c, ci + 3 * VL).add(c03);
+            c10 = FloatVector.fromArray(S, c, ci + ldc).add(c10);
+            c11 = FloatVector.fromArray(S, c, ci + ldc + VL).add(c11);
+            c12 = FloatVector.fromArray(S, c, ci + ldc + 2 * VL).add(c12);
+            c13 = FloatVector.fromArray(S, c, ci + ldc + 3 * VL).add(c13);
+            c20 = FloatVector.fromArray(S, c, ci + 2 * ldc).add(c20);
+            c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + VL).add(c21);
+            c22 = FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * VL).add(c22);
+            c23 = FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * VL).add(c23);
+            c30 = FloatVector.fromArray(S, c, ci + 3 * ldc).add(c30);
+            c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + VL).add(c31);
+            c32 = FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * VL).add(c32);
+            c33 = FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * VL).add(c33);
+            c40 = FloatVector.fromArray(S, c, ci + 4 * ldc).add(c40);
+            c41 = FloatVector.fromArray(S, c, ci + 4 * ldc + VL).add(c41);
+            c42 = FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * VL).add(c42);
+            c43 = FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * VL).add(c43);
+            c50 = FloatVector.fromArray(S, c, ci + 5 * ldc).add(c50);
+            c51 = FloatVector.fromArray(S, c, ci + 5 * ldc + VL).add(c51);
+            c52 = FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * VL).add(c52);
+            c53 = FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * VL).add(c53);
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + VL);
+        c02.intoArray(c, ci + 2 * VL);
+        c03.intoArray(c, ci + 3 * VL);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + VL);
+        c12.intoArray(c, ci + ldc + 2 * VL);
+        c13.intoArray(c, ci + ldc + 3 * VL);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + VL);
+        c22.intoArray(c, ci + 2 * ldc + 2 * VL);
+        c23.intoArray(c, ci + 2 * ldc + 3 * VL);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + VL);
+        c32.intoArray(c, ci + 3 * ldc + 2 * VL);
+        c33.intoArray(c, ci + 3 * ldc + 3 * VL);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + VL);
+        c42.intoArray(c, ci + 4 * ldc + 2 * VL);
+        c43.intoArray(c, ci + 4 * ldc + 3 * VL);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + VL);
+        c52.intoArray(c, ci + 5 * ldc + 2 * VL);
+        c53.intoArray(c, ci + 5 * ldc + 3 * VL);
     }
 
     // ------------------------------------------------------------------ packing
@@ -486,12 +536,25 @@ final class VectorGemm {
             c4 = bv.fma(FloatVector.broadcast(S, a[a4 + q]), c4);
             c5 = bv.fma(FloatVector.broadcast(S, a[a5 + q]), c5);
         }
-        update(c0, c, ci, alpha, beta, mode).intoArray(c, ci);
-        update(c1, c, ci + ldc, alpha, beta, mode).intoArray(c, ci + ldc);
-        update(c2, c, ci + 2 * ldc, alpha, beta, mode).intoArray(c, ci + 2 * ldc);
-        update(c3, c, ci + 3 * ldc, alpha, beta, mode).intoArray(c, ci + 3 * ldc);
-        update(c4, c, ci + 4 * ldc, alpha, beta, mode).intoArray(c, ci + 4 * ldc);
-        update(c5, c, ci + 5 * ldc, alpha, beta, mode).intoArray(c, ci + 5 * ldc);
+        if (alpha != 1f) {
+            FloatVector al = FloatVector.broadcast(S, alpha);
+            c0 = c0.mul(al); c1 = c1.mul(al); c2 = c2.mul(al); c3 = c3.mul(al); c4 = c4.mul(al); c5 = c5.mul(al);
+        }
+        if (mode == BETA) {
+            FloatVector be = FloatVector.broadcast(S, beta);
+            c0 = c0.add(FloatVector.fromArray(S, c, ci).mul(be));
+            c1 = c1.add(FloatVector.fromArray(S, c, ci + ldc).mul(be));
+            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be));
+            c3 = c3.add(FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be));
+            c4 = c4.add(FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be));
+            c5 = c5.add(FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be));
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + ldc);
+        c2.intoArray(c, ci + 2 * ldc);
+        c3.intoArray(c, ci + 3 * ldc);
+        c4.intoArray(c, ci + 4 * ldc);
+        c5.intoArray(c, ci + 5 * ldc);
     }
 
     /** One row of op(A) times the packed thin B, raw sums into tile[0..VL). */
