@@ -4,7 +4,10 @@
 # table shows per shape the median GFLOPS of each over the rounds and the ratio ours / OpenBLAS.
 #
 # Usage: bench/gemm-vs-openblas.sh [--threads "1 2"] [--rounds 3] [--seconds 1] [--shapes MxKxN[:TT],...]
+#                                  [--coretype SkylakeX|auto]
 # The JDK is the launcher's choice: set JAVA_HOME to pick one (e.g. a JDK 17 and a JDK 25 home).
+# --coretype sets OPENBLAS_CORETYPE (default SkylakeX, the AVX-512 kernels; Debian's OpenBLAS 0.3.21
+# detects some AVX-512 AMD CPUs as Haswell and would then run its AVX2 kernels); auto leaves it alone.
 # Installs Debian's libopenblas-dev (apt-get) when cblas.h or the library is missing.
 set -euo pipefail
 
@@ -12,6 +15,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 threads="1 2"
 rounds=3
 seconds=1
+coretype=SkylakeX
 shapes="256x256x256,512x512x512,1024x1024x1024,2048x2048x2048,128x784x1024:NN,128x784x1024:NT,784x128x1024:TN,128x1024x1024:NN,128x1024x10:NN"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -19,7 +23,8 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --shapes) shapes="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --coretype) coretype="$2"; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -57,6 +62,9 @@ pairs() {
   grep -o '"shape":"[^"]*"\|"rate":[0-9.eE+-]*' | sed 's/"shape":"\(.*\)"/\1/; s/"rate"://' | paste - -
 }
 
+blas_env=(env)
+[ "$coretype" = auto ] || blas_env=(env "OPENBLAS_CORETYPE=$coretype")
+
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
 jdk="$("$root/ttl" info | sed -n 's/^java *//p')"
@@ -67,7 +75,7 @@ for t in $threads; do
     "$root/ttl" bench gemm --json --threads "$t" --seconds "$seconds" --shapes "$shapes" \
       | pairs | sed "s/^/ours $t /" >>"$results"
     echo "threads $t, round $r/$rounds: openblas" >&2
-    out=$(OPENBLAS_NUM_THREADS="$t" "$exe" --json --seconds "$seconds" --shapes "$shapes")
+    out=$(OPENBLAS_NUM_THREADS="$t" "${blas_env[@]}" "$exe" --json --seconds "$seconds" --shapes "$shapes")
     core=$(echo "$out" | sed -n 's/.*"core":"\([^"]*\)".*/\1/p')
     echo "$out" | pairs | sed "s/^/openblas $t /" >>"$results"
   done
