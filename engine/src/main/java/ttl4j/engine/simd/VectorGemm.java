@@ -34,6 +34,8 @@ final class VectorGemm {
     static final int MR = 6;
     /** Columns of the micro-tile: four vectors. */
     static final int NR = 4 * VL;
+    /** Transposed B is packed with in-register 16 x 16 transposes when vectors hold 16 floats. */
+    private static final boolean TRANSPOSE16 = VL == 16;
 
     // store modes of a finished accumulator tile
     private static final int OVERWRITE = 0; // C = alpha*s (C not read)
@@ -244,23 +246,30 @@ final class VectorGemm {
                 for (int sl = s0; sl < s1; sl++) {
                     int i0 = sl * MR, mr = Math.min(MR, m - i0);
                     int ai = sl * MR * k + pc * MR;
-                    if (mr == MR && nc == NR) {
-                        kernel(kc, ap, ai, bp, bi, c, cOff + i0 * ldc + j0, ldc, alpha, beta, mode);
-                    } else {
-                        kernel(kc, ap, ai, bp, bi, tile, 0, NR, 1f, 0f, OVERWRITE);
-                        storeEdge(tile, NR, mr, nc, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
-                    }
+                    kernel(kc, ap, ai, bp, bi, tile);
+                    applyTile(tile, NR, mr, nc, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
                 }
             }
         }
     }
 
-    /** The scalar twin of the kernels' tile stores, for partial tiles: the same float operations, element by element. */
-    private static void storeEdge(float[] tile, int ldt, int rows, int cols, float alpha, float beta, int mode,
-                                  float[] c, int ci, int ldc) {
+    /**
+     * C tile = f(raw sums in tile) per mode: full vectors with the Vector API, the rest with scalar
+     * code doing the same float operations (so an element's value never depends on its position).
+     */
+    static void applyTile(float[] tile, int ldt, int rows, int cols, float alpha, float beta, int mode,
+                          float[] c, int ci, int ldc) {
+        int cv = cols & ~(VL - 1);
         for (int r = 0; r < rows; r++) {
             int t = r * ldt, o = ci + r * ldc;
-            for (int j = 0; j < cols; j++) {
+            for (int j = 0; j < cv; j += VL) {
+                FloatVector v = FloatVector.fromArray(S, tile, t + j);
+                if (alpha != 1f) v = v.mul(alpha);
+                if (mode == BETA) v = v.add(FloatVector.fromArray(S, c, o + j).mul(beta));
+                else if (mode == ACCUM) v = FloatVector.fromArray(S, c, o + j).add(v);
+                v.intoArray(c, o + j);
+            }
+            for (int j = cv; j < cols; j++) {
                 float v = tile[t + j];
                 c[o + j] = mode == OVERWRITE ? alpha * v
                         : mode == BETA ? alpha * v + beta * c[o + j]
@@ -269,9 +278,8 @@ final class VectorGemm {
         }
     }
 
-    /** The 6 x (4 vectors) micro-kernel over kc packed k steps; writes the tile at c[ci] per mode. */
-    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                       float alpha, float beta, int mode) {
+    /** The 6 x (4 vectors) micro-kernel over kc packed k steps; raw sums to tile (MR x NR, row-major). */
+    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -297,93 +305,33 @@ final class VectorGemm {
             x = FloatVector.broadcast(S, ap[ao + 5]);
             c50 = b0.fma(x, c50); c51 = b1.fma(x, c51); c52 = b2.fma(x, c52); c53 = b3.fma(x, c53);
         }
-        // Stores are written out here rather than in a helper: a helper taking vectors that C2
-        // declines to inline (these call sites run once per tile, so they look cold) boxes them.
-        if (alpha != 1f) {
-            FloatVector al = FloatVector.broadcast(S, alpha);
-            c00 = c00.mul(al); c01 = c01.mul(al); c02 = c02.mul(al); c03 = c03.mul(al);
-            c10 = c10.mul(al); c11 = c11.mul(al); c12 = c12.mul(al); c13 = c13.mul(al);
-            c20 = c20.mul(al); c21 = c21.mul(al); c22 = c22.mul(al); c23 = c23.mul(al);
-            c30 = c30.mul(al); c31 = c31.mul(al); c32 = c32.mul(al); c33 = c33.mul(al);
-            c40 = c40.mul(al); c41 = c41.mul(al); c42 = c42.mul(al); c43 = c43.mul(al);
-            c50 = c50.mul(al); c51 = c51.mul(al); c52 = c52.mul(al); c53 = c53.mul(al);
-        }
-        if (mode == BETA) {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c00 = c00.add(FloatVector.fromArray(S, c, ci).mul(be));
-            c01 = c01.add(FloatVector.fromArray(S, c, ci + VL).mul(be));
-            c02 = c02.add(FloatVector.fromArray(S, c, ci + 2 * VL).mul(be));
-            c03 = c03.add(FloatVector.fromArray(S, c, ci + 3 * VL).mul(be));
-            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc).mul(be));
-            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + VL).mul(be));
-            c12 = c12.add(FloatVector.fromArray(S, c, ci + ldc + 2 * VL).mul(be));
-            c13 = c13.add(FloatVector.fromArray(S, c, ci + ldc + 3 * VL).mul(be));
-            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be));
-            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + VL).mul(be));
-            c22 = c22.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * VL).mul(be));
-            c23 = c23.add(FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * VL).mul(be));
-            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be));
-            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + VL).mul(be));
-            c32 = c32.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * VL).mul(be));
-            c33 = c33.add(FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * VL).mul(be));
-            c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be));
-            c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + VL).mul(be));
-            c42 = c42.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * VL).mul(be));
-            c43 = c43.add(FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * VL).mul(be));
-            c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be));
-            c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + VL).mul(be));
-            c52 = c52.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * VL).mul(be));
-            c53 = c53.add(FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * VL).mul(be));
-        } else if (mode == ACCUM) {
-            c00 = FloatVector.fromArray(S, c, ci).add(c00);
-            c01 = FloatVector.fromArray(S, c, ci + VL).add(c01);
-            c02 = FloatVector.fromArray(S, c, ci + 2 * VL).add(c02);
-            c03 = FloatVector.fromArray(S, c, ci + 3 * VL).add(c03);
-            c10 = FloatVector.fromArray(S, c, ci + ldc).add(c10);
-            c11 = FloatVector.fromArray(S, c, ci + ldc + VL).add(c11);
-            c12 = FloatVector.fromArray(S, c, ci + ldc + 2 * VL).add(c12);
-            c13 = FloatVector.fromArray(S, c, ci + ldc + 3 * VL).add(c13);
-            c20 = FloatVector.fromArray(S, c, ci + 2 * ldc).add(c20);
-            c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + VL).add(c21);
-            c22 = FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * VL).add(c22);
-            c23 = FloatVector.fromArray(S, c, ci + 2 * ldc + 3 * VL).add(c23);
-            c30 = FloatVector.fromArray(S, c, ci + 3 * ldc).add(c30);
-            c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + VL).add(c31);
-            c32 = FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * VL).add(c32);
-            c33 = FloatVector.fromArray(S, c, ci + 3 * ldc + 3 * VL).add(c33);
-            c40 = FloatVector.fromArray(S, c, ci + 4 * ldc).add(c40);
-            c41 = FloatVector.fromArray(S, c, ci + 4 * ldc + VL).add(c41);
-            c42 = FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * VL).add(c42);
-            c43 = FloatVector.fromArray(S, c, ci + 4 * ldc + 3 * VL).add(c43);
-            c50 = FloatVector.fromArray(S, c, ci + 5 * ldc).add(c50);
-            c51 = FloatVector.fromArray(S, c, ci + 5 * ldc + VL).add(c51);
-            c52 = FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * VL).add(c52);
-            c53 = FloatVector.fromArray(S, c, ci + 5 * ldc + 3 * VL).add(c53);
-        }
-        c00.intoArray(c, ci);
-        c01.intoArray(c, ci + VL);
-        c02.intoArray(c, ci + 2 * VL);
-        c03.intoArray(c, ci + 3 * VL);
-        c10.intoArray(c, ci + ldc);
-        c11.intoArray(c, ci + ldc + VL);
-        c12.intoArray(c, ci + ldc + 2 * VL);
-        c13.intoArray(c, ci + ldc + 3 * VL);
-        c20.intoArray(c, ci + 2 * ldc);
-        c21.intoArray(c, ci + 2 * ldc + VL);
-        c22.intoArray(c, ci + 2 * ldc + 2 * VL);
-        c23.intoArray(c, ci + 2 * ldc + 3 * VL);
-        c30.intoArray(c, ci + 3 * ldc);
-        c31.intoArray(c, ci + 3 * ldc + VL);
-        c32.intoArray(c, ci + 3 * ldc + 2 * VL);
-        c33.intoArray(c, ci + 3 * ldc + 3 * VL);
-        c40.intoArray(c, ci + 4 * ldc);
-        c41.intoArray(c, ci + 4 * ldc + VL);
-        c42.intoArray(c, ci + 4 * ldc + 2 * VL);
-        c43.intoArray(c, ci + 4 * ldc + 3 * VL);
-        c50.intoArray(c, ci + 5 * ldc);
-        c51.intoArray(c, ci + 5 * ldc + VL);
-        c52.intoArray(c, ci + 5 * ldc + 2 * VL);
-        c53.intoArray(c, ci + 5 * ldc + 3 * VL);
+        // Raw sums go to a small L1-resident tile; alpha, beta and C are applied by applyTile. Keeping this
+        // method small matters: C1 gives up on a larger one ("out of virtual registers") and on JDK 17 the
+        // kernel can then stay interpreted for seconds.
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, VL);
+        c02.intoArray(tile, 2 * VL);
+        c03.intoArray(tile, 3 * VL);
+        c10.intoArray(tile, 4 * VL);
+        c11.intoArray(tile, 5 * VL);
+        c12.intoArray(tile, 6 * VL);
+        c13.intoArray(tile, 7 * VL);
+        c20.intoArray(tile, 8 * VL);
+        c21.intoArray(tile, 9 * VL);
+        c22.intoArray(tile, 10 * VL);
+        c23.intoArray(tile, 11 * VL);
+        c30.intoArray(tile, 12 * VL);
+        c31.intoArray(tile, 13 * VL);
+        c32.intoArray(tile, 14 * VL);
+        c33.intoArray(tile, 15 * VL);
+        c40.intoArray(tile, 16 * VL);
+        c41.intoArray(tile, 17 * VL);
+        c42.intoArray(tile, 18 * VL);
+        c43.intoArray(tile, 19 * VL);
+        c50.intoArray(tile, 20 * VL);
+        c51.intoArray(tile, 21 * VL);
+        c52.intoArray(tile, 22 * VL);
+        c53.intoArray(tile, 23 * VL);
     }
 
     // ------------------------------------------------------------------ packing
@@ -459,11 +407,15 @@ final class VectorGemm {
             }
         } else {
             // B is stored N x K: column j of op(B) is row j of B
-            for (int j = 0; j < cols; j++) {
+            int j = 0;
+            if (TRANSPOSE16) {
+                for (; j + 16 <= cols; j += 16) Transpose16.pack16(k, b, bOff + (j0 + j) * ldb, ldb, bp, d + j, NR);
+            }
+            for (; j < cols; j++) {
                 int src = bOff + (j0 + j) * ldb, dst = d + j;
                 for (int p = 0; p < k; p++) bp[dst + p * NR] = b[src + p];
             }
-            for (int j = cols; j < NR; j++) {
+            for (; j < NR; j++) {
                 for (int p = 0; p < k; p++) bp[d + j + p * NR] = 0f;
             }
         }
@@ -506,24 +458,21 @@ final class VectorGemm {
             for (int g = g0; g < g1; g++) {
                 int i0 = g * MR, rows = Math.min(MR, m - i0);
                 int ai = aOff + i0 * ars;
-                if (rows == MR && n == VL) {
-                    thin6(k, a, ai, ars, aks, bp, c, cOff + i0 * ldc, ldc, alpha, beta, mode);
-                } else if (rows == MR) {
-                    thin6(k, a, ai, ars, aks, bp, tile, 0, VL, 1f, 0f, OVERWRITE);
-                    storeEdge(tile, VL, MR, n, alpha, beta, mode, c, cOff + i0 * ldc, ldc);
+                if (rows == MR) {
+                    thin6(k, a, ai, ars, aks, bp, tile);
+                    applyTile(tile, VL, MR, n, alpha, beta, mode, c, cOff + i0 * ldc, ldc);
                 } else {
                     for (int r = 0; r < rows; r++) {
                         thin1(k, a, ai + r * ars, aks, bp, tile);
-                        storeEdge(tile, VL, 1, n, alpha, beta, mode, c, cOff + (i0 + r) * ldc, ldc);
+                        applyTile(tile, VL, 1, n, alpha, beta, mode, c, cOff + (i0 + r) * ldc, ldc);
                     }
                 }
             }
         });
     }
 
-    /** Six rows of op(A) read in place times the packed thin B: one accumulator vector per row. */
-    static void thin6(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] c, int ci, int ldc,
-                      float alpha, float beta, int mode) {
+    /** Six rows of op(A) read in place times the packed thin B: raw sums to tile rows 0..5 (VL apart). */
+    static void thin6(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
         int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
         for (int p = 0; p < k; p++) {
@@ -536,25 +485,12 @@ final class VectorGemm {
             c4 = bv.fma(FloatVector.broadcast(S, a[a4 + q]), c4);
             c5 = bv.fma(FloatVector.broadcast(S, a[a5 + q]), c5);
         }
-        if (alpha != 1f) {
-            FloatVector al = FloatVector.broadcast(S, alpha);
-            c0 = c0.mul(al); c1 = c1.mul(al); c2 = c2.mul(al); c3 = c3.mul(al); c4 = c4.mul(al); c5 = c5.mul(al);
-        }
-        if (mode == BETA) {
-            FloatVector be = FloatVector.broadcast(S, beta);
-            c0 = c0.add(FloatVector.fromArray(S, c, ci).mul(be));
-            c1 = c1.add(FloatVector.fromArray(S, c, ci + ldc).mul(be));
-            c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * ldc).mul(be));
-            c3 = c3.add(FloatVector.fromArray(S, c, ci + 3 * ldc).mul(be));
-            c4 = c4.add(FloatVector.fromArray(S, c, ci + 4 * ldc).mul(be));
-            c5 = c5.add(FloatVector.fromArray(S, c, ci + 5 * ldc).mul(be));
-        }
-        c0.intoArray(c, ci);
-        c1.intoArray(c, ci + ldc);
-        c2.intoArray(c, ci + 2 * ldc);
-        c3.intoArray(c, ci + 3 * ldc);
-        c4.intoArray(c, ci + 4 * ldc);
-        c5.intoArray(c, ci + 5 * ldc);
+        c0.intoArray(tile, 0 * VL);
+        c1.intoArray(tile, 1 * VL);
+        c2.intoArray(tile, 2 * VL);
+        c3.intoArray(tile, 3 * VL);
+        c4.intoArray(tile, 4 * VL);
+        c5.intoArray(tile, 5 * VL);
     }
 
     /** One row of op(A) times the packed thin B, raw sums into tile[0..VL). */
