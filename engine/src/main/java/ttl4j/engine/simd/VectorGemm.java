@@ -1,6 +1,7 @@
 package ttl4j.engine.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import ttl4j.engine.GemmChecks;
 import ttl4j.engine.Parallel;
@@ -34,6 +35,8 @@ final class VectorGemm {
     static final int MR = 6;
     /** Columns of the micro-tile: four vectors. */
     static final int NR = 4 * VL;
+    /** Rows per thin-path kernel call. */
+    static final int THIN_ROWS = 12;
     /** Transposed B is packed with in-register 16 x 16 transposes when vectors hold 16 floats. */
     private static final boolean TRANSPOSE16 = VL == 16;
 
@@ -48,7 +51,7 @@ final class VectorGemm {
         float[] b = new float[0];
         float[] sharedA = new float[0];
         float[] sharedB = new float[0];
-        final float[] tile = new float[MR * NR];
+        final float[] tile = new float[Math.max(MR * NR, THIN_ROWS * VL)];
 
         static float[] grow(float[] x, long need) {
             if (need > Integer.MAX_VALUE - 16) {
@@ -425,6 +428,14 @@ final class VectorGemm {
 
     /** Packs op(B) rows [p0, p1) for N <= VL into one zero-padded vector per k. */
     static void packThinB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int p0, int p1) {
+        if (!transB && n > 1) {
+            // whole-vector row loads with the lanes past N cleared, while a full vector fits in b
+            VectorMask<Float> keep = VectorMask.fromLong(S, n >= 64 ? -1L : (1L << n) - 1);
+            FloatVector zero = FloatVector.zero(S);
+            for (; p0 < p1 && bOff + (long) p0 * ldb + VL <= b.length; p0++) {
+                zero.blend(FloatVector.fromArray(S, b, bOff + p0 * ldb), keep).intoArray(bp, p0 * VL);
+            }
+        }
         for (int p = p0; p < p1; p++) {
             int dst = p * VL, j = 0;
             if (transB) {
@@ -449,26 +460,98 @@ final class VectorGemm {
             packThinB(transB, n, k, b, bOff, ldb, bp, 0, k);
         }
         int ars = transA ? 1 : lda, aks = transA ? lda : 1;
-        int groups = ceilDiv(m, MR);
+        int groups = ceilDiv(m, THIN_ROWS);
         int tasks = parallel ? Math.min(groups, 4 * Parallel.threads()) : 1;
         int mode = beta == 0f ? OVERWRITE : BETA;
         forTasks(parallel, tasks, t -> {
             float[] tile = parallel ? SCRATCH.get().tile : s.tile;
             int g0 = (int) ((long) groups * t / tasks), g1 = (int) ((long) groups * (t + 1) / tasks);
             for (int g = g0; g < g1; g++) {
-                int i0 = g * MR, rows = Math.min(MR, m - i0);
-                int ai = aOff + i0 * ars;
-                if (rows == MR) {
-                    thin6(k, a, ai, ars, aks, bp, tile);
-                    applyTile(tile, VL, MR, n, alpha, beta, mode, c, cOff + i0 * ldc, ldc);
-                } else {
-                    for (int r = 0; r < rows; r++) {
-                        thin1(k, a, ai + r * ars, aks, bp, tile);
-                        applyTile(tile, VL, 1, n, alpha, beta, mode, c, cOff + (i0 + r) * ldc, ldc);
-                    }
+                int i = g * THIN_ROWS, end = Math.min(m, i + THIN_ROWS);
+                if (end - i == THIN_ROWS) {
+                    if (transA) thin12(k, a, aOff + i, 1, lda, bp, tile);
+                    else thin12Rows(k, a, aOff + i * lda, lda, bp, tile);
+                    applyTile(tile, VL, THIN_ROWS, n, alpha, beta, mode, c, cOff + i * ldc, ldc);
+                    continue;
+                }
+                if (end - i >= 6) {
+                    thin6(k, a, aOff + i * ars, ars, aks, bp, tile);
+                    applyTile(tile, VL, 6, n, alpha, beta, mode, c, cOff + i * ldc, ldc);
+                    i += 6;
+                }
+                for (; i < end; i++) {
+                    thin1(k, a, aOff + i * ars, aks, bp, tile);
+                    applyTile(tile, VL, 1, n, alpha, beta, mode, c, cOff + i * ldc, ldc);
                 }
             }
         });
+    }
+
+    /** Twelve rows of op(A) read in place times the packed thin B: twelve independent FMA chains hide the FMA latency. */
+    static void thin12(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars, a6 = a5 + ars, a7 = a6 + ars, a8 = a7 + ars, a9 = a8 + ars, a10 = a9 + ars, a11 = a10 + ars;
+        for (int p = 0; p < k; p++) {
+            FloatVector bv = FloatVector.fromArray(S, bp, p * VL);
+            int q = p * aks;
+            c0 = bv.fma(FloatVector.broadcast(S, a[ai + q]), c0);
+            c1 = bv.fma(FloatVector.broadcast(S, a[a1 + q]), c1);
+            c2 = bv.fma(FloatVector.broadcast(S, a[a2 + q]), c2);
+            c3 = bv.fma(FloatVector.broadcast(S, a[a3 + q]), c3);
+            c4 = bv.fma(FloatVector.broadcast(S, a[a4 + q]), c4);
+            c5 = bv.fma(FloatVector.broadcast(S, a[a5 + q]), c5);
+            c6 = bv.fma(FloatVector.broadcast(S, a[a6 + q]), c6);
+            c7 = bv.fma(FloatVector.broadcast(S, a[a7 + q]), c7);
+            c8 = bv.fma(FloatVector.broadcast(S, a[a8 + q]), c8);
+            c9 = bv.fma(FloatVector.broadcast(S, a[a9 + q]), c9);
+            c10 = bv.fma(FloatVector.broadcast(S, a[a10 + q]), c10);
+            c11 = bv.fma(FloatVector.broadcast(S, a[a11 + q]), c11);
+        }
+        c0.intoArray(tile, 0 * VL);
+        c1.intoArray(tile, 1 * VL);
+        c2.intoArray(tile, 2 * VL);
+        c3.intoArray(tile, 3 * VL);
+        c4.intoArray(tile, 4 * VL);
+        c5.intoArray(tile, 5 * VL);
+        c6.intoArray(tile, 6 * VL);
+        c7.intoArray(tile, 7 * VL);
+        c8.intoArray(tile, 8 * VL);
+        c9.intoArray(tile, 9 * VL);
+        c10.intoArray(tile, 10 * VL);
+        c11.intoArray(tile, 11 * VL);
+    }
+
+    /** {@link #thin12} for row-major A (k stride 1), where the JIT can hoist the bounds checks out of the loop. */
+    static void thin12Rows(int k, float[] a, int ai, int lda, float[] bp, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda, a8 = a7 + lda, a9 = a8 + lda, a10 = a9 + lda, a11 = a10 + lda;
+        for (int p = 0; p < k; p++) {
+            FloatVector bv = FloatVector.fromArray(S, bp, p * VL);
+            c0 = bv.fma(FloatVector.broadcast(S, a[ai + p]), c0);
+            c1 = bv.fma(FloatVector.broadcast(S, a[a1 + p]), c1);
+            c2 = bv.fma(FloatVector.broadcast(S, a[a2 + p]), c2);
+            c3 = bv.fma(FloatVector.broadcast(S, a[a3 + p]), c3);
+            c4 = bv.fma(FloatVector.broadcast(S, a[a4 + p]), c4);
+            c5 = bv.fma(FloatVector.broadcast(S, a[a5 + p]), c5);
+            c6 = bv.fma(FloatVector.broadcast(S, a[a6 + p]), c6);
+            c7 = bv.fma(FloatVector.broadcast(S, a[a7 + p]), c7);
+            c8 = bv.fma(FloatVector.broadcast(S, a[a8 + p]), c8);
+            c9 = bv.fma(FloatVector.broadcast(S, a[a9 + p]), c9);
+            c10 = bv.fma(FloatVector.broadcast(S, a[a10 + p]), c10);
+            c11 = bv.fma(FloatVector.broadcast(S, a[a11 + p]), c11);
+        }
+        c0.intoArray(tile, 0 * VL);
+        c1.intoArray(tile, 1 * VL);
+        c2.intoArray(tile, 2 * VL);
+        c3.intoArray(tile, 3 * VL);
+        c4.intoArray(tile, 4 * VL);
+        c5.intoArray(tile, 5 * VL);
+        c6.intoArray(tile, 6 * VL);
+        c7.intoArray(tile, 7 * VL);
+        c8.intoArray(tile, 8 * VL);
+        c9.intoArray(tile, 9 * VL);
+        c10.intoArray(tile, 10 * VL);
+        c11.intoArray(tile, 11 * VL);
     }
 
     /** Six rows of op(A) read in place times the packed thin B: raw sums to tile rows 0..5 (VL apart). */
