@@ -16,7 +16,7 @@ import ttl4j.engine.Tuning;
  * columns (both k-major, zero padded, whole K), then a 6 x (4 vectors) register-blocked micro-kernel
  * runs over K blocks of {@link Tuning#GEMM_KC}. Packing everything first means each operand is
  * packed exactly once, whatever the thread count, and the compute tasks only read the packed copies.
- * <li>thin (N at most one vector): op(B) is packed into one zero-padded vector per k and A is read
+ * <li>thin (N at most two vectors): op(B) is packed into one or two zero-padded vectors per k and A is read
  * in place, since packing A would cost as much as the multiply itself.
  * </ul>
  *
@@ -51,7 +51,7 @@ final class VectorGemm {
         float[] b = new float[0];
         float[] sharedA = new float[0];
         float[] sharedB = new float[0];
-        final float[] tile = new float[Math.max(MR * NR, THIN_ROWS * VL)];
+        final float[] tile = new float[Math.max(MR * NR, THIN_ROWS * 2 * VL)];
 
         static float[] grow(float[] x, long need) {
             if (need > Integer.MAX_VALUE - 16) {
@@ -91,7 +91,7 @@ final class VectorGemm {
         }
         // A shared operand is packed once, by the caller, into its scratch; entries only read it.
         Scratch own = SCRATCH.get();
-        boolean thin = n <= VL;
+        boolean thin = n <= 2 * VL;
         PackedA pa = null;
         PackedB pb = null;
         if (strideA == 0 && !thin) {
@@ -100,10 +100,10 @@ final class VectorGemm {
             packAllA(transA, m, k, a, aOff, lda, pa.data, false);
         }
         if (strideB == 0) {
-            long need = thin ? (long) k * VL : (long) ceilDiv(n, NR) * NR * k;
+            long need = thin ? (long) k * thinVectors(n) * VL : (long) ceilDiv(n, NR) * NR * k;
             own.sharedB = Scratch.grow(own.sharedB, need);
             pb = new PackedB(own.sharedB);
-            if (thin) packThinB(transB, n, k, b, bOff, ldb, pb.data, 0, k);
+            if (thin) packThinB(transB, n, k, b, bOff, ldb, pb.data);
             else packAllB(transB, n, k, b, bOff, ldb, pb.data, false);
         }
         final PackedA fa = pa;
@@ -147,7 +147,7 @@ final class VectorGemm {
             return;
         }
         parallel &= Parallel.threads() > 1;
-        if (n <= VL) {
+        if (n <= 2 * VL) {
             thin(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, parallel, s, pb);
         } else {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, parallel, s, pa, pb);
@@ -424,26 +424,35 @@ final class VectorGemm {
         }
     }
 
-    // ------------------------------------------------------------------ thin path (N <= VL)
+    // ------------------------------------------------------------------ thin path (N <= 2 VL)
 
-    /** Packs op(B) rows [p0, p1) for N <= VL into one zero-padded vector per k. */
-    static void packThinB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int p0, int p1) {
-        if (!transB && n > 1) {
-            // whole-vector row loads with the lanes past N cleared, while a full vector fits in b
-            VectorMask<Float> keep = VectorMask.fromLong(S, n >= 64 ? -1L : (1L << n) - 1);
+    /** Vectors per k in the thin path's packed B for this N (1 or 2). */
+    static int thinVectors(int n) {
+        return n <= VL ? 1 : 2;
+    }
+
+    /** Packs op(B) for the thin path: per k, w = thinVectors(n) * VL floats, columns past N zero. */
+    static void packThinB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp) {
+        int w = thinVectors(n) * VL;
+        int p0 = 0;
+        if (!transB && n > w - VL) {
+            // whole-vector row loads (the last with its lanes past N cleared) while they fit in b
+            VectorMask<Float> keep = VectorMask.fromLong(S, (1L << (n - (w - VL))) - 1);
             FloatVector zero = FloatVector.zero(S);
-            for (; p0 < p1 && bOff + (long) p0 * ldb + VL <= b.length; p0++) {
-                zero.blend(FloatVector.fromArray(S, b, bOff + p0 * ldb), keep).intoArray(bp, p0 * VL);
+            for (; p0 < k && bOff + (long) p0 * ldb + w <= b.length; p0++) {
+                int src = bOff + p0 * ldb, dst = p0 * w;
+                if (w == 2 * VL) FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                zero.blend(FloatVector.fromArray(S, b, src + w - VL), keep).intoArray(bp, dst + w - VL);
             }
         }
-        for (int p = p0; p < p1; p++) {
-            int dst = p * VL, j = 0;
+        for (int p = p0; p < k; p++) {
+            int dst = p * w, j = 0;
             if (transB) {
                 for (; j < n; j++) bp[dst + j] = b[bOff + j * ldb + p];
             } else {
                 for (; j < n; j++) bp[dst + j] = b[bOff + p * ldb + j];
             }
-            for (; j < VL; j++) bp[dst + j] = 0f;
+            for (; j < w; j++) bp[dst + j] = 0f;
         }
     }
 
@@ -451,13 +460,14 @@ final class VectorGemm {
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc,
                              boolean parallel, Scratch s, PackedB pb) {
+        int nv = thinVectors(n), w = nv * VL;
         float[] bp;
         if (pb != null) {
             bp = pb.data;
         } else {
-            s.b = Scratch.grow(s.b, (long) k * VL);
+            s.b = Scratch.grow(s.b, (long) k * w);
             bp = s.b;
-            packThinB(transB, n, k, b, bOff, ldb, bp, 0, k);
+            packThinB(transB, n, k, b, bOff, ldb, bp);
         }
         int ars = transA ? 1 : lda, aks = transA ? lda : 1;
         int groups = ceilDiv(m, THIN_ROWS);
@@ -468,120 +478,290 @@ final class VectorGemm {
             int g0 = (int) ((long) groups * t / tasks), g1 = (int) ((long) groups * (t + 1) / tasks);
             for (int g = g0; g < g1; g++) {
                 int i = g * THIN_ROWS, end = Math.min(m, i + THIN_ROWS);
-                if (end - i == THIN_ROWS) {
-                    if (transA) thin12(k, a, aOff + i, 1, lda, bp, tile);
-                    else thin12Rows(k, a, aOff + i * lda, lda, bp, tile);
-                    applyTile(tile, VL, THIN_ROWS, n, alpha, beta, mode, c, cOff + i * ldc, ldc);
-                    continue;
-                }
-                if (end - i >= 6) {
-                    thin6(k, a, aOff + i * ars, ars, aks, bp, tile);
-                    applyTile(tile, VL, 6, n, alpha, beta, mode, c, cOff + i * ldc, ldc);
-                    i += 6;
-                }
-                for (; i < end; i++) {
-                    thin1(k, a, aOff + i * ars, aks, bp, tile);
-                    applyTile(tile, VL, 1, n, alpha, beta, mode, c, cOff + i * ldc, ldc);
+                while (i < end) {
+                    int rows = end - i >= THIN_ROWS ? THIN_ROWS : end - i >= 6 ? 6 : 1;
+                    int ai = aOff + i * ars;
+                    if (nv == 1) {
+                        if (rows == THIN_ROWS && !transA) thin12x1Rows(k, a, ai, lda, bp, tile);
+                        else if (rows == THIN_ROWS) thin12x1(k, a, ai, ars, aks, bp, tile);
+                        else if (rows == 6) thin6x1(k, a, ai, ars, aks, bp, tile);
+                        else thin1x1(k, a, ai, ars, aks, bp, tile);
+                    } else {
+                        if (rows == THIN_ROWS && !transA) thin12x2Rows(k, a, ai, lda, bp, tile);
+                        else if (rows == THIN_ROWS) thin12x2(k, a, ai, ars, aks, bp, tile);
+                        else if (rows == 6) thin6x2(k, a, ai, ars, aks, bp, tile);
+                        else thin1x2(k, a, ai, ars, aks, bp, tile);
+                    }
+                    applyTile(tile, w, rows, n, alpha, beta, mode, c, cOff + i * ldc, ldc);
+                    i += rows;
                 }
             }
         });
     }
 
-    /** Twelve rows of op(A) read in place times the packed thin B: twelve independent FMA chains hide the FMA latency. */
-    static void thin12(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
-        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars, a6 = a5 + ars, a7 = a6 + ars, a8 = a7 + ars, a9 = a8 + ars, a10 = a9 + ars, a11 = a10 + ars;
-        for (int p = 0; p < k; p++) {
-            FloatVector bv = FloatVector.fromArray(S, bp, p * VL);
-            int q = p * aks;
-            c0 = bv.fma(FloatVector.broadcast(S, a[ai + q]), c0);
-            c1 = bv.fma(FloatVector.broadcast(S, a[a1 + q]), c1);
-            c2 = bv.fma(FloatVector.broadcast(S, a[a2 + q]), c2);
-            c3 = bv.fma(FloatVector.broadcast(S, a[a3 + q]), c3);
-            c4 = bv.fma(FloatVector.broadcast(S, a[a4 + q]), c4);
-            c5 = bv.fma(FloatVector.broadcast(S, a[a5 + q]), c5);
-            c6 = bv.fma(FloatVector.broadcast(S, a[a6 + q]), c6);
-            c7 = bv.fma(FloatVector.broadcast(S, a[a7 + q]), c7);
-            c8 = bv.fma(FloatVector.broadcast(S, a[a8 + q]), c8);
-            c9 = bv.fma(FloatVector.broadcast(S, a[a9 + q]), c9);
-            c10 = bv.fma(FloatVector.broadcast(S, a[a10 + q]), c10);
-            c11 = bv.fma(FloatVector.broadcast(S, a[a11 + q]), c11);
-        }
-        c0.intoArray(tile, 0 * VL);
-        c1.intoArray(tile, 1 * VL);
-        c2.intoArray(tile, 2 * VL);
-        c3.intoArray(tile, 3 * VL);
-        c4.intoArray(tile, 4 * VL);
-        c5.intoArray(tile, 5 * VL);
-        c6.intoArray(tile, 6 * VL);
-        c7.intoArray(tile, 7 * VL);
-        c8.intoArray(tile, 8 * VL);
-        c9.intoArray(tile, 9 * VL);
-        c10.intoArray(tile, 10 * VL);
-        c11.intoArray(tile, 11 * VL);
-    }
-
-    /** {@link #thin12} for row-major A (k stride 1), where the JIT can hoist the bounds checks out of the loop. */
-    static void thin12Rows(int k, float[] a, int ai, int lda, float[] bp, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+    /** 12 rows of row-major A (k stride 1, so the JIT hoists the bounds checks) times 1 packed B vector(s) per k. */
+    static void thin12x1Rows(int k, float[] a, int ai, int lda, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0, c4_0 = c0_0, c5_0 = c0_0, c6_0 = c0_0, c7_0 = c0_0, c8_0 = c0_0, c9_0 = c0_0, c10_0 = c0_0, c11_0 = c0_0;
         int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda, a8 = a7 + lda, a9 = a8 + lda, a10 = a9 + lda, a11 = a10 + lda;
         for (int p = 0; p < k; p++) {
-            FloatVector bv = FloatVector.fromArray(S, bp, p * VL);
-            c0 = bv.fma(FloatVector.broadcast(S, a[ai + p]), c0);
-            c1 = bv.fma(FloatVector.broadcast(S, a[a1 + p]), c1);
-            c2 = bv.fma(FloatVector.broadcast(S, a[a2 + p]), c2);
-            c3 = bv.fma(FloatVector.broadcast(S, a[a3 + p]), c3);
-            c4 = bv.fma(FloatVector.broadcast(S, a[a4 + p]), c4);
-            c5 = bv.fma(FloatVector.broadcast(S, a[a5 + p]), c5);
-            c6 = bv.fma(FloatVector.broadcast(S, a[a6 + p]), c6);
-            c7 = bv.fma(FloatVector.broadcast(S, a[a7 + p]), c7);
-            c8 = bv.fma(FloatVector.broadcast(S, a[a8 + p]), c8);
-            c9 = bv.fma(FloatVector.broadcast(S, a[a9 + p]), c9);
-            c10 = bv.fma(FloatVector.broadcast(S, a[a10 + p]), c10);
-            c11 = bv.fma(FloatVector.broadcast(S, a[a11 + p]), c11);
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * VL);
+            c0_0 = b0.fma(FloatVector.broadcast(S, a[ai + p]), c0_0);
+            c1_0 = b0.fma(FloatVector.broadcast(S, a[a1 + p]), c1_0);
+            c2_0 = b0.fma(FloatVector.broadcast(S, a[a2 + p]), c2_0);
+            c3_0 = b0.fma(FloatVector.broadcast(S, a[a3 + p]), c3_0);
+            c4_0 = b0.fma(FloatVector.broadcast(S, a[a4 + p]), c4_0);
+            c5_0 = b0.fma(FloatVector.broadcast(S, a[a5 + p]), c5_0);
+            c6_0 = b0.fma(FloatVector.broadcast(S, a[a6 + p]), c6_0);
+            c7_0 = b0.fma(FloatVector.broadcast(S, a[a7 + p]), c7_0);
+            c8_0 = b0.fma(FloatVector.broadcast(S, a[a8 + p]), c8_0);
+            c9_0 = b0.fma(FloatVector.broadcast(S, a[a9 + p]), c9_0);
+            c10_0 = b0.fma(FloatVector.broadcast(S, a[a10 + p]), c10_0);
+            c11_0 = b0.fma(FloatVector.broadcast(S, a[a11 + p]), c11_0);
         }
-        c0.intoArray(tile, 0 * VL);
-        c1.intoArray(tile, 1 * VL);
-        c2.intoArray(tile, 2 * VL);
-        c3.intoArray(tile, 3 * VL);
-        c4.intoArray(tile, 4 * VL);
-        c5.intoArray(tile, 5 * VL);
-        c6.intoArray(tile, 6 * VL);
-        c7.intoArray(tile, 7 * VL);
-        c8.intoArray(tile, 8 * VL);
-        c9.intoArray(tile, 9 * VL);
-        c10.intoArray(tile, 10 * VL);
-        c11.intoArray(tile, 11 * VL);
+        c0_0.intoArray(tile, 0);
+        c1_0.intoArray(tile, VL);
+        c2_0.intoArray(tile, 2 * VL);
+        c3_0.intoArray(tile, 3 * VL);
+        c4_0.intoArray(tile, 4 * VL);
+        c5_0.intoArray(tile, 5 * VL);
+        c6_0.intoArray(tile, 6 * VL);
+        c7_0.intoArray(tile, 7 * VL);
+        c8_0.intoArray(tile, 8 * VL);
+        c9_0.intoArray(tile, 9 * VL);
+        c10_0.intoArray(tile, 10 * VL);
+        c11_0.intoArray(tile, 11 * VL);
     }
 
-    /** Six rows of op(A) read in place times the packed thin B: raw sums to tile rows 0..5 (VL apart). */
-    static void thin6(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    /** 12 rows of op(A) read in place (row stride ars, k stride aks) times 1 packed B vector(s) per k; raw sums to tile. */
+    static void thin12x1(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0, c4_0 = c0_0, c5_0 = c0_0, c6_0 = c0_0, c7_0 = c0_0, c8_0 = c0_0, c9_0 = c0_0, c10_0 = c0_0, c11_0 = c0_0;
+        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars, a6 = a5 + ars, a7 = a6 + ars, a8 = a7 + ars, a9 = a8 + ars, a10 = a9 + ars, a11 = a10 + ars;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * VL);
+            int q = p * aks;
+            c0_0 = b0.fma(FloatVector.broadcast(S, a[ai + q]), c0_0);
+            c1_0 = b0.fma(FloatVector.broadcast(S, a[a1 + q]), c1_0);
+            c2_0 = b0.fma(FloatVector.broadcast(S, a[a2 + q]), c2_0);
+            c3_0 = b0.fma(FloatVector.broadcast(S, a[a3 + q]), c3_0);
+            c4_0 = b0.fma(FloatVector.broadcast(S, a[a4 + q]), c4_0);
+            c5_0 = b0.fma(FloatVector.broadcast(S, a[a5 + q]), c5_0);
+            c6_0 = b0.fma(FloatVector.broadcast(S, a[a6 + q]), c6_0);
+            c7_0 = b0.fma(FloatVector.broadcast(S, a[a7 + q]), c7_0);
+            c8_0 = b0.fma(FloatVector.broadcast(S, a[a8 + q]), c8_0);
+            c9_0 = b0.fma(FloatVector.broadcast(S, a[a9 + q]), c9_0);
+            c10_0 = b0.fma(FloatVector.broadcast(S, a[a10 + q]), c10_0);
+            c11_0 = b0.fma(FloatVector.broadcast(S, a[a11 + q]), c11_0);
+        }
+        c0_0.intoArray(tile, 0);
+        c1_0.intoArray(tile, VL);
+        c2_0.intoArray(tile, 2 * VL);
+        c3_0.intoArray(tile, 3 * VL);
+        c4_0.intoArray(tile, 4 * VL);
+        c5_0.intoArray(tile, 5 * VL);
+        c6_0.intoArray(tile, 6 * VL);
+        c7_0.intoArray(tile, 7 * VL);
+        c8_0.intoArray(tile, 8 * VL);
+        c9_0.intoArray(tile, 9 * VL);
+        c10_0.intoArray(tile, 10 * VL);
+        c11_0.intoArray(tile, 11 * VL);
+    }
+
+    /** 6 rows of op(A) read in place (row stride ars, k stride aks) times 1 packed B vector(s) per k; raw sums to tile. */
+    static void thin6x1(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0, c4_0 = c0_0, c5_0 = c0_0;
         int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
         for (int p = 0; p < k; p++) {
-            FloatVector bv = FloatVector.fromArray(S, bp, p * VL);
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * VL);
             int q = p * aks;
-            c0 = bv.fma(FloatVector.broadcast(S, a[ai + q]), c0);
-            c1 = bv.fma(FloatVector.broadcast(S, a[a1 + q]), c1);
-            c2 = bv.fma(FloatVector.broadcast(S, a[a2 + q]), c2);
-            c3 = bv.fma(FloatVector.broadcast(S, a[a3 + q]), c3);
-            c4 = bv.fma(FloatVector.broadcast(S, a[a4 + q]), c4);
-            c5 = bv.fma(FloatVector.broadcast(S, a[a5 + q]), c5);
+            c0_0 = b0.fma(FloatVector.broadcast(S, a[ai + q]), c0_0);
+            c1_0 = b0.fma(FloatVector.broadcast(S, a[a1 + q]), c1_0);
+            c2_0 = b0.fma(FloatVector.broadcast(S, a[a2 + q]), c2_0);
+            c3_0 = b0.fma(FloatVector.broadcast(S, a[a3 + q]), c3_0);
+            c4_0 = b0.fma(FloatVector.broadcast(S, a[a4 + q]), c4_0);
+            c5_0 = b0.fma(FloatVector.broadcast(S, a[a5 + q]), c5_0);
         }
-        c0.intoArray(tile, 0 * VL);
-        c1.intoArray(tile, 1 * VL);
-        c2.intoArray(tile, 2 * VL);
-        c3.intoArray(tile, 3 * VL);
-        c4.intoArray(tile, 4 * VL);
-        c5.intoArray(tile, 5 * VL);
+        c0_0.intoArray(tile, 0);
+        c1_0.intoArray(tile, VL);
+        c2_0.intoArray(tile, 2 * VL);
+        c3_0.intoArray(tile, 3 * VL);
+        c4_0.intoArray(tile, 4 * VL);
+        c5_0.intoArray(tile, 5 * VL);
     }
 
-    /** One row of op(A) times the packed thin B, raw sums into tile[0..VL). */
-    static void thin1(int k, float[] a, int ai, int aks, float[] bp, float[] tile) {
-        FloatVector acc = FloatVector.zero(S);
+    /** 1 rows of op(A) read in place (row stride ars, k stride aks) times 1 packed B vector(s) per k; raw sums to tile. */
+    static void thin1x1(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S);
         for (int p = 0; p < k; p++) {
-            acc = FloatVector.fromArray(S, bp, p * VL).fma(FloatVector.broadcast(S, a[ai + p * aks]), acc);
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * VL);
+            int q = p * aks;
+            c0_0 = b0.fma(FloatVector.broadcast(S, a[ai + q]), c0_0);
         }
-        acc.intoArray(tile, 0);
+        c0_0.intoArray(tile, 0);
+    }
+
+    /** 12 rows of row-major A (k stride 1, so the JIT hoists the bounds checks) times 2 packed B vector(s) per k. */
+    static void thin12x2Rows(int k, float[] a, int ai, int lda, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0, c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0, c8_0 = c0_0, c8_1 = c0_0, c9_0 = c0_0, c9_1 = c0_0, c10_0 = c0_0, c10_1 = c0_0, c11_0 = c0_0, c11_1 = c0_0;
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda, a8 = a7 + lda, a9 = a8 + lda, a10 = a9 + lda, a11 = a10 + lda;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * 2 * VL);
+            FloatVector b1 = FloatVector.fromArray(S, bp, p * 2 * VL + VL);
+            FloatVector x0 = FloatVector.broadcast(S, a[ai + p]);
+            c0_0 = b0.fma(x0, c0_0); c0_1 = b1.fma(x0, c0_1);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
+            c1_0 = b0.fma(x1, c1_0); c1_1 = b1.fma(x1, c1_1);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
+            c2_0 = b0.fma(x2, c2_0); c2_1 = b1.fma(x2, c2_1);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
+            c3_0 = b0.fma(x3, c3_0); c3_1 = b1.fma(x3, c3_1);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + p]);
+            c4_0 = b0.fma(x4, c4_0); c4_1 = b1.fma(x4, c4_1);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + p]);
+            c5_0 = b0.fma(x5, c5_0); c5_1 = b1.fma(x5, c5_1);
+            FloatVector x6 = FloatVector.broadcast(S, a[a6 + p]);
+            c6_0 = b0.fma(x6, c6_0); c6_1 = b1.fma(x6, c6_1);
+            FloatVector x7 = FloatVector.broadcast(S, a[a7 + p]);
+            c7_0 = b0.fma(x7, c7_0); c7_1 = b1.fma(x7, c7_1);
+            FloatVector x8 = FloatVector.broadcast(S, a[a8 + p]);
+            c8_0 = b0.fma(x8, c8_0); c8_1 = b1.fma(x8, c8_1);
+            FloatVector x9 = FloatVector.broadcast(S, a[a9 + p]);
+            c9_0 = b0.fma(x9, c9_0); c9_1 = b1.fma(x9, c9_1);
+            FloatVector x10 = FloatVector.broadcast(S, a[a10 + p]);
+            c10_0 = b0.fma(x10, c10_0); c10_1 = b1.fma(x10, c10_1);
+            FloatVector x11 = FloatVector.broadcast(S, a[a11 + p]);
+            c11_0 = b0.fma(x11, c11_0); c11_1 = b1.fma(x11, c11_1);
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, VL);
+        c1_0.intoArray(tile, 2 * VL);
+        c1_1.intoArray(tile, 3 * VL);
+        c2_0.intoArray(tile, 4 * VL);
+        c2_1.intoArray(tile, 5 * VL);
+        c3_0.intoArray(tile, 6 * VL);
+        c3_1.intoArray(tile, 7 * VL);
+        c4_0.intoArray(tile, 8 * VL);
+        c4_1.intoArray(tile, 9 * VL);
+        c5_0.intoArray(tile, 10 * VL);
+        c5_1.intoArray(tile, 11 * VL);
+        c6_0.intoArray(tile, 12 * VL);
+        c6_1.intoArray(tile, 13 * VL);
+        c7_0.intoArray(tile, 14 * VL);
+        c7_1.intoArray(tile, 15 * VL);
+        c8_0.intoArray(tile, 16 * VL);
+        c8_1.intoArray(tile, 17 * VL);
+        c9_0.intoArray(tile, 18 * VL);
+        c9_1.intoArray(tile, 19 * VL);
+        c10_0.intoArray(tile, 20 * VL);
+        c10_1.intoArray(tile, 21 * VL);
+        c11_0.intoArray(tile, 22 * VL);
+        c11_1.intoArray(tile, 23 * VL);
+    }
+
+    /** 12 rows of op(A) read in place (row stride ars, k stride aks) times 2 packed B vector(s) per k; raw sums to tile. */
+    static void thin12x2(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0, c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0, c8_0 = c0_0, c8_1 = c0_0, c9_0 = c0_0, c9_1 = c0_0, c10_0 = c0_0, c10_1 = c0_0, c11_0 = c0_0, c11_1 = c0_0;
+        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars, a6 = a5 + ars, a7 = a6 + ars, a8 = a7 + ars, a9 = a8 + ars, a10 = a9 + ars, a11 = a10 + ars;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * 2 * VL);
+            FloatVector b1 = FloatVector.fromArray(S, bp, p * 2 * VL + VL);
+            int q = p * aks;
+            FloatVector x0 = FloatVector.broadcast(S, a[ai + q]);
+            c0_0 = b0.fma(x0, c0_0); c0_1 = b1.fma(x0, c0_1);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + q]);
+            c1_0 = b0.fma(x1, c1_0); c1_1 = b1.fma(x1, c1_1);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + q]);
+            c2_0 = b0.fma(x2, c2_0); c2_1 = b1.fma(x2, c2_1);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + q]);
+            c3_0 = b0.fma(x3, c3_0); c3_1 = b1.fma(x3, c3_1);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + q]);
+            c4_0 = b0.fma(x4, c4_0); c4_1 = b1.fma(x4, c4_1);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + q]);
+            c5_0 = b0.fma(x5, c5_0); c5_1 = b1.fma(x5, c5_1);
+            FloatVector x6 = FloatVector.broadcast(S, a[a6 + q]);
+            c6_0 = b0.fma(x6, c6_0); c6_1 = b1.fma(x6, c6_1);
+            FloatVector x7 = FloatVector.broadcast(S, a[a7 + q]);
+            c7_0 = b0.fma(x7, c7_0); c7_1 = b1.fma(x7, c7_1);
+            FloatVector x8 = FloatVector.broadcast(S, a[a8 + q]);
+            c8_0 = b0.fma(x8, c8_0); c8_1 = b1.fma(x8, c8_1);
+            FloatVector x9 = FloatVector.broadcast(S, a[a9 + q]);
+            c9_0 = b0.fma(x9, c9_0); c9_1 = b1.fma(x9, c9_1);
+            FloatVector x10 = FloatVector.broadcast(S, a[a10 + q]);
+            c10_0 = b0.fma(x10, c10_0); c10_1 = b1.fma(x10, c10_1);
+            FloatVector x11 = FloatVector.broadcast(S, a[a11 + q]);
+            c11_0 = b0.fma(x11, c11_0); c11_1 = b1.fma(x11, c11_1);
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, VL);
+        c1_0.intoArray(tile, 2 * VL);
+        c1_1.intoArray(tile, 3 * VL);
+        c2_0.intoArray(tile, 4 * VL);
+        c2_1.intoArray(tile, 5 * VL);
+        c3_0.intoArray(tile, 6 * VL);
+        c3_1.intoArray(tile, 7 * VL);
+        c4_0.intoArray(tile, 8 * VL);
+        c4_1.intoArray(tile, 9 * VL);
+        c5_0.intoArray(tile, 10 * VL);
+        c5_1.intoArray(tile, 11 * VL);
+        c6_0.intoArray(tile, 12 * VL);
+        c6_1.intoArray(tile, 13 * VL);
+        c7_0.intoArray(tile, 14 * VL);
+        c7_1.intoArray(tile, 15 * VL);
+        c8_0.intoArray(tile, 16 * VL);
+        c8_1.intoArray(tile, 17 * VL);
+        c9_0.intoArray(tile, 18 * VL);
+        c9_1.intoArray(tile, 19 * VL);
+        c10_0.intoArray(tile, 20 * VL);
+        c10_1.intoArray(tile, 21 * VL);
+        c11_0.intoArray(tile, 22 * VL);
+        c11_1.intoArray(tile, 23 * VL);
+    }
+
+    /** 6 rows of op(A) read in place (row stride ars, k stride aks) times 2 packed B vector(s) per k; raw sums to tile. */
+    static void thin6x2(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0;
+        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * 2 * VL);
+            FloatVector b1 = FloatVector.fromArray(S, bp, p * 2 * VL + VL);
+            int q = p * aks;
+            FloatVector x0 = FloatVector.broadcast(S, a[ai + q]);
+            c0_0 = b0.fma(x0, c0_0); c0_1 = b1.fma(x0, c0_1);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + q]);
+            c1_0 = b0.fma(x1, c1_0); c1_1 = b1.fma(x1, c1_1);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + q]);
+            c2_0 = b0.fma(x2, c2_0); c2_1 = b1.fma(x2, c2_1);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + q]);
+            c3_0 = b0.fma(x3, c3_0); c3_1 = b1.fma(x3, c3_1);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + q]);
+            c4_0 = b0.fma(x4, c4_0); c4_1 = b1.fma(x4, c4_1);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + q]);
+            c5_0 = b0.fma(x5, c5_0); c5_1 = b1.fma(x5, c5_1);
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, VL);
+        c1_0.intoArray(tile, 2 * VL);
+        c1_1.intoArray(tile, 3 * VL);
+        c2_0.intoArray(tile, 4 * VL);
+        c2_1.intoArray(tile, 5 * VL);
+        c3_0.intoArray(tile, 6 * VL);
+        c3_1.intoArray(tile, 7 * VL);
+        c4_0.intoArray(tile, 8 * VL);
+        c4_1.intoArray(tile, 9 * VL);
+        c5_0.intoArray(tile, 10 * VL);
+        c5_1.intoArray(tile, 11 * VL);
+    }
+
+    /** 1 rows of op(A) read in place (row stride ars, k stride aks) times 2 packed B vector(s) per k; raw sums to tile. */
+    static void thin1x2(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * 2 * VL);
+            FloatVector b1 = FloatVector.fromArray(S, bp, p * 2 * VL + VL);
+            int q = p * aks;
+            FloatVector x0 = FloatVector.broadcast(S, a[ai + q]);
+            c0_0 = b0.fma(x0, c0_0); c0_1 = b1.fma(x0, c0_1);
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, VL);
     }
 }
