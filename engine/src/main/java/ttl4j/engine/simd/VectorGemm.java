@@ -262,6 +262,37 @@ final class VectorGemm {
      */
     static void applyTile(float[] tile, int ldt, int rows, int cols, float alpha, float beta, int mode,
                           float[] c, int ci, int ldc) {
+        if (cols == NR && ldt == NR) {
+            // full-width tiles (nearly all of them): four vectors per row, no inner loop for the JIT
+            // to predicate (a failed loop predicate sends the method back to the interpreter, where
+            // vector code is two orders of magnitude slower)
+            FloatVector al = FloatVector.broadcast(S, alpha), be = FloatVector.broadcast(S, beta);
+            boolean scale = alpha != 1f;
+            for (int r = 0; r < rows; r++) {
+                int t = r * NR, o = ci + r * ldc;
+                FloatVector v0 = FloatVector.fromArray(S, tile, t), v1 = FloatVector.fromArray(S, tile, t + VL);
+                FloatVector v2 = FloatVector.fromArray(S, tile, t + 2 * VL), v3 = FloatVector.fromArray(S, tile, t + 3 * VL);
+                if (scale) {
+                    v0 = v0.mul(al); v1 = v1.mul(al); v2 = v2.mul(al); v3 = v3.mul(al);
+                }
+                if (mode == BETA) {
+                    v0 = v0.add(FloatVector.fromArray(S, c, o).mul(be));
+                    v1 = v1.add(FloatVector.fromArray(S, c, o + VL).mul(be));
+                    v2 = v2.add(FloatVector.fromArray(S, c, o + 2 * VL).mul(be));
+                    v3 = v3.add(FloatVector.fromArray(S, c, o + 3 * VL).mul(be));
+                } else if (mode == ACCUM) {
+                    v0 = FloatVector.fromArray(S, c, o).add(v0);
+                    v1 = FloatVector.fromArray(S, c, o + VL).add(v1);
+                    v2 = FloatVector.fromArray(S, c, o + 2 * VL).add(v2);
+                    v3 = FloatVector.fromArray(S, c, o + 3 * VL).add(v3);
+                }
+                v0.intoArray(c, o);
+                v1.intoArray(c, o + VL);
+                v2.intoArray(c, o + 2 * VL);
+                v3.intoArray(c, o + 3 * VL);
+            }
+            return;
+        }
         int cv = cols & ~(VL - 1);
         for (int r = 0; r < rows; r++) {
             int t = r * ldt, o = ci + r * ldc;
