@@ -11,6 +11,7 @@ import ttl4j.engine.Compare;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Kernels;
 import ttl4j.engine.Parallel;
+import ttl4j.engine.Tuning;
 
 /** {@code ttl bench gemm}: GEMM throughput (GFLOPS = 2MNK / s) on the shapes the networks use. */
 @Command(name = "gemm", mixinStandardHelpOptions = true,
@@ -102,14 +103,20 @@ final class BenchGemmCommand implements Callable<Integer> {
      * the JIT's queue is long (a busy machine), and an interpreted Vector API kernel is 100x slower.
      */
     static void warmUpCompiler(Kernels kern, List<Shape> shapes) {
+        // Small problems, many calls: the compile thresholds count calls and loop trips, and the
+        // code runs interpreted (slowly) until then, so small calls get there soonest.
         SplittableRandom r = new SplittableRandom(3);
-        int size = 160;
-        float[] a = random(r, size * size), b = random(r, size * size), c = new float[size * size];
-        long end = System.nanoTime() + 1_500_000_000L;
+        int size = 48;
+        float[] a = random(r, 20 * 1024), b = random(r, 20 * 1024), c = new float[20 * 1024];
+        long end = System.nanoTime() + 2_000_000_000L;
         do {
             for (Shape s : shapes) {
-                kern.gemm(s.transA(), s.transB(), size, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size);
-                kern.gemm(s.transA(), s.transB(), size, Math.min(s.n(), 8), size, 1f, a, 0, size, b, 0, size, 0.5f, c, 0, size);
+                // one case per kernel family: blocked (two K blocks), thin with one and with two vectors per k
+                for (int n : new int[] {70, 8, 24}) {
+                    int k = n == 70 ? Math.min(2 * Tuning.GEMM_KC + 1, 257) : size;
+                    int lda = s.transA() ? size : k, ldb = s.transB() ? k : n;
+                    kern.gemm(s.transA(), s.transB(), 13, n, k, 1f, a, 0, lda, b, 0, ldb, 0.5f, c, 0, n);
+                }
             }
         } while (System.nanoTime() < end);
     }

@@ -389,8 +389,18 @@ final class VectorGemm {
     /** Sliver sl of op(A): rows sl*MR.., stored k-major (MR floats per k), rows past M zero. */
     static void packSliverA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] ap, int sl) {
         int i0 = sl * MR, rows = Math.min(MR, m - i0), d = sl * MR * k;
-        if (transA) {
+        if (transA && rows == MR) {
             // A is stored K x M: the MR values of one k are contiguous
+            for (int p = 0; p < k; p++) {
+                int src = aOff + p * lda + i0, dst = d + p * MR;
+                ap[dst] = a[src];
+                ap[dst + 1] = a[src + 1];
+                ap[dst + 2] = a[src + 2];
+                ap[dst + 3] = a[src + 3];
+                ap[dst + 4] = a[src + 4];
+                ap[dst + 5] = a[src + 5];
+            }
+        } else if (transA) {
             for (int p = 0; p < k; p++) {
                 int src = aOff + p * lda + i0, dst = d + p * MR;
                 int r = 0;
