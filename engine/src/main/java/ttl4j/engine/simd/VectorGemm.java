@@ -250,64 +250,62 @@ final class VectorGemm {
                     int i0 = sl * MR, mr = Math.min(MR, m - i0);
                     int ai = sl * MR * k + pc * MR;
                     kernel(kc, ap, ai, bp, bi, tile);
-                    applyTile(tile, NR, mr, nc, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
+                    if (mr == MR && nc == NR) applyFull(tile, MR, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
+                    else applyTile(tile, NR, mr, nc, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
                 }
             }
         }
     }
 
     /**
-     * C tile = f(raw sums in tile) per mode: full vectors with the Vector API, the rest with scalar
-     * code doing the same float operations (so an element's value never depends on its position).
+     * A full MR x NR tile: C = f(raw sums in tile) per mode, four vectors per row. Kept apart from the
+     * edge code and free of inner loops so that its compiled form has nothing to deoptimise on (back
+     * in the interpreter, vector code is two orders of magnitude slower).
+     */
+    static void applyFull(float[] tile, int rows, float alpha, float beta, int mode, float[] c, int ci, int ldc) {
+        FloatVector al = FloatVector.broadcast(S, alpha), be = FloatVector.broadcast(S, beta);
+        boolean scale = alpha != 1f;
+        for (int r = 0; r < rows; r++) {
+            int t = r * NR, o = ci + r * ldc;
+            FloatVector v0 = FloatVector.fromArray(S, tile, t), v1 = FloatVector.fromArray(S, tile, t + VL);
+            FloatVector v2 = FloatVector.fromArray(S, tile, t + 2 * VL), v3 = FloatVector.fromArray(S, tile, t + 3 * VL);
+            if (scale) {
+                v0 = v0.mul(al); v1 = v1.mul(al); v2 = v2.mul(al); v3 = v3.mul(al);
+            }
+            if (mode == BETA) {
+                v0 = v0.add(FloatVector.fromArray(S, c, o).mul(be));
+                v1 = v1.add(FloatVector.fromArray(S, c, o + VL).mul(be));
+                v2 = v2.add(FloatVector.fromArray(S, c, o + 2 * VL).mul(be));
+                v3 = v3.add(FloatVector.fromArray(S, c, o + 3 * VL).mul(be));
+            } else if (mode == ACCUM) {
+                v0 = FloatVector.fromArray(S, c, o).add(v0);
+                v1 = FloatVector.fromArray(S, c, o + VL).add(v1);
+                v2 = FloatVector.fromArray(S, c, o + 2 * VL).add(v2);
+                v3 = FloatVector.fromArray(S, c, o + 3 * VL).add(v3);
+            }
+            v0.intoArray(c, o);
+            v1.intoArray(c, o + VL);
+            v2.intoArray(c, o + 2 * VL);
+            v3.intoArray(c, o + 3 * VL);
+        }
+    }
+
+    /**
+     * C tile = f(raw sums in tile) per mode, for edge tiles and the thin path: scalar code doing the
+     * same float operations as {@link #applyFull} (so an element's value never depends on its position).
      */
     static void applyTile(float[] tile, int ldt, int rows, int cols, float alpha, float beta, int mode,
                           float[] c, int ci, int ldc) {
-        if (cols == NR && ldt == NR) {
-            // full-width tiles (nearly all of them): four vectors per row, no inner loop for the JIT
-            // to predicate (a failed loop predicate sends the method back to the interpreter, where
-            // vector code is two orders of magnitude slower)
-            FloatVector al = FloatVector.broadcast(S, alpha), be = FloatVector.broadcast(S, beta);
-            boolean scale = alpha != 1f;
-            for (int r = 0; r < rows; r++) {
-                int t = r * NR, o = ci + r * ldc;
-                FloatVector v0 = FloatVector.fromArray(S, tile, t), v1 = FloatVector.fromArray(S, tile, t + VL);
-                FloatVector v2 = FloatVector.fromArray(S, tile, t + 2 * VL), v3 = FloatVector.fromArray(S, tile, t + 3 * VL);
-                if (scale) {
-                    v0 = v0.mul(al); v1 = v1.mul(al); v2 = v2.mul(al); v3 = v3.mul(al);
-                }
-                if (mode == BETA) {
-                    v0 = v0.add(FloatVector.fromArray(S, c, o).mul(be));
-                    v1 = v1.add(FloatVector.fromArray(S, c, o + VL).mul(be));
-                    v2 = v2.add(FloatVector.fromArray(S, c, o + 2 * VL).mul(be));
-                    v3 = v3.add(FloatVector.fromArray(S, c, o + 3 * VL).mul(be));
-                } else if (mode == ACCUM) {
-                    v0 = FloatVector.fromArray(S, c, o).add(v0);
-                    v1 = FloatVector.fromArray(S, c, o + VL).add(v1);
-                    v2 = FloatVector.fromArray(S, c, o + 2 * VL).add(v2);
-                    v3 = FloatVector.fromArray(S, c, o + 3 * VL).add(v3);
-                }
-                v0.intoArray(c, o);
-                v1.intoArray(c, o + VL);
-                v2.intoArray(c, o + 2 * VL);
-                v3.intoArray(c, o + 3 * VL);
-            }
-            return;
-        }
-        int cv = cols & ~(VL - 1);
+        // A small share of the work; unlike vector code, scalar code stays tolerably fast if a new
+        // branch or range sends it back to the interpreter.
         for (int r = 0; r < rows; r++) {
             int t = r * ldt, o = ci + r * ldc;
-            for (int j = 0; j < cv; j += VL) {
-                FloatVector v = FloatVector.fromArray(S, tile, t + j);
-                if (alpha != 1f) v = v.mul(alpha);
-                if (mode == BETA) v = v.add(FloatVector.fromArray(S, c, o + j).mul(beta));
-                else if (mode == ACCUM) v = FloatVector.fromArray(S, c, o + j).add(v);
-                v.intoArray(c, o + j);
-            }
-            for (int j = cv; j < cols; j++) {
-                float v = tile[t + j];
-                c[o + j] = mode == OVERWRITE ? alpha * v
-                        : mode == BETA ? alpha * v + beta * c[o + j]
-                        : c[o + j] + alpha * v;
+            if (mode == OVERWRITE) {
+                for (int j = 0; j < cols; j++) c[o + j] = alpha * tile[t + j];
+            } else if (mode == BETA) {
+                for (int j = 0; j < cols; j++) c[o + j] = alpha * tile[t + j] + beta * c[o + j];
+            } else {
+                for (int j = 0; j < cols; j++) c[o + j] = c[o + j] + alpha * tile[t + j];
             }
         }
     }
@@ -429,18 +427,23 @@ final class VectorGemm {
         }
     }
 
+    /** k rows of NR contiguous floats from b (row stride ldb) to bp; vector code kept in a branch-free method. */
+    static void copyFullSliver(int k, float[] b, int src, int ldb, float[] bp, int d) {
+        for (int p = 0; p < k; p++) {
+            int o = src + p * ldb, dst = d + p * NR;
+            FloatVector.fromArray(S, b, o).intoArray(bp, dst);
+            FloatVector.fromArray(S, b, o + VL).intoArray(bp, dst + VL);
+            FloatVector.fromArray(S, b, o + 2 * VL).intoArray(bp, dst + 2 * VL);
+            FloatVector.fromArray(S, b, o + 3 * VL).intoArray(bp, dst + 3 * VL);
+        }
+    }
+
     /** Sliver sl of op(B): columns sl*NR.., stored k-major (NR floats per k), columns past N zero. */
     static void packSliverB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int sl) {
         int j0 = sl * NR, cols = Math.min(NR, n - j0), d = sl * NR * k;
         if (!transB) {
             if (cols == NR) {
-                for (int p = 0; p < k; p++) {
-                    int src = bOff + p * ldb + j0, dst = d + p * NR;
-                    FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-                    FloatVector.fromArray(S, b, src + VL).intoArray(bp, dst + VL);
-                    FloatVector.fromArray(S, b, src + 2 * VL).intoArray(bp, dst + 2 * VL);
-                    FloatVector.fromArray(S, b, src + 3 * VL).intoArray(bp, dst + 3 * VL);
-                }
+                copyFullSliver(k, b, bOff + j0, ldb, bp, d);
             } else {
                 for (int p = 0; p < k; p++) {
                     int src = bOff + p * ldb + j0, dst = d + p * NR;
@@ -475,17 +478,7 @@ final class VectorGemm {
     /** Packs op(B) for the thin path: per k, w = thinVectors(n) * VL floats, columns past N zero. */
     static void packThinB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp) {
         int w = thinVectors(n) * VL;
-        int p0 = 0;
-        if (!transB && n > w - VL) {
-            // whole-vector row loads (the last with its lanes past N cleared) while they fit in b
-            VectorMask<Float> keep = VectorMask.fromLong(S, (1L << (n - (w - VL))) - 1);
-            FloatVector zero = FloatVector.zero(S);
-            for (; p0 < k && bOff + (long) p0 * ldb + w <= b.length; p0++) {
-                int src = bOff + p0 * ldb, dst = p0 * w;
-                if (w == 2 * VL) FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-                zero.blend(FloatVector.fromArray(S, b, src + w - VL), keep).intoArray(bp, dst + w - VL);
-            }
-        }
+        int p0 = transB ? 0 : packThinRows(n, k, b, bOff, ldb, bp, w);
         for (int p = p0; p < k; p++) {
             int dst = p * w, j = 0;
             if (transB) {
@@ -495,6 +488,22 @@ final class VectorGemm {
             }
             for (; j < w; j++) bp[dst + j] = 0f;
         }
+    }
+
+    /**
+     * The vector part of {@link #packThinB} for row-major B: whole-vector row loads (the last with its
+     * lanes past N cleared) while they fit in b; returns the first k row left for scalar code.
+     */
+    static int packThinRows(int n, int k, float[] b, int bOff, int ldb, float[] bp, int w) {
+        VectorMask<Float> keep = VectorMask.fromLong(S, (1L << (n - (w - VL))) - 1);
+        FloatVector zero = FloatVector.zero(S);
+        int p = 0;
+        for (; p < k && bOff + (long) p * ldb + w <= b.length; p++) {
+            int src = bOff + p * ldb, dst = p * w;
+            if (w == 2 * VL) FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+            zero.blend(FloatVector.fromArray(S, b, src + w - VL), keep).intoArray(bp, dst + w - VL);
+        }
+        return p;
     }
 
     private static void thin(boolean transA, boolean transB, int m, int n, int k, float alpha,
