@@ -7,8 +7,8 @@ package ttl4j.engine;
 public final class Tuning {
     private Tuning() {}
 
-    /** GEMM block along K: a packed B sliver of KC x 64 floats stays in L1; also fixes the summation blocks. */
-    public static final int GEMM_KC = intProp("gemm.kc", 128);
+    /** GEMM block along K (also the summation blocks): fewer tile stores per FMA; the B sliver streams from L2. */
+    public static final int GEMM_KC = intProp("gemm.kc", 256);
     /** GEMM block along M: rows of packed A (MC x KC) reused from L2 across a column block. */
     public static final int GEMM_MC = intProp("gemm.mc", 192);
     /** GEMM block along N: columns per output task (with MC, the unit of parallel work). */
