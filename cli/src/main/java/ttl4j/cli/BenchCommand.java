@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure kernel throughput on this machine (median of repeated runs after warm-up).",
                 "For publication-grade figures use the JMH benchmarks in bench/ (see the README)."},
-        subcommands = {BenchModeProductCommand.class, BenchKhatriRaoCommand.class, BenchTrainCommand.class,
-                BenchTtlLayerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchGemmCommand.class, BenchModeProductCommand.class, BenchKhatriRaoCommand.class,
+                BenchSvdCommand.class, BenchTrainCommand.class, BenchTtlLayerCommand.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

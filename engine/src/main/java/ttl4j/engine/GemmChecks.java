@@ -32,4 +32,35 @@ public final class GemmChecks {
                     + ", offset " + off + ") needs " + last + " floats, array has " + x.length);
         }
     }
+
+    /**
+     * Checks a batched GEMM: batch and strides non-negative, the first and last entries fit their
+     * arrays (strides are non-negative, so the others do too), and C is not shared across entries.
+     */
+    public static void checkBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
+                                    float[] a, int aOff, int lda, int strideA,
+                                    float[] b, int bOff, int ldb, int strideB,
+                                    float[] c, int cOff, int ldc, int strideC) {
+        if (batch < 0) throw new IllegalArgumentException("gemmBatched: batch must be >= 0, got " + batch);
+        if (strideA < 0 || strideB < 0 || strideC < 0) {
+            throw new IllegalArgumentException("gemmBatched: strides must be >= 0, got strideA=" + strideA
+                    + " strideB=" + strideB + " strideC=" + strideC);
+        }
+        if (batch == 0) {
+            if (m < 0 || n < 0 || k < 0) check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
+        check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (batch > 1 && strideC == 0 && m > 0 && n > 0) {
+            throw new IllegalArgumentException("gemmBatched: strideC is 0 with batch " + batch
+                    + ", so every entry would write the same C block");
+        }
+        long last = batch - 1L;
+        long la = aOff + last * strideA, lb = bOff + last * strideB, lc = cOff + last * strideC;
+        if (la > Integer.MAX_VALUE || lb > Integer.MAX_VALUE || lc > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("gemmBatched: entry " + last + " starts beyond the largest array index"
+                    + " (offsets A " + la + ", B " + lb + ", C " + lc + ")");
+        }
+        check(transA, transB, m, n, k, a, (int) la, lda, b, (int) lb, ldb, c, (int) lc, ldc);
+    }
 }

@@ -1,8 +1,13 @@
 package ttl4j.engine;
 
 /**
- * Reference GEMM: {@code C (M,N) = alpha * op(A) (M,K) x op(B) (K,N) + beta * C}, row-major with
- * leading dimensions. Each C element is accumulated in float over k = 0..K-1 in order.
+ * Reference GEMM: {@code A (M,K) x B (K,N) -> C (M,N)}, i.e.
+ * {@code C = alpha * op(A) op(B) + beta * C}, row-major with leading dimensions.
+ *
+ * <p>Summation order (the specification the fast kernels are tested against): every C element is
+ * accumulated in float, from 0, over k = 0..K-1 in increasing order with separate multiply and add
+ * ({@code acc = acc + a*b}); then {@code C = alpha*acc} when beta is 0 (C is not read, so NaNs there
+ * vanish), else {@code C = alpha*acc + beta*C}.
  */
 public final class ScalarGemm {
     private ScalarGemm() {}
@@ -11,17 +16,40 @@ public final class ScalarGemm {
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc) {
         GemmChecks.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float acc = 0f;
+        if (m == 0 || n == 0) return;
+        // op(A)[i][p] = a[aOff + i*ars + p*aks]; op(B)[p][j] = b[bOff + p*bks + j*bcs]
+        int ars = transA ? 1 : lda, aks = transA ? lda : 1;
+        if (!transB) {
+            // i-p-j order: a row of accumulators walks B row by row (contiguous), and each element
+            // still sees its k terms in increasing order.
+            float[] acc = new float[n];
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(acc, 0f);
                 for (int p = 0; p < k; p++) {
-                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-                    acc += av * bv;
+                    float av = a[aOff + i * ars + p * aks];
+                    int bRow = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) acc[j] = acc[j] + av * b[bRow + j];
                 }
-                int ci = cOff + i * ldc + j;
-                c[ci] = beta == 0f ? alpha * acc : alpha * acc + beta * c[ci];
+                store(acc, n, alpha, beta, c, cOff + i * ldc);
             }
+        } else {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float acc = 0f;
+                    int bRow = bOff + j * ldb;
+                    for (int p = 0; p < k; p++) acc = acc + a[aOff + i * ars + p * aks] * b[bRow + p];
+                    int ci = cOff + i * ldc + j;
+                    c[ci] = beta == 0f ? alpha * acc : alpha * acc + beta * c[ci];
+                }
+            }
+        }
+    }
+
+    private static void store(float[] acc, int n, float alpha, float beta, float[] c, int ci) {
+        if (beta == 0f) {
+            for (int j = 0; j < n; j++) c[ci + j] = alpha * acc[j];
+        } else {
+            for (int j = 0; j < n; j++) c[ci + j] = alpha * acc[j] + beta * c[ci + j];
         }
     }
 
@@ -29,7 +57,8 @@ public final class ScalarGemm {
                                    float[] a, int aOff, int lda, int strideA,
                                    float[] b, int bOff, int ldb, int strideB,
                                    float beta, float[] c, int cOff, int ldc, int strideC) {
-        if (batch < 0) throw new IllegalArgumentException("gemmBatched: batch must be >= 0, got " + batch);
+        GemmChecks.checkBatched(batch, transA, transB, m, n, k, a, aOff, lda, strideA, b, bOff, ldb, strideB,
+                c, cOff, ldc, strideC);
         for (int i = 0; i < batch; i++) {
             gemm(transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
                     beta, c, cOff + i * strideC, ldc);

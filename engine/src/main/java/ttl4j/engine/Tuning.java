@@ -7,12 +7,12 @@ package ttl4j.engine;
 public final class Tuning {
     private Tuning() {}
 
-    /** GEMM cache block along K (rows of packed B panel kept in L1/L2). */
+    /** GEMM block along K (also the summation blocks): fewer tile stores per FMA; the B sliver streams from L2. */
     public static final int GEMM_KC = intProp("gemm.kc", 256);
-    /** GEMM cache block along M (rows of A packed per block, kept in L2). */
-    public static final int GEMM_MC = intProp("gemm.mc", 144);
-    /** GEMM cache block along N (columns of B packed per block, kept in L3). */
-    public static final int GEMM_NC = intProp("gemm.nc", 2048);
+    /** GEMM block along M: rows of packed A (MC x KC) reused from L2 across a column block. */
+    public static final int GEMM_MC = intProp("gemm.mc", 192);
+    /** GEMM block along N: columns per output task (with MC, the unit of parallel work). */
+    public static final int GEMM_NC = intProp("gemm.nc", 1024);
     /** Below this many multiply-adds a kernel runs on the caller's thread only. */
     public static final long PARALLEL_MIN_MADDS = longProp("parallel.minMadds", 1L << 18);
     /** Below this many elements an elementwise kernel runs on the caller's thread only. */
