@@ -25,7 +25,7 @@ import ttl4j.nn.Param;
  * {@code (S_1..S_M, R_1..R_N)}, {@code in_factors.<n>} {@code A_n (I_n, R_n)},
  * {@code out_factors.<m>} {@code B_m (J_m, S_m)}, {@code bias (J)}; n and m from 0.
  *
- * <p>Init: factors with orthonormal columns (modified Gram-Schmidt QR of a Gaussian matrix;
+ * <p>Init: factors with orthonormal columns (Householder QR of a Gaussian matrix, engine.linalg;
  * orthonormal rows when a rank exceeds its dimension), a Gaussian core rescaled so that the
  * reconstructed {@code W_mat} has exactly the standard deviation of He (ReLU next) or Glorot
  * initialisation of the equivalent dense layer ({@link Init#std}); bias zero.
