@@ -154,7 +154,8 @@ final class VectorGemm {
         }
         parallel &= Parallel.threads() > 1;
         if (n <= 2 * VL) {
-            thin(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, parallel, s, pb);
+            boolean split = parallel && (long) m * n * k >= Tuning.GEMM_THIN_PARALLEL_MIN_MADDS;
+            thin(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, split, s, pb);
         } else {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, parallel, s, pa, pb);
         }
