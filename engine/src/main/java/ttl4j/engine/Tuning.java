@@ -13,6 +13,8 @@ public final class Tuning {
     public static final int GEMM_MC = intProp("gemm.mc", 192);
     /** GEMM block along N: columns per output task (with MC, the unit of parallel work). */
     public static final int GEMM_NC = intProp("gemm.nc", 1024);
+    /** Thin GEMMs (N of at most two vectors) below this many multiply-adds stay on one thread: too quick to hand off. */
+    public static final long GEMM_THIN_PARALLEL_MIN_MADDS = longProp("gemm.thinParallelMinMadds", 1L << 23);
     /** Below this many multiply-adds a kernel runs on the caller's thread only. */
     public static final long PARALLEL_MIN_MADDS = longProp("parallel.minMadds", 1L << 18);
     /** Below this many elements an elementwise kernel runs on the caller's thread only. */

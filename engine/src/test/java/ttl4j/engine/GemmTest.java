@@ -164,7 +164,7 @@ class GemmTest {
         try {
             long seed = 400;
             for (boolean[] t : TRANS) {
-                for (int[] s : new int[][] {{301, 203, 257}, {500, 10, 700}, {128, 1024, 100}, {37, 2000, 64}}) {
+                for (int[] s : new int[][] {{301, 203, 257}, {1300, 10, 700}, {800, 24, 500}, {128, 1024, 100}, {37, 2000, 64}}) {
                     Case cs = new Case(t[0], t[1], s[0], s[1], s[2], 1, 2, 0f, seed++);
                     Parallel.setThreads(1);
                     float[] one = cs.run(VEC, 0.75f, 0.5f);

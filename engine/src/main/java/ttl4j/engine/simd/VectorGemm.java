@@ -14,8 +14,9 @@ import ttl4j.engine.Tuning;
  * <ul>
  * <li>blocked: op(A) is packed into slivers of {@link #MR} rows and op(B) into slivers of {@link #NR}
  * columns (both k-major, zero padded, whole K), then a 6 x (4 vectors) register-blocked micro-kernel
- * runs over K blocks of {@link Tuning#GEMM_KC}. Packing everything first means each operand is
- * packed exactly once, whatever the thread count, and the compute tasks only read the packed copies.
+ * (5 rows before JDK 21, see {@link #MR}) runs over K blocks of {@link Tuning#GEMM_KC}. Packing
+ * everything first means each operand is packed exactly once, whatever the thread count, and the
+ * compute tasks only read the packed copies.
  * <li>thin (N at most two vectors): op(B) is packed into one or two zero-padded vectors per k and A is read
  * in place, since packing A would cost as much as the multiply itself.
  * </ul>
@@ -31,8 +32,13 @@ final class VectorGemm {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int VL = S.length();
-    /** Rows of the micro-tile: 6 x 4 accumulators + 4 B vectors + 1 broadcast fit the 32 AVX-512 registers. */
-    static final int MR = 6;
+    /**
+     * Rows of the micro-tile: 6 x 4 accumulators + 4 B vectors + 1 broadcast fit the 32 AVX-512
+     * registers. Before JDK 21, 5 rows: JDK 17's C2 compiled the 6-row kernel about 30% slower in
+     * roughly one JVM run out of three (same code, same data), while the 5-row kernel compiled fast
+     * every time. The row count never changes results: each C element is summed the same way.
+     */
+    static final int MR = Runtime.version().feature() >= 21 ? 6 : 5;
     /** Columns of the micro-tile: four vectors. */
     static final int NR = 4 * VL;
     /** Rows per thin-path kernel call. */
@@ -148,7 +154,8 @@ final class VectorGemm {
         }
         parallel &= Parallel.threads() > 1;
         if (n <= 2 * VL) {
-            thin(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, parallel, s, pb);
+            boolean split = parallel && (long) m * n * k >= Tuning.GEMM_THIN_PARALLEL_MIN_MADDS;
+            thin(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, split, s, pb);
         } else {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, parallel, s, pa, pb);
         }
@@ -249,7 +256,8 @@ final class VectorGemm {
                 for (int sl = s0; sl < s1; sl++) {
                     int i0 = sl * MR, mr = Math.min(MR, m - i0);
                     int ai = sl * MR * k + pc * MR;
-                    kernel(kc, ap, ai, bp, bi, tile);
+                    if (MR == 6) kernel(kc, ap, ai, bp, bi, tile);
+                    else kernel5(kc, ap, ai, bp, bi, tile);
                     if (mr == MR && nc == NR) applyFull(tile, MR, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
                     else applyTile(tile, NR, mr, nc, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
                 }
@@ -310,7 +318,7 @@ final class VectorGemm {
         }
     }
 
-    /** The 6 x (4 vectors) micro-kernel over kc packed k steps; raw sums to tile (MR x NR, row-major). */
+    /** The 6 x (4 vectors) micro-kernel over kc packed k steps (MR == 6); raw sums to tile (6 x NR, row-major). */
     static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
@@ -319,7 +327,7 @@ final class VectorGemm {
         FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
         FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
         for (int p = 0; p < kc; p++) {
-            int bo = bi + p * NR, ao = ai + p * MR;
+            int bo = bi + p * NR, ao = ai + p * 6;
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * VL);
@@ -366,6 +374,52 @@ final class VectorGemm {
         c53.intoArray(tile, 23 * VL);
     }
 
+    /** The 5 x (4 vectors) micro-kernel used when {@link #MR} is 5; otherwise as {@link #kernel}. */
+    static void kernel5(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bo = bi + p * NR, ao = ai + p * 5;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * VL);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * VL);
+            FloatVector x = FloatVector.broadcast(S, ap[ao]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
+            x = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
+            x = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
+            x = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32); c33 = b3.fma(x, c33);
+            x = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41); c42 = b2.fma(x, c42); c43 = b3.fma(x, c43);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, VL);
+        c02.intoArray(tile, 2 * VL);
+        c03.intoArray(tile, 3 * VL);
+        c10.intoArray(tile, 4 * VL);
+        c11.intoArray(tile, 5 * VL);
+        c12.intoArray(tile, 6 * VL);
+        c13.intoArray(tile, 7 * VL);
+        c20.intoArray(tile, 8 * VL);
+        c21.intoArray(tile, 9 * VL);
+        c22.intoArray(tile, 10 * VL);
+        c23.intoArray(tile, 11 * VL);
+        c30.intoArray(tile, 12 * VL);
+        c31.intoArray(tile, 13 * VL);
+        c32.intoArray(tile, 14 * VL);
+        c33.intoArray(tile, 15 * VL);
+        c40.intoArray(tile, 16 * VL);
+        c41.intoArray(tile, 17 * VL);
+        c42.intoArray(tile, 18 * VL);
+        c43.intoArray(tile, 19 * VL);
+    }
+
     // ------------------------------------------------------------------ packing
 
     private static void packAllA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] ap, boolean parallel) {
@@ -387,7 +441,7 @@ final class VectorGemm {
     /** Sliver sl of op(A): rows sl*MR.., stored k-major (MR floats per k), rows past M zero. */
     static void packSliverA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] ap, int sl) {
         int i0 = sl * MR, rows = Math.min(MR, m - i0), d = sl * MR * k;
-        if (transA && rows == MR) {
+        if (transA && rows == 6 && MR == 6) {
             // A is stored K x M: the MR values of one k are contiguous
             for (int p = 0; p < k; p++) {
                 int src = aOff + p * lda + i0, dst = d + p * MR;
@@ -405,7 +459,7 @@ final class VectorGemm {
                 for (; r < rows; r++) ap[dst + r] = a[src + r];
                 for (; r < MR; r++) ap[dst + r] = 0f;
             }
-        } else if (rows == MR) {
+        } else if (rows == 6 && MR == 6) {
             int r0 = aOff + i0 * lda;
             int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
             for (int p = 0; p < k; p++) {
