@@ -66,7 +66,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         Dataset train = Datasets.load(dataDir, dataset, Split.TRAIN, json ? m -> { } : System.out::println);
         int[] shape = {train.features()};
-        Sequential net = TrainCommand.buildModel(model, shape, 1);
+        Sequential net = TrainingRun.buildModel(model, shape, 1);
         Preprocessing prep = Preprocessing.unitRange(train.channels());
         Trainer tr = new Trainer(net, new Sgd(momentum, false, 0), LrSchedule.constant(lr), 1);
         List<Double> secs = new ArrayList<>();
