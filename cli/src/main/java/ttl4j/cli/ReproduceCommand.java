@@ -32,7 +32,7 @@ import ttl4j.ttl.CompressionReport;
                         + "on the first layer), test accuracy and seconds per epoch with the paper and a PyTorch reference. "
                         + "The dataset is fetched when missing.",
                 "",
-                "Recipe (both networks): " + ReproduceCommand.RECIPE_TEXT + ".",
+                "Recipe (both networks): " + ReproduceCommand.RECIPE_TEXT + ", 20 epochs (--epochs), seed 1 (--seed).",
                 "",
                 "Writes DIR/results.md, DIR/results.json and one `ttl train` run directory per network (metrics.csv, "
                         + "model.safetensors, summary.json).",
@@ -42,7 +42,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
     /** The default recipe of the classification experiments (chosen by the measurements in the README). */
     static final TrainRecipe RECIPE = new TrainRecipe("adam", 3e-3, null, null, 0.0, "cosine", 0.0, "standardize");
-    static final String RECIPE_TEXT = "Adam lr 3e-3 with a cosine schedule to 0, no weight decay, batch 128, 20 epochs, "
+    static final String RECIPE_TEXT = "Adam lr 3e-3 with a cosine schedule to 0, no weight decay, batch 128, "
             + "inputs standardised with the training set's mean and std";
     static final int BATCH = 128;
     static final int EPOCHS = 20;
