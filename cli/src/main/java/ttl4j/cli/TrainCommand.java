@@ -33,12 +33,15 @@ import ttl4j.nn.Optimizer;
 import ttl4j.nn.Sequential;
 import ttl4j.nn.Trainer;
 import ttl4j.nn.TrainingCallback;
+import ttl4j.cli.plot.Charts;
+import ttl4j.ttl.ImportanceTracker;
 
 /** {@code ttl train}: train a network on a dataset, with metrics, checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a network on a dataset with softmax cross-entropy.",
                 "",
-                "Writes to the output directory: metrics.csv (one row per epoch, flushed as it goes), "
+                "Writes to the output directory: metrics.csv (one row per epoch, flushed as it goes), curves.png (loss and "
+                        + "accuracy per epoch, at the end), "
                         + "checkpoint.safetensors (the full training state after every epoch, or when interrupted "
                         + "with Ctrl-C), model.safetensors (the final weights) and summary.json.",
                 "",
@@ -61,6 +64,8 @@ final class TrainCommand implements Callable<Integer> {
     static final String MODEL = "model.safetensors";
     static final String METRICS = "metrics.csv";
     static final String SUMMARY = "summary.json";
+    static final String IMPORTANCE = "importance.csv";
+    static final String CURVES = "curves.png";
     static final String METRICS_HEADER = "epoch,train_loss,train_acc,test_loss,test_acc,seconds,samples_per_s,lr";
 
     @Option(names = "--model", paramLabel = "PRESET|SPEC", description = "mlp-mnist, mlp-wide, or a spec (see above).")
@@ -126,6 +131,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log-every", paramLabel = "N",
             description = "When the output is not a terminal, also log every N steps (default: 0, once per epoch).")
     int logEvery;
+
+    @Option(names = "--track-importance",
+            description = "Accumulate the squared row norms of every ttl layer's input-factor gradients over the run and "
+                    + "write importance.csv (per epoch and total, per layer, mode and feature index; of a resumed run: from "
+                    + "where it resumed). Needs a model with a ttl layer.")
+    boolean trackImportance;
 
     /** Stops as Ctrl-C does after this many steps of this invocation (for testing resume). */
     @Option(names = "--stop-after-steps", hidden = true)
@@ -248,6 +259,11 @@ final class TrainCommand implements Callable<Integer> {
                 resumed != null ? ", resuming after epoch " + trainer.epoch() + " step " + trainer.globalStep() : "");
         MetricsFile metrics = new MetricsFile(dir.resolve(METRICS));
         Trainer tr = trainer;
+        ImportanceTracker importance = null;
+        if (trackImportance) {
+            if (!ImportanceTracker.applies(m)) throw new Main.UserError("--track-importance needs a model with a ttl layer; " + m.spec() + " has none");
+            importance = ImportanceTracker.attach(tr);
+        }
         int totalEpochs = cfg.epochs();
         boolean evalEach = cfg.evalEveryEpoch();
         // One callback so the row on disk and the line on screen carry the same (final) test metrics.
@@ -313,6 +329,13 @@ final class TrainCommand implements Callable<Integer> {
                 finalMeta.put("epochs_trained", Integer.toString(tr.epoch()));
                 Checkpoint.save(dir.resolve(MODEL), tr.model(), inputShape, null, finalMeta);
                 writeSummary(dir, cfg, tr, prep, metrics);
+                if (importance != null) importance.writeCsv(dir.resolve(IMPORTANCE));
+                try {
+                    Charts.curvesFromMetrics(dir.resolve(METRICS), dir.resolve(CURVES), m.spec() + " on " + cfg.dataset());
+                } catch (IOException | RuntimeException e) {
+                    // The run's results are on disk; a missing picture must not turn it into a failure.
+                    stdout.println("warning: could not draw " + dir.resolve(CURVES) + ": " + e);
+                }
             } catch (IOException e) {
                 throw new Main.UserError("cannot write to " + dir + ": " + e.getMessage(), e);
             }
