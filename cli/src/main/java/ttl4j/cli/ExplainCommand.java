@@ -123,7 +123,7 @@ final class ExplainCommand implements Callable<Integer> {
         meta.put("loss", String.format(Locale.ROOT, "%.9g", r.loss()));
         SafeTensors.write(out.resolve(GRADS), r.grads(), meta);
         Explainer.writeCsv(out.resolve(IMPORTANCE), r.modes());
-        List<Path> pngs = writeCharts(out, model, r, ds + " " + splitName, data.height(), data.width());
+        List<Path> pngs = writeCharts(out, model, r, ds + " " + splitName + ", " + r.samples() + " samples", data.height(), data.width());
 
         System.out.printf(Locale.ROOT, "%s on %s %s, first %d samples: loss %.4f, accuracy %.2f%%%n", model.spec(), ds, splitName,
                 r.samples(), r.loss(), 100 * r.accuracy());
