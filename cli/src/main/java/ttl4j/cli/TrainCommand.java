@@ -21,7 +21,8 @@ import ttl4j.nn.ModelSpec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a network on a dataset with softmax cross-entropy.",
                 "",
-                "Writes to the output directory: metrics.csv (one row per epoch, flushed as it goes), "
+                "Writes to the output directory: metrics.csv (one row per epoch, flushed as it goes), curves.png (loss and "
+                        + "accuracy per epoch, at the end), "
                         + "checkpoint.safetensors (the full training state after every epoch, or when interrupted "
                         + "with Ctrl-C), model.safetensors (the final weights) and summary.json.",
                 "",
@@ -112,6 +113,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "When the output is not a terminal, also log every N steps (default: 0, once per epoch).")
     int logEvery;
 
+    @Option(names = "--track-importance",
+            description = "Accumulate the squared row norms of every ttl layer's input-factor gradients over the run and "
+                    + "write importance.csv (per epoch and total, per layer, mode and feature index; of a resumed run: from "
+                    + "where it resumed). Needs a model with a ttl layer.")
+    boolean trackImportance;
+
     /** Stops as Ctrl-C does after this many steps of this invocation (for testing resume). */
     @Option(names = "--stop-after-steps", hidden = true)
     long stopAfterSteps;
@@ -151,7 +158,7 @@ final class TrainCommand implements Callable<Integer> {
             dir = out != null ? out : defaultOut(cfg);
         }
         TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, dir, dataDir, resumed == null ? recipe() : null,
-                seedOrDefault(), resumed, logEvery, stopAfterSteps), System.out);
+                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance), System.out);
         return o.exitCode();
     }
 

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import ttl4j.cli.plot.Charts;
 import ttl4j.data.Catalog;
 import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
@@ -27,18 +28,21 @@ import ttl4j.nn.Optimizer;
 import ttl4j.nn.Sequential;
 import ttl4j.nn.Trainer;
 import ttl4j.nn.TrainingCallback;
+import ttl4j.ttl.ImportanceTracker;
 
 /**
  * One training run into an output directory, shared by {@code ttl train} and {@code ttl reproduce}:
  * loads the data, builds (or resumes) the trainer, and writes metrics.csv (one row per epoch, flushed
- * as it goes), checkpoint.safetensors (after every epoch, or when interrupted), model.safetensors
- * and summary.json.
+ * as it goes), checkpoint.safetensors (after every epoch, or when interrupted), model.safetensors,
+ * summary.json, curves.png and, when asked, importance.csv.
  */
 final class TrainingRun {
     static final String CHECKPOINT = "checkpoint.safetensors";
     static final String MODEL = "model.safetensors";
     static final String METRICS = "metrics.csv";
     static final String SUMMARY = "summary.json";
+    static final String IMPORTANCE = "importance.csv";
+    static final String CURVES = "curves.png";
     static final String METRICS_HEADER = "epoch,train_loss,train_acc,test_loss,test_acc,seconds,samples_per_s,lr";
 
     private TrainingRun() {}
@@ -77,10 +81,11 @@ final class TrainingRun {
     /**
      * What to run. A fresh run has {@code recipe} and {@code seed}; a resumed one has {@code resumed}
      * (its trainer state and preprocessing come from it). {@code stopAfterSteps > 0} stops as Ctrl-C
-     * does after that many steps (for testing resume).
+     * does after that many steps (for testing resume). {@code trackImportance} writes importance.csv
+     * (the model needs a ttl layer).
      */
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                   long stopAfterSteps) {}
+                   long stopAfterSteps, boolean trackImportance) {}
 
     /** How it ended: exit code 0 (done) or 130 (stopped), the trained model and the metrics rows. */
     record Outcome(int exitCode, Path dir, Sequential model, int[] inputShape, List<String[]> rows) {
@@ -152,6 +157,11 @@ final class TrainingRun {
                 resumed != null ? ", resuming after epoch " + trainer.epoch() + " step " + trainer.globalStep() : "");
         MetricsFile metrics = new MetricsFile(dir.resolve(METRICS));
         Trainer tr = trainer;
+        ImportanceTracker importance = null;
+        if (req.trackImportance()) {
+            if (!ImportanceTracker.applies(m)) throw new Main.UserError("--track-importance needs a model with a ttl layer; " + m.spec() + " has none");
+            importance = ImportanceTracker.attach(tr);
+        }
         int totalEpochs = cfg.epochs();
         boolean evalEach = cfg.evalEveryEpoch();
         // One callback so the row on disk and the line on screen carry the same (final) test metrics.
@@ -217,6 +227,13 @@ final class TrainingRun {
                 finalMeta.put("epochs_trained", Integer.toString(tr.epoch()));
                 Checkpoint.save(dir.resolve(MODEL), tr.model(), inputShape, null, finalMeta);
                 writeSummary(dir, cfg, tr, prep, metrics);
+                if (importance != null) importance.writeCsv(dir.resolve(IMPORTANCE));
+                try {
+                    Charts.curvesFromMetrics(dir.resolve(METRICS), dir.resolve(CURVES), m.spec() + " on " + cfg.dataset());
+                } catch (IOException | RuntimeException e) {
+                    // The run's results are on disk; a missing picture must not turn it into a failure.
+                    stdout.println("warning: could not draw " + dir.resolve(CURVES) + ": " + e);
+                }
             } catch (IOException e) {
                 throw new Main.UserError("cannot write to " + dir + ": " + e.getMessage(), e);
             }
