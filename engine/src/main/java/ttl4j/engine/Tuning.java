@@ -17,8 +17,12 @@ public final class Tuning {
     public static final long GEMM_THIN_PARALLEL_MIN_MADDS = longProp("gemm.thinParallelMinMadds", 1L << 23);
     /** Below this many multiply-adds a kernel runs on the caller's thread only. */
     public static final long PARALLEL_MIN_MADDS = longProp("parallel.minMadds", 1L << 18);
-    /** Below this many elements an elementwise kernel runs on the caller's thread only. */
-    public static final int PARALLEL_MIN_ELEMENTS = intProp("parallel.minElements", 1 << 16);
+    /**
+     * Below this many elements an elementwise kernel runs on the caller's thread only. The kernels
+     * are memory-bound and a fan-out costs a worker wake-up: a 235k-element SGD update (mlp-mnist's
+     * first layer) took longer split over 2 threads than on one.
+     */
+    public static final int PARALLEL_MIN_ELEMENTS = intProp("parallel.minElements", 1 << 18);
 
     /** Middle-mode products with rows shorter than this (Q) gather several T[p] into one wider GEMM. */
     public static final int MODE_PRODUCT_GATHER_BELOW_Q = intProp("modeProduct.gatherBelowQ", 64);

@@ -14,14 +14,14 @@ import org.junit.jupiter.api.function.Executable;
 class OpsTest {
     private static final Kernels V = Engine.kernels();
     private static final Kernels R = Engine.scalar();
-    /** Above Tuning.PARALLEL_MIN_ELEMENTS (default 65536), prime, so blocks and tails are uneven. */
-    private static final int LARGE = 200_003;
+    /** Above Tuning.PARALLEL_MIN_ELEMENTS (default 262144), prime, so blocks and tails are uneven. */
+    private static final int LARGE = 300_007;
     private static final int[] SIZES = {0, 1, 2, 3, 5, 7, 13, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 1000, 1024, 1031, LARGE};
     /** (outer, len, inner) shapes for axis reductions; the last ones exceed the parallel threshold. */
     private static final int[][] AXES = {
         {1, 1, 1}, {3, 1, 5}, {1, 7, 1}, {4, 13, 1}, {6, 10, 1}, {2, 17, 33}, {5, 3, 16}, {3, 31, 17},
         {1, 1000, 1}, {2, 1031, 1}, {2, 5, 1031}, {1, 2, 64}, {3, 4, 65}, {4, 1, 1},
-        {300, 301, 1}, {2, 64, 1030}, {1, 3, 70_001}, {13_000, 10, 1},
+        {300, 301, 1}, {2, 64, 1030}, {1, 3, 100_003}, {30_000, 10, 1},
     };
 
     private static float[] random(SplittableRandom rnd, int n) {
@@ -89,7 +89,7 @@ class OpsTest {
     @Test
     void addRowVectorMatchesScalar() {
         SplittableRandom rnd = new SplittableRandom(7);
-        int[][] shapes = {{0, 5}, {3, 0}, {1, 1}, {4, 10}, {3, 15}, {2, 16}, {5, 17}, {7, 33}, {3, 1031}, {400, 301}, {70_001, 3}};
+        int[][] shapes = {{0, 5}, {3, 0}, {1, 1}, {4, 10}, {3, 15}, {2, 16}, {5, 17}, {7, 33}, {3, 1031}, {400, 301}, {100_003, 3}};
         for (int[] s : shapes) {
             int rows = s[0], cols = s[1], n = rows * cols;
             float[] x = random(rnd, n + 4), v = random(rnd, cols + 2);
