@@ -32,8 +32,11 @@ public final class Tuning {
      * Softmax computes exp with the Vector API's lanewise EXP (true) or a scalar Math.exp pass (false):
      * lanewise EXP is ~10x faster where the JIT has vector math stubs (x86 with AVX-512, JDK 17 and 25),
      * but falls back to per-lane Java code, far slower than the scalar pass, where it has none.
+     * Off by default: the stub and the fallback (used until C2 compiles the caller) round differently,
+     * so a run's results depended on when the JIT finished (ttl-mnist's loss after 6 epochs varied
+     * from run to run at the same seed and thread count); Math.exp is the same in every tier.
      */
-    public static final boolean SOFTMAX_VECTOR_EXP = boolProp("softmax.vectorExp", true);
+    public static final boolean SOFTMAX_VECTOR_EXP = boolProp("softmax.vectorExp", false);
 
     static int intProp(String name, int dflt) {
         String v = System.getProperty("ttl4j." + name);
