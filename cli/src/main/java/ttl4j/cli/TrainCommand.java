@@ -27,7 +27,6 @@ import ttl4j.data.Split;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 import ttl4j.nn.Checkpoint;
-import ttl4j.nn.LrSchedule;
 import ttl4j.nn.ModelSpec;
 import ttl4j.nn.Optimizer;
 import ttl4j.nn.Sequential;
@@ -77,26 +76,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", description = "Samples per step (default: 128).")
     Integer batchSize;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, adam or adamw (default: sgd).")
-    String optimizer;
-
-    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate (default: 0.05 for sgd, 0.001 for adam/adamw).")
-    Double lr;
-
-    @Option(names = "--momentum", paramLabel = "X", description = "SGD momentum (default: 0.9).")
-    Double momentum;
-
-    @Option(names = "--nesterov", description = "Nesterov momentum (SGD).")
-    Boolean nesterov;
-
-    @Option(names = "--weight-decay", paramLabel = "X",
-            description = "L2 weight decay (default: 1e-4 for sgd, 0 for adam, 0.01 for adamw (decoupled)).")
-    Double weightDecay;
-
-    @Option(names = "--schedule", paramLabel = "KIND",
-            description = "Learning-rate schedule: constant, step (x0.1 every third of the run) or cosine (to 0 at the end) "
-                    + "(default: cosine).")
-    String schedule;
+    @CommandLine.Mixin
+    OptimizerOptions opt = new OptimizerOptions();
 
     @Option(names = "--normalize", paramLabel = "KIND",
             description = "Input preparation: standardize (training-set mean and std per channel) or unit (pixels / 255) "
@@ -216,7 +197,7 @@ final class TrainCommand implements Callable<Integer> {
         int[] knownShape = knownInputShape(cfg.dataset());
         Sequential net = null;
         if (trainer == null && knownShape != null) net = buildModel(cfg.model(), knownShape, seedOrDefault());
-        Optimizer opt = trainer == null ? optimizer() : null;
+        Optimizer optim = trainer == null ? opt.optimizer() : null;
 
         prepareDir(dir, resumed);
 
@@ -230,7 +211,7 @@ final class TrainCommand implements Callable<Integer> {
         if (trainer == null) {
             if (net == null) net = buildModel(cfg.model(), inputShape, seedOrDefault());
             checkClasses(net, inputShape, train);
-            trainer = new Trainer(net, opt, schedule(cfg.epochs(), trainSrc.steps()), seedOrDefault());
+            trainer = new Trainer(net, optim, opt.schedule(cfg.epochs(), trainSrc.steps()), seedOrDefault());
         } else {
             checkResumedShape(resumed, inputShape, train);
         }
@@ -342,12 +323,7 @@ final class TrainCommand implements Callable<Integer> {
         if (model != null) bad.add("--model");
         if (dataset != null) bad.add("--dataset");
         if (batchSize != null) bad.add("--batch-size");
-        if (optimizer != null) bad.add("--optimizer");
-        if (lr != null) bad.add("--lr");
-        if (momentum != null) bad.add("--momentum");
-        if (nesterov != null) bad.add("--nesterov");
-        if (weightDecay != null) bad.add("--weight-decay");
-        if (schedule != null) bad.add("--schedule");
+        bad.addAll(opt.given());
         if (normalize != null) bad.add("--normalize");
         if (seed != null) bad.add("--seed");
         if (out != null) bad.add("--out");
@@ -400,48 +376,6 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new Main.UserError(e.getMessage(), e);
         }
-    }
-
-    private Optimizer optimizer() {
-        String name = optimizer == null ? "sgd" : optimizer.toLowerCase(Locale.ROOT);
-        Map<String, String> h = new LinkedHashMap<>();
-        switch (name) {
-            case "sgd" -> {
-                h.put("momentum", Double.toString(momentum != null ? momentum : 0.9));
-                h.put("nesterov", Boolean.toString(nesterov != null && nesterov));
-                h.put("weight_decay", Double.toString(weightDecay != null ? weightDecay : 1e-4));
-            }
-            case "adam", "adamw" -> {
-                if (momentum != null || nesterov != null) throw new Main.UserError("--momentum and --nesterov apply to sgd only");
-                h.put("weight_decay", Double.toString(weightDecay != null ? weightDecay : name.equals("adam") ? 0 : 0.01));
-            }
-            default -> throw new Main.UserError("unknown optimizer '" + optimizer + "': expected sgd, adam or adamw");
-        }
-        if (weightDecay != null && !(weightDecay >= 0)) throw new Main.UserError("--weight-decay must be >= 0, got " + weightDecay);
-        try {
-            return Optimizer.create(name, h);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserError(e.getMessage(), e);
-        }
-    }
-
-    private double lrOrDefault() {
-        String name = optimizer == null ? "sgd" : optimizer.toLowerCase(Locale.ROOT);
-        double x = lr != null ? lr : name.equals("sgd") ? 0.05 : 1e-3;
-        if (!(x > 0) || Double.isInfinite(x)) throw new Main.UserError("--lr must be a positive number, got " + x);
-        return x;
-    }
-
-    private LrSchedule schedule(int epochs, int stepsPerEpoch) {
-        double peak = lrOrDefault();
-        long total = (long) epochs * stepsPerEpoch;
-        String kind = schedule == null ? "cosine" : schedule.toLowerCase(Locale.ROOT);
-        return switch (kind) {
-            case "constant" -> LrSchedule.constant(peak);
-            case "step" -> LrSchedule.step(peak, Math.max(1, total / 3), 0.1);
-            case "cosine" -> LrSchedule.cosine(peak, Math.max(1, total), 0, 0);
-            default -> throw new Main.UserError("unknown schedule '" + schedule + "': expected constant, step or cosine");
-        };
     }
 
     private static Path defaultOut(RunConfig cfg) {
