@@ -200,7 +200,8 @@ final class CompressCommand implements Callable<Integer> {
         Trainer.Evaluation after = Trainer.evaluate(compressed, testSrc);
         if (!json) {
             stdout.printf(Locale.ROOT, "%s %s -> %s: %s, relative weight error %.4f, kept energy %s (%.2f s)%n", layerName(index),
-                    dense.spec(), ttl.spec(), meth.specName(), d.relativeError(), energies(d.keptEnergy()), decomposeSecs);
+                    dense.spec(), ttl.spec(), meth == DenseCompression.Method.HOOI ? "hooi (" + d.iterations() + " sweeps"
+                            + (d.converged() ? ")" : ", not converged)") : "hosvd", d.relativeError(), energies(d.keptEnergy()), decomposeSecs);
             stdout.printf(Locale.ROOT, "test accuracy before %.2f%%, right after compression %.2f%%%n", 100 * before.accuracy(),
                     100 * after.accuracy());
         }
@@ -271,6 +272,7 @@ final class CompressCommand implements Callable<Integer> {
             kv(sb, "out_shape", Arrays.toString(outS).replace(" ", ""));
             kv(sb, "method", Json.quote(meth.specName()));
             kv(sb, "rank_rule", Json.quote(spec.toString()));
+            kv(sb, "hooi_sweeps", Integer.toString(d.iterations()));
             kv(sb, "in_ranks", Arrays.toString(ttl.inRanks()).replace(" ", ""));
             kv(sb, "out_ranks", Arrays.toString(ttl.outRanks()).replace(" ", ""));
             kv(sb, "kept_energy", energies(d.keptEnergy()));
