@@ -228,7 +228,12 @@ final class CompressCommand implements Callable<Integer> {
                 });
             }
             long t1 = System.nanoTime();
-            tr.fit(trainSrc, null, fineTuneEpochs);
+            try {
+                tr.fit(trainSrc, null, fineTuneEpochs);
+            } catch (ttl4j.nn.DivergenceException e) {
+                throw new Main.UserError("fine-tuning diverged (" + e.getMessage() + "); try a lower --lr than "
+                        + tr.schedule().lr(0), e);
+            }
             tuneSecs = (System.nanoTime() - t1) / 1e9;
             tuned = Trainer.evaluate(compressed, testSrc);
         }
