@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Seconds per training epoch, ttl4j vs PyTorch (Debian's python3-torch), side by side in one run.
 #
-# Both train the same MLP (mlp-mnist 784-300-10, mlp-wide 784-1024-1024-10) on the 60000 MNIST
-# training images, batch 128, SGD (lr 0.01, momentum 0.9), after one untimed warm-up epoch.
+# Both train the same network on the 60000 MNIST training images, batch 128, SGD (lr 0.01, momentum
+# 0.9), after one untimed warm-up epoch: the MLPs mlp-mnist (784-300-10) and mlp-wide
+# (784-1024-1024-10) (pytorch/mlp_epoch.py), and ttl-mnist, the paper's Tucker tensor layer
+# (28x28 -> 300, ranks 5x5 | 10) + ReLU + Linear(300, 10) (pytorch/ttl_epoch.py, mode products as
+# batched matmuls under autograd).
 # Timed on both sides: the epoch's batches (shuffled gather, forward, loss, backward, update); not
 # timed: start-up and reading the data. ttl4j converts each batch from bytes to floats inside the
 # timed loop; PyTorch holds the whole set as floats already (its best case).
@@ -10,9 +13,11 @@
 #
 # PyTorch settings (the fastest found on a 2-core machine): 1 thread: torch 1 thread, OpenBLAS 1;
 # 2 threads: torch 1 thread and OpenBLAS 2 threads (2 torch threads with 2 OpenBLAS threads
-# oversubscribe). Override with TORCH_THREADS_2 and OPENBLAS_THREADS_2.
+# oversubscribe); ttl-mnist's products are too small to gain from a second thread in either setting.
+# Override with TORCH_THREADS_2 and OPENBLAS_THREADS_2.
 #
-# Usage: bench/train-vs-pytorch.sh [--data-dir DIR] [--rounds N] [--warmup N] [--epochs N] [--models "mlp-mnist mlp-wide"] [--threads "1 2"]
+# Usage: bench/train-vs-pytorch.sh [--data-dir DIR] [--rounds N] [--warmup N] [--epochs N]
+#        [--models "mlp-mnist mlp-wide ttl-mnist"] [--threads "1 2"]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +25,7 @@ data_dir="${TTL4J_DATA:-$HOME/.cache/ttl4j}"
 rounds=3
 epochs=2
 warmup=1
-models="mlp-mnist mlp-wide"
+models="mlp-mnist mlp-wide ttl-mnist"
 threads="1 2"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,7 +35,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift 2 ;;
     --models) models="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,13 +53,17 @@ results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
 
 for model in $models; do
+  case "$model" in
+    ttl-mnist) pyscript="$root/bench/pytorch/ttl_epoch.py" ;;
+    *) pyscript="$root/bench/pytorch/mlp_epoch.py" ;;
+  esac
   for t in $threads; do
     if [ "$t" -eq 1 ]; then tt=1; ob=1; else tt="${TORCH_THREADS_2:-1}"; ob="${OPENBLAS_THREADS_2:-$t}"; fi
     for r in $(seq "$rounds"); do
       echo "# $model, $t thread(s), round $r/$rounds" >&2
       "$root/ttl" bench train --model "$model" --dataset mnist --data-dir "$data_dir" --threads "$t" \
         --warmup "$warmup" --epochs "$epochs" --json | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
-      OPENBLAS_NUM_THREADS="$ob" OMP_NUM_THREADS="$tt" "$py" "$root/bench/pytorch/mlp_epoch.py" --model "$model" \
+      OPENBLAS_NUM_THREADS="$ob" OMP_NUM_THREADS="$tt" "$py" "$pyscript" --model "$model" \
         --data-dir "$data_dir/mnist" --threads "$tt" --warmup "$warmup" --epochs "$epochs" | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
     done
   done

@@ -17,6 +17,7 @@ import ttl4j.nn.Sgd;
 import ttl4j.nn.Sequential;
 import ttl4j.nn.Trainer;
 import ttl4j.nn.TrainingCallback;
+import ttl4j.ttl.ImportanceTracker;
 
 /**
  * {@code ttl bench train}: seconds per training epoch, without JVM start-up, data loading or
@@ -55,6 +56,9 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
     String dataDir;
 
+    @Option(names = "--track-importance", description = "Train with the factor-gradient importance tracker on (ttl layers only).")
+    boolean trackImportance;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -66,9 +70,13 @@ final class BenchTrainCommand implements Callable<Integer> {
         }
         Dataset train = Datasets.load(dataDir, dataset, Split.TRAIN, json ? m -> { } : System.out::println);
         int[] shape = {train.features()};
-        Sequential net = TrainCommand.buildModel(model, shape, 1);
+        Sequential net = TrainingRun.buildModel(model, shape, 1);
         Preprocessing prep = Preprocessing.unitRange(train.channels());
         Trainer tr = new Trainer(net, new Sgd(momentum, false, 0), LrSchedule.constant(lr), 1);
+        if (trackImportance) {
+            if (!ImportanceTracker.applies(net)) throw new Main.UserError("--track-importance needs a model with a ttl layer");
+            ImportanceTracker.attach(tr);
+        }
         List<Double> secs = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         tr.addCallback(new TrainingCallback() {
@@ -89,13 +97,14 @@ final class BenchTrainCommand implements Callable<Integer> {
             for (int i = 0; i < timed.length; i++) t.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.4f", timed[i]));
             t.append(']');
             System.out.printf(Locale.ROOT, "{\"framework\":\"ttl4j\",\"model\":%s,\"spec\":%s,\"dataset\":%s,\"batch_size\":%d,"
-                            + "\"threads\":%d,\"kernels\":%s,\"java\":%s,\"epoch_seconds\":%s,\"median_s\":%.4f,\"last_loss\":%.4f}%n",
-                    Json.quote(model), Json.quote(net.spec()), Json.quote(dataset), batchSize, Parallel.threads(),
+                            + "\"threads\":%d,\"track_importance\":%b,\"kernels\":%s,\"java\":%s,\"epoch_seconds\":%s,\"median_s\":%.4f,\"last_loss\":%.4f}%n",
+                    Json.quote(model), Json.quote(net.spec()), Json.quote(dataset), batchSize, Parallel.threads(), trackImportance,
                     Json.quote(Engine.kernels().name()), Json.quote(System.getProperty("java.version")), t, median,
                     losses.get(losses.size() - 1));
         } else {
-            System.out.printf(Locale.ROOT, "%s on %s, batch %d, %d thread(s), %s kernels: epochs %s s, median %.3f s (%.0f samples/s)%n",
-                    net.spec(), dataset, batchSize, Parallel.threads(), Engine.kernels().name(), Arrays.toString(timed), median,
+            System.out.printf(Locale.ROOT, "%s on %s, batch %d, %d thread(s), %s kernels%s: epochs %s s, median %.3f s (%.0f samples/s)%n",
+                    net.spec(), dataset, batchSize, Parallel.threads(), Engine.kernels().name(),
+                    trackImportance ? ", importance tracked" : "", Arrays.toString(timed), median,
                     train.size() / median);
         }
         return 0;

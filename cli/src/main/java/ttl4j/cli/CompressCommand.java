@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ttl4j.data.Dataset;
@@ -49,7 +48,7 @@ import ttl4j.ttl.decomp.TuckerDecomposition;
                         + "output ranks for --energy and --param-budget.",
                 "",
                 "Fine-tuning trains the whole network on the checkpoint's dataset, inputs prepared as recorded in the "
-                        + "checkpoint; defaults: adam, lr 0.003, cosine schedule to 0, the checkpoint's batch size.",
+                        + "checkpoint; defaults: adam, lr 0.003, cosine schedule to 0, the checkpoint's batch size (the other settings as in ttl train).",
                 ""},
         footer = {"", "Examples:",
                 "  ttl compress --checkpoint runs/mlp/model.safetensors --layer layers.0 --ranks 5x5:10 --fine-tune-epochs 2 --out ttl.safetensors",
@@ -89,8 +88,25 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--fine-tune-epochs", paramLabel = "N", defaultValue = "0", description = "Epochs of fine-tuning (default: 0).")
     int fineTuneEpochs;
 
-    @CommandLine.Mixin
-    OptimizerOptions opt = new OptimizerOptions();
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "Fine-tuning optimiser: sgd, adam or adamw (default: adam).")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate (default: 0.003 for adam/adamw, 0.05 for sgd).")
+    Double lr;
+
+    @Option(names = "--momentum", paramLabel = "X", description = "SGD momentum (default: 0.9).")
+    Double momentum;
+
+    @Option(names = "--nesterov", description = "Nesterov momentum (SGD).")
+    Boolean nesterov;
+
+    @Option(names = "--weight-decay", paramLabel = "X",
+            description = "Weight decay (default: 0 for adam, 0.01 for adamw (decoupled), 1e-4 for sgd).")
+    Double weightDecay;
+
+    @Option(names = "--schedule", paramLabel = "KIND",
+            description = "Learning-rate schedule: constant, step or cosine (to 0 at the end) (default: cosine).")
+    String schedule;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Fine-tuning batch (default: the checkpoint's, else 128).")
     Integer batchSize;
@@ -134,7 +150,7 @@ final class CompressCommand implements Callable<Integer> {
         if (paramBudget != null && !(paramBudget > 0) || paramBudget != null && paramBudget.isInfinite()) {
             throw new Main.UserError("--param-budget must be a fraction in (0, 1] or a weight count > 1, got " + paramBudget);
         }
-        if (fineTuneEpochs > 0) fineTuneDefaults(opt).optimizer(); // reject bad optimiser settings before any work
+        if (fineTuneEpochs > 0) fineTuneRecipe(); // rejects bad optimiser settings before any work
 
         // The model and the layer.
         if (!Files.isRegularFile(checkpoint)) throw new Main.UserError("checkpoint " + checkpoint + " does not exist");
@@ -214,8 +230,8 @@ final class CompressCommand implements Callable<Integer> {
             Dataset train = Datasets.load(dataDir, ds, Split.TRAIN, log);
             int bs = batchSize != null ? batchSize : checkpointBatchSize(ck);
             DatasetBatchSource trainSrc = DatasetBatchSource.shuffled(train, bs, prep);
-            OptimizerOptions o = fineTuneDefaults(opt);
-            tr = new Trainer(compressed, o.optimizer(), o.schedule(fineTuneEpochs, trainSrc.steps()), seed);
+            TrainRecipe recipe = fineTuneRecipe();
+            tr = new Trainer(compressed, recipe.createOptimizer(), recipe.createSchedule(fineTuneEpochs, trainSrc.steps()), seed);
             if (!json) {
                 stdout.printf(Locale.ROOT, "fine-tuning %d epoch(s): %s, %s, batch %d%n", fineTuneEpochs, tr.optimizer(),
                         tr.schedule().spec(), bs);
@@ -319,20 +335,15 @@ final class CompressCommand implements Callable<Integer> {
     }
 
     /**
-     * The fine-tuning defaults: adam unless another optimiser is chosen, and for adam/adamw a peak lr
-     * of 0.003 (measured on MNIST: 0.001 recovers too slowly from an aggressive truncation in two
-     * epochs, 0.01 disturbs a mild one).
+     * The fine-tuning recipe: {@code ttl train}'s, except adam unless another optimiser is chosen,
+     * and for adam/adamw a peak lr of 0.003 (measured on MNIST: 0.001 recovers too slowly from an
+     * aggressive truncation in two epochs, 0.01 disturbs a mild one).
      */
-    static OptimizerOptions fineTuneDefaults(OptimizerOptions o) {
-        OptimizerOptions d = new OptimizerOptions();
-        d.optimizer = o.optimizer != null ? o.optimizer : "adam";
-        String name = d.optimizer.toLowerCase(Locale.ROOT);
-        d.lr = o.lr != null ? o.lr : name.equals("adam") || name.equals("adamw") ? Double.valueOf(FINE_TUNE_ADAM_LR) : null;
-        d.weightDecay = o.weightDecay;
-        d.schedule = o.schedule;
-        d.momentum = o.momentum;
-        d.nesterov = o.nesterov;
-        return d;
+    TrainRecipe fineTuneRecipe() {
+        String name = optimizer != null ? optimizer : "adam";
+        String lower = name.toLowerCase(Locale.ROOT);
+        Double peak = lr != null ? lr : lower.equals("adam") || lower.equals("adamw") ? Double.valueOf(FINE_TUNE_ADAM_LR) : null;
+        return new TrainRecipe(name, peak, momentum, nesterov, weightDecay, schedule, null, null).validated();
     }
 
     static final double FINE_TUNE_ADAM_LR = 0.003;

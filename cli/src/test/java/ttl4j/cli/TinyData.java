@@ -14,24 +14,29 @@ final class TinyData {
 
     /** Writes {@code dataDir/name/{train,t10k}-{images-idx3,labels-idx1}-ubyte}. */
     static void write(Path dataDir, String name, int train, int test) throws IOException {
-        Path d = Files.createDirectories(dataDir.resolve(name));
-        split(d, "train", train, 11);
-        split(d, "t10k", test, 12);
+        write(dataDir, name, train, test, SIDE);
     }
 
-    private static void split(Path d, String prefix, int n, long seed) throws IOException {
+    /** As {@link #write(Path, String, int, int)} with {@code side x side} images (28 for MNIST-shaped models). */
+    static void write(Path dataDir, String name, int train, int test, int side) throws IOException {
+        Path d = Files.createDirectories(dataDir.resolve(name));
+        split(d, "train", train, 11, side);
+        split(d, "t10k", test, 12, side);
+    }
+
+    private static void split(Path d, String prefix, int n, long seed, int side) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
-        byte[] img = new byte[n * SIDE * SIDE];
+        byte[] img = new byte[n * side * side];
         byte[] lab = new byte[n];
         for (int i = 0; i < n; i++) {
             int c = r.nextInt(CLASSES);
             lab[i] = (byte) c;
-            for (int y = 0; y < SIDE; y++) {
-                boolean lit = y * CLASSES / SIDE == c;
-                for (int x = 0; x < SIDE; x++) img[i * SIDE * SIDE + y * SIDE + x] = (byte) ((lit ? 120 : 0) + r.nextInt(120));
+            for (int y = 0; y < side; y++) {
+                boolean lit = y * CLASSES / side == c;
+                for (int x = 0; x < side; x++) img[i * side * side + y * side + x] = (byte) ((lit ? 120 : 0) + r.nextInt(120));
             }
         }
-        Files.write(d.resolve(prefix + "-images-idx3-ubyte"), idx(0x803, new int[] {n, SIDE, SIDE}, img));
+        Files.write(d.resolve(prefix + "-images-idx3-ubyte"), idx(0x803, new int[] {n, side, side}, img));
         Files.write(d.resolve(prefix + "-labels-idx1-ubyte"), idx(0x801, new int[] {n}, lab));
     }
 

@@ -174,6 +174,7 @@ public final class Trainer {
                 model.backward(r.dlogits());
                 String badGrad = firstNonFinite(true);
                 if (badGrad != null) throw diverged("gradient of " + badGrad + " is not finite (loss " + r.loss() + ")", badGrad);
+                for (TrainingCallback cb : callbacks) cb.onBackward(model, epoch + 1, stepInEpoch);
                 optimizer.step(model.params(), (float) lr);
                 int bs = b.size();
                 epochLossSum += r.loss() * bs;

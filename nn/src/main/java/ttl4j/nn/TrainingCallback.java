@@ -3,6 +3,13 @@ package ttl4j.nn;
 /** Hooks into {@link Trainer#fit}; all default to doing nothing. Epoch numbers are 1-based. */
 public interface TrainingCallback {
 
+    /**
+     * After the backward pass of every step, before the optimiser touches the gradients (which are
+     * then the gradients of this batch's mean loss, checked finite); {@code step} is 0-based within
+     * the 1-based {@code epoch}. Keep it cheap: it runs on the training thread.
+     */
+    default void onBackward(Sequential model, int epoch, int step) {}
+
     /** After every optimiser step. */
     default void onStep(StepInfo s) {}
 

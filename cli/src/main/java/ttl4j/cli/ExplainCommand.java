@@ -1,0 +1,178 @@
+package ttl4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import ttl4j.cli.plot.Charts;
+import ttl4j.data.Dataset;
+import ttl4j.data.Preprocessing;
+import ttl4j.data.Split;
+import ttl4j.engine.Parallel;
+import ttl4j.nn.Checkpoint;
+import ttl4j.nn.Layer;
+import ttl4j.nn.SafeTensors;
+import ttl4j.nn.Sequential;
+import ttl4j.ttl.Explainer;
+import ttl4j.ttl.ImportanceTracker;
+import ttl4j.ttl.TuckerLayer;
+
+/** {@code ttl explain}: exact gradients of a checkpoint's mean loss and the feature importance they give. */
+@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compute the exact gradient of the mean cross-entropy over the first N samples of a split (file order, "
+                + "no shuffling) for every parameter of a checkpoint, and the feature importance it implies for each input "
+                + "mode of every Tucker (ttl) layer: the norm of row i of dL/dA_n, normalised to sum to 1 per mode, beside "
+                + "the norm of row i of the trained A_n.",
+                "",
+                "Writes to --out: grads.safetensors (gradients under the parameters' checkpoint names), importance.csv "
+                        + "(" + Explainer.CSV_HEADER + "), importance-<layer>-mode<n>.png (bar chart per mode) and, for a "
+                        + "2-way input, importance-map-<layer>.png (row x column importance as a heat map beside the mean input)."},
+        footer = {"", "Example:", "  ttl explain --checkpoint runs/ttl-mnist-fashion-mnist/model.safetensors --dataset fashion-mnist --out explain/"})
+final class ExplainCommand implements Callable<Integer> {
+    static final String GRADS = "grads.safetensors";
+    static final String IMPORTANCE = "importance.csv";
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A .safetensors file written by ttl train.")
+    Path checkpoint;
+
+    @Option(names = "--dataset", paramLabel = "NAME", description = "Dataset (default: the one the checkpoint was trained on).")
+    String dataset;
+
+    @Option(names = "--split", paramLabel = "test|train", defaultValue = "test", description = "Which split (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000",
+            description = "The first N samples of the split; 0 for all (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "250",
+            description = "Samples per forward/backward pass; does not change the result beyond rounding (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
+    String dataDir;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
+    Integer threads;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created when missing).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        if (threads != null) Parallel.setThreads(threads);
+        if (batchSize < 1) throw new Main.UserError("--batch-size must be >= 1, got " + batchSize);
+        if (limit < 0) throw new Main.UserError("--limit must be >= 0, got " + limit);
+        Split sp;
+        try {
+            sp = Split.parse(split);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError("--split: " + e.getMessage());
+        }
+        if (!Files.isRegularFile(checkpoint)) throw new Main.UserError("checkpoint " + checkpoint + " does not exist");
+        Checkpoint ck;
+        Sequential model;
+        int[] inputShape;
+        try {
+            ck = Checkpoint.load(checkpoint);
+            model = ck.buildModel();
+            inputShape = ck.inputShape();
+        } catch (IOException e) {
+            throw new Main.UserError(e.getMessage(), e);
+        }
+        String ds = dataset != null ? dataset : ck.metadata().get("dataset");
+        if (ds == null) throw new Main.UserError(checkpoint + " does not say which dataset it was trained on: give --dataset");
+        String p = ck.metadata().get("preprocessing");
+        if (p == null) throw new Main.UserError(checkpoint + ": no preprocessing in __metadata__ (not written by ttl train)");
+        Preprocessing prep;
+        try {
+            prep = Preprocessing.fromJson(p);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError(checkpoint + ": " + e.getMessage());
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new Main.UserError("cannot create output directory " + out + " (" + e + ")", e);
+        }
+        Dataset data = Datasets.load(dataDir, ds, sp, System.out::println);
+        if (!Arrays.equals(inputShape, new int[] {data.features()}) || prep.channels() != data.channels()) {
+            throw new Main.UserError(checkpoint + " takes inputs of shape " + Arrays.toString(inputShape) + " with "
+                    + prep.channels() + " channel(s); " + data.name() + " has " + data.channels() + "x" + data.height() + "x"
+                    + data.width());
+        }
+        Explainer.Result r = Explainer.explain(model, DatasetBatchSource.inOrder(data, batchSize, prep), limit);
+        String splitName = sp.name().toLowerCase(Locale.ROOT);
+
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "ttl4j-gradients-1");
+        meta.put("what", "gradient of the mean cross-entropy over the first " + r.samples() + " samples");
+        meta.put("model", model.spec());
+        meta.put("checkpoint", checkpoint.getFileName().toString());
+        meta.put("dataset", ds);
+        meta.put("split", splitName);
+        meta.put("samples", Integer.toString(r.samples()));
+        meta.put("loss", String.format(Locale.ROOT, "%.9g", r.loss()));
+        SafeTensors.write(out.resolve(GRADS), r.grads(), meta);
+        Explainer.writeCsv(out.resolve(IMPORTANCE), r.modes());
+        List<Path> pngs = writeCharts(out, model, r, ds + " " + splitName + ", " + r.samples() + " samples", data.height(), data.width());
+
+        System.out.printf(Locale.ROOT, "%s on %s %s, first %d samples: loss %.4f, accuracy %.2f%%%n", model.spec(), ds, splitName,
+                r.samples(), r.loss(), 100 * r.accuracy());
+        if (r.modes().isEmpty()) System.out.println("the model has no ttl layer: no per-mode importance (gradients written)");
+        for (Explainer.ModeImportance m : r.modes()) {
+            int[] rank = ImportanceTracker.ranking(m.gradShare());
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < Math.min(5, rank.length); i++) {
+                sb.append(i > 0 ? ", " : "").append(rank[i]).append(String.format(Locale.ROOT, " (%.3f)", m.gradShare()[rank[i]]));
+            }
+            System.out.printf(Locale.ROOT, "%s mode %d (%d features): most important %s%n", m.layer(), m.mode(), m.gradShare().length, sb);
+        }
+        System.out.println("wrote " + out.resolve(GRADS) + ", " + out.resolve(IMPORTANCE) + (pngs.isEmpty() ? "" : " and " + pngs.size() + " PNG(s)"));
+        return 0;
+    }
+
+    /** Bar charts per mode and, for 2-way layers, the importance map (with the mean input when the layer reads the image). */
+    static List<Path> writeCharts(Path dir, Sequential model, Explainer.Result r, String what, int imageH, int imageW) throws IOException {
+        List<Path> written = new ArrayList<>();
+        Map<String, List<Explainer.ModeImportance>> byLayer = new LinkedHashMap<>();
+        for (Explainer.ModeImportance m : r.modes()) {
+            Path f = dir.resolve("importance-" + m.layer() + "-mode" + m.mode() + ".png");
+            String axis = m.gradShare().length == imageH && m.mode() == 0 ? "row" : m.gradShare().length == imageW && m.mode() == 1 ? "column" : "index";
+            Charts.bars(f, "Feature importance, " + m.layer() + " mode " + m.mode() + " (" + what + ")",
+                    axis + " of the input (mode " + m.mode() + ")", "share of gradient-row norm", m.gradShare(), null, null);
+            written.add(f);
+            byLayer.computeIfAbsent(m.layer(), k -> new ArrayList<>()).add(m);
+        }
+        for (Map.Entry<String, List<Explainer.ModeImportance>> e : byLayer.entrySet()) {
+            List<Explainer.ModeImportance> ms = e.getValue();
+            if (ms.size() != 2) continue;
+            int h = ms.get(0).gradShare().length, w = ms.get(1).gradShare().length;
+            float[] mean = readsImage(model, e.getKey(), h, w, r.meanInput().length) ? r.meanInput() : null;
+            Path f = dir.resolve("importance-map-" + e.getKey() + ".png");
+            Charts.importanceMap(f, "Gradient importance " + h + " x " + w + " (" + what + ")", ms.get(0).gradShare(),
+                    ms.get(1).gradShare(), mean, "mean input (as prepared)");
+            written.add(f);
+        }
+        return written;
+    }
+
+    /** Whether the layer is the first layer that does work, so its input is the (prepared) image itself. */
+    private static boolean readsImage(Sequential model, String layer, int h, int w, int features) {
+        if (h * w != features) return false;
+        for (int i = 0; i < model.layers().size(); i++) {
+            Layer l = model.layer(i);
+            if (l instanceof TuckerLayer) return layer.equals("layers." + i);
+            if (!l.params().isEmpty()) return false;
+        }
+        return false;
+    }
+}

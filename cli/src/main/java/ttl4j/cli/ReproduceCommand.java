@@ -1,0 +1,258 @@
+package ttl4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import ttl4j.cli.TrainingRun.RunConfig;
+import ttl4j.engine.Engine;
+import ttl4j.engine.Parallel;
+import ttl4j.ttl.CompressionReport;
+
+/**
+ * {@code ttl reproduce EXPERIMENT}: reruns one of the paper's experiments and writes the comparison.
+ * Each experiment is an {@link Experiment} in {@link #EXPERIMENTS}; a new one is a new entry there.
+ */
+@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Reproduce an experiment of Calvi et al., \"Tucker Tensor Layer in Fully Connected Neural Networks\" "
+                + "(arXiv 1903.06133).",
+                "",
+                "mnist, fashion-mnist: train mlp-mnist (784-300-10) and ttl-mnist (the paper's TTL: 28x28 -> 300, ranks 5x5 | 10, "
+                        + "then relu and dense(10)) with the same recipe and budget, and compare parameters, compression (66.63-fold "
+                        + "on the first layer), test accuracy and seconds per epoch with the paper and a PyTorch reference. "
+                        + "The dataset is fetched when missing.",
+                "",
+                "Recipe (both networks): " + ReproduceCommand.RECIPE_TEXT + ", 20 epochs (--epochs), seed 1 (--seed).",
+                "",
+                "Writes DIR/results.md, DIR/results.json and one `ttl train` run directory per network (metrics.csv, "
+                        + "model.safetensors, summary.json).",
+                ""},
+        footer = {"", "Examples:", "  ttl reproduce mnist", "  ttl reproduce fashion-mnist --epochs 30 --out runs/fashion"})
+final class ReproduceCommand implements Callable<Integer> {
+
+    /** The default recipe of the classification experiments (chosen by the measurements in the README). */
+    static final TrainRecipe RECIPE = new TrainRecipe("adam", 3e-3, null, null, 0.0, "cosine", 0.0, "standardize");
+    static final String RECIPE_TEXT = "Adam lr 3e-3 with a cosine schedule to 0, no weight decay, batch 128, "
+            + "inputs standardised with the training set's mean and std";
+    static final int BATCH = 128;
+    static final int EPOCHS = 20;
+
+    /** The experiments by name, in the order the help lists them. */
+    static final Map<String, Experiment> EXPERIMENTS = new LinkedHashMap<>();
+
+    static {
+        EXPERIMENTS.put("mnist", new Classification("mnist", "MNIST", new Reference(0.981, 0.954)));
+        EXPERIMENTS.put("fashion-mnist", new Classification("fashion-mnist", "Fashion-MNIST", new Reference(0.883, 0.854)));
+    }
+
+    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "mnist or fashion-mnist.")
+    String experiment;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs per network (default: 20).")
+    Integer epochs;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the initial weights and the shuffling (default: 1).")
+    long seed = 1;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/reproduce-<experiment>-<yyyyMMdd-HHmmss>).")
+    Path out;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
+    String dataDir;
+
+    @Option(names = "--json", description = "Print results.json instead of the table (training logs go to stderr).")
+    boolean json;
+
+    /** Trains on a folder of the data directory instead of the experiment's own dataset (for tests). */
+    @Option(names = "--dataset", hidden = true)
+    String dataset;
+
+    /** What an experiment gets: its budget, where to write and where to log. */
+    record Settings(int epochs, long seed, Path out, String dataDir, String dataset, PrintStream log) {}
+
+    /** An experiment's results: the markdown table (printed and written as results.md) and results.json. */
+    record Report(String markdown, String json) {}
+
+    /** One experiment {@code ttl reproduce} can run. */
+    interface Experiment {
+        /** Runs it, writing any run directories under {@code s.out()}. */
+        Report run(Settings s);
+    }
+
+    @Override
+    public Integer call() {
+        Experiment exp = EXPERIMENTS.get(experiment.toLowerCase(Locale.ROOT));
+        if (exp == null) {
+            throw new Main.UserError("unknown experiment '" + experiment + "': expected " + String.join(", ", EXPERIMENTS.keySet()));
+        }
+        int ep = epochs == null ? EPOCHS : epochs;
+        if (ep < 1) throw new Main.UserError("--epochs must be >= 1, got " + ep);
+        if (threads != null) {
+            if (threads < 1) throw new Main.UserError("--threads must be >= 1, got " + threads);
+            Parallel.setThreads(threads);
+        }
+        Path dir = out != null ? out : Path.of("runs", "reproduce-" + experiment.toLowerCase(Locale.ROOT) + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        TrainingRun.ensureWritable(dir);
+        PrintStream log = json ? System.err : System.out;
+        Report r = exp.run(new Settings(ep, seed, dir, dataDir, dataset, log));
+        try {
+            TrainingRun.writeAtomically(dir.resolve("results.md"), r.markdown());
+            TrainingRun.writeAtomically(dir.resolve("results.json"), r.json());
+        } catch (IOException e) {
+            throw new Main.UserError("cannot write to " + dir + ": " + e.getMessage(), e);
+        }
+        if (json) {
+            System.out.print(r.json());
+        } else {
+            System.out.println();
+            System.out.print(r.markdown());
+            System.out.println();
+            System.out.println("written: " + dir.resolve("results.md") + ", " + dir.resolve("results.json"));
+        }
+        System.out.flush();
+        return 0;
+    }
+
+    /** Test accuracies of the PyTorch reference runs (paper.md): dense and TTL, Adam 1e-3, batch 128, 20 epochs. */
+    record Reference(double dense, double ttl) {}
+
+    /** mlp-mnist against ttl-mnist on one 28x28 classification dataset. */
+    record Classification(String dataset, String title, Reference pytorch) implements Experiment {
+        static final String DENSE = "mlp-mnist", TTL = "ttl-mnist";
+        static final double PAPER_LAYER_COMPRESSION = 66.63;
+        /** Our reading of the paper's "comparable": the TTL within this many points of the dense network. */
+        static final double COMPARABLE_POINTS = 1.5;
+
+        @Override
+        public Report run(Settings s) {
+            String ds = s.dataset() != null ? s.dataset() : dataset;
+            Net dense = train(DENSE, ds, s);
+            Net ttl = train(TTL, ds, s);
+            return report(s, ds, dense, ttl);
+        }
+
+        private static Net train(String model, String ds, Settings s) {
+            RunConfig cfg = new RunConfig(model, ds, s.epochs(), BATCH, RECIPE.normalizeOrDefault(), false);
+            TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, s.out().resolve(model), s.dataDir(), RECIPE, s.seed(),
+                    null, 0, 0, false), s.log());
+            if (o.exitCode() != 0) throw new Main.UserError("training of " + model + " was interrupted; its state is in " + o.dir());
+            CompressionReport c = CompressionReport.of(o.model());
+            double[] secs = o.epochSeconds();
+            return new Net(model, o.model().spec(), o.model().parameterCount(), c.rows().get(0), c.total(), o.testAccuracy(),
+                    median(secs), secs.length, o.dir());
+        }
+
+        private Report report(Settings s, String ds, Net dense, Net ttl) {
+            double layerRatio = ttl.first().ratio();
+            double netParamRatio = (double) dense.parameters() / ttl.parameters();
+            double gap = 100 * (dense.accuracy() - ttl.accuracy());
+            double refGap = 100 * (pytorch.dense() - pytorch.ttl());
+            String date = LocalDate.now().toString();
+            String machine = String.format(Locale.ROOT, "%d cores, %s kernels, JDK %s, %d thread(s)",
+                    Runtime.getRuntime().availableProcessors(), Engine.kernels().name(), System.getProperty("java.version"),
+                    Parallel.threads());
+            StringBuilder md = new StringBuilder();
+            md.append(String.format(Locale.ROOT, "## ttl reproduce %s: %s, %d epochs, seed %d%n%n", name(), title, s.epochs(), s.seed()));
+            md.append(String.format(Locale.ROOT, "%s; %s.%n%n", date, machine));
+            md.append("| | ").append(DENSE).append(" (dense) | ").append(TTL)
+                    .append(" (TTL) | paper | PyTorch reference (dense / TTL) |\n");
+            md.append("|---|---:|---:|---|---|\n");
+            row(md, "parameters, network", fmt(dense.parameters()), fmt(ttl.parameters()), "", fmt(dense.parameters()) + " / "
+                    + fmt(ttl.parameters()));
+            row(md, "first layer: weights + biases", fmt(dense.first().weights()) + " + " + fmt(dense.first().biases()),
+                    fmt(ttl.first().weights()) + " + " + fmt(ttl.first().biases()), "235,200 / 3,530 weights", "same layers");
+            row(md, "compression, first layer (weights)", "1", String.format(Locale.ROOT, "**%.2fx**", layerRatio),
+                    String.format(Locale.ROOT, "%.2fx", PAPER_LAYER_COMPRESSION), String.format(Locale.ROOT, "%.2fx", PAPER_LAYER_COMPRESSION));
+            row(md, "compression, network (all parameters)", "1", String.format(Locale.ROOT, "%.2fx", netParamRatio), "", "");
+            row(md, "test accuracy", pct(dense.accuracy()), pct(ttl.accuracy()), "\"comparable\"",
+                    pct(pytorch.dense()) + " / " + pct(pytorch.ttl()));
+            row(md, "gap, dense - TTL", "", String.format(Locale.ROOT, "**%.2f points**", gap),
+                    String.format(Locale.ROOT, "<= %.1f (our reading)", COMPARABLE_POINTS), String.format(Locale.ROOT, "%.1f points", refGap));
+            row(md, "seconds per epoch (median)", String.format(Locale.ROOT, "%.3f", dense.secondsPerEpoch()),
+                    String.format(Locale.ROOT, "%.3f", ttl.secondsPerEpoch()), "", "");
+            md.append(String.format(Locale.ROOT, "%nRecipe (both networks): %s; here %d epochs, seed %d. "
+                            + "PyTorch reference: Adam 1e-3, batch 128, 20 epochs, inputs in [0, 1]. "
+                            + "Runs: %s, %s.%n", RECIPE_TEXT, s.epochs(), s.seed(), dense.dir(), ttl.dir()));
+
+            StringBuilder js = new StringBuilder("{\n");
+            jf(js, "experiment", Json.quote(name()));
+            jf(js, "dataset", Json.quote(ds));
+            jf(js, "date", Json.quote(date));
+            jf(js, "machine", "{\"cores\": " + Runtime.getRuntime().availableProcessors() + ", \"threads\": " + Parallel.threads()
+                    + ", \"kernels\": " + Json.quote(Engine.kernels().name()) + ", \"java\": "
+                    + Json.quote(System.getProperty("java.version")) + ", \"ttl4j\": " + Json.quote(Main.version()) + "}");
+            jf(js, "recipe", "{\"optimizer\": \"adam\", \"lr\": " + RECIPE.peakLr() + ", \"schedule\": \"cosine\", \"weight_decay\": 0, "
+                    + "\"batch_size\": " + BATCH + ", \"epochs\": " + s.epochs() + ", \"normalize\": "
+                    + Json.quote(RECIPE.normalizeOrDefault()) + ", \"seed\": " + s.seed() + "}");
+            jf(js, "networks", "[\n    " + dense.json() + ",\n    " + ttl.json() + "\n  ]");
+            jf(js, "layer_compression", String.format(Locale.ROOT, "%.2f", layerRatio));
+            jf(js, "network_compression", String.format(Locale.ROOT, "%.2f", netParamRatio));
+            jf(js, "network_weight_compression", String.format(Locale.ROOT, "%.2f", ttl.total().ratio()));
+            jf(js, "gap_points", String.format(Locale.ROOT, "%.2f", gap));
+            jf(js, "comparable", Boolean.toString(gap <= COMPARABLE_POINTS));
+            jf(js, "paper", "{\"layer_compression\": " + PAPER_LAYER_COMPRESSION + ", \"accuracy\": \"comparable\", "
+                    + "\"comparable_points\": " + COMPARABLE_POINTS + "}");
+            jf(js, "pytorch_reference", String.format(Locale.ROOT, "{\"recipe\": \"adam lr 1e-3, batch 128, 20 epochs, inputs in [0, 1]\", "
+                    + "\"dense_accuracy\": %.3f, \"ttl_accuracy\": %.3f, \"gap_points\": %.1f}", pytorch.dense(), pytorch.ttl(), refGap));
+            js.setLength(js.length() - 2);
+            js.append("\n}\n");
+            return new Report(md.toString(), js.toString());
+        }
+
+        private String name() {
+            for (Map.Entry<String, Experiment> e : EXPERIMENTS.entrySet()) if (e.getValue() == this) return e.getKey();
+            return dataset;
+        }
+    }
+
+    /** One trained network: counts, accuracy and speed. */
+    record Net(String model, String spec, long parameters, CompressionReport.Row first, CompressionReport.Row total, double accuracy,
+               double secondsPerEpoch, int epochs, Path dir) {
+        String json() {
+            return String.format(Locale.ROOT, "{\"model\": %s, \"spec\": %s, \"parameters\": %d, \"first_layer\": {\"weights\": %d, "
+                            + "\"biases\": %d, \"dense_weights\": %d, \"compression\": %.2f}, \"test_accuracy\": %.4f, "
+                            + "\"seconds_per_epoch\": %.3f, \"epochs\": %d, \"run_dir\": %s}", Json.quote(model), Json.quote(spec), parameters,
+                    first.weights(), first.biases(), first.denseWeights(), first.ratio(), accuracy, secondsPerEpoch, epochs,
+                    Json.quote(dir.toString()));
+        }
+    }
+
+    private static void row(StringBuilder md, String what, String a, String b, String paper, String ref) {
+        md.append("| ").append(what).append(" | ").append(a).append(" | ").append(b).append(" | ").append(paper).append(" | ")
+                .append(ref).append(" |\n");
+    }
+
+    private static void jf(StringBuilder sb, String key, String jsonValue) {
+        sb.append("  ").append(Json.quote(key)).append(": ").append(jsonValue).append(",\n");
+    }
+
+    private static String fmt(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    private static String pct(double x) {
+        return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * x);
+    }
+
+    static double median(double[] v) {
+        if (v.length == 0) return Double.NaN;
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    }
+}

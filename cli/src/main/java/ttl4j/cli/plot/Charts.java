@@ -1,0 +1,295 @@
+package ttl4j.cli.plot;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * PNG charts drawn with Java2D and written with {@code javax.imageio}: bar charts of feature
+ * importance, line charts (training curves, sweeps) and importance heat maps beside the mean input.
+ */
+public final class Charts {
+    private Charts() {}
+
+    static final Color[] PALETTE = {new Color(0x1F77B4), new Color(0xFF7F0E), new Color(0x2CA02C), new Color(0xD62728),
+            new Color(0x9467BD), new Color(0x8C564B)};
+    static final Color BAR = new Color(0x4C78A8), BAR_HIGHLIGHT = new Color(0xF58518);
+
+    /** A line of a line chart; {@code y} may hold NaN (gaps). */
+    public record Series(String name, double[] x, double[] y) {}
+
+    public static final int BAR_WIDTH = 820, BAR_HEIGHT = 420;
+
+    /**
+     * Bars of {@code values} by index (feature index on x). {@code highlight} (may be null) marks bars
+     * drawn in a second colour, explained by {@code highlightLegend} in a legend.
+     */
+    public static void bars(Path out, String title, String xLabel, String yLabel, double[] values, boolean[] highlight,
+                            String highlightLegend) throws IOException {
+        Canvas c = new Canvas(BAR_WIDTH, BAR_HEIGHT);
+        int n = values.length;
+        double max = 0;
+        for (double v : values) if (v > max) max = v;
+        Canvas.Axes a = c.axes(90, 50, BAR_WIDTH - 120, BAR_HEIGHT - 115, -0.5, n - 0.5, 0, Canvas.niceMax(max));
+        a.frame(title, xLabel, yLabel, indexTicks(n), null);
+        double bw = Math.max(1, (double) a.w / n * 0.8);
+        for (int i = 0; i < n; i++) {
+            boolean hl = highlight != null && highlight[i];
+            c.g.setColor(hl ? BAR_HIGHLIGHT : BAR);
+            double top = a.py(Math.max(0, values[i]));
+            c.g.fill(new java.awt.geom.Rectangle2D.Double(a.px(i) - bw / 2, top, bw, a.py(0) - top));
+        }
+        if (highlight != null && highlightLegend != null) {
+            List<double[]> pts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                for (double yy = a.py(Math.max(0, values[i])); yy <= a.py(0); yy += 4) {
+                    for (double xx = a.px(i) - bw / 2; xx <= a.px(i) + bw / 2; xx += 4) pts.add(new double[] {xx, yy});
+                }
+            }
+            legend(c, a, List.of(highlightLegend, "other"), List.of(BAR_HIGHLIGHT, BAR), true, pts);
+        }
+        c.save(out);
+    }
+
+    public static final int LINE_WIDTH = 820, LINE_HEIGHT = 420;
+
+    /** Lines with markers; {@code yMin}/{@code yMax} NaN: from the data (with a nice margin). */
+    public static void lines(Path out, String title, String xLabel, String yLabel, List<Series> series, double yMin, double yMax)
+            throws IOException {
+        Canvas c = new Canvas(LINE_WIDTH, LINE_HEIGHT);
+        lineAxes(c, 90, 50, LINE_WIDTH - 120, LINE_HEIGHT - 115, title, xLabel, yLabel, series, yMin, yMax);
+        c.save(out);
+    }
+
+    public static final int CURVES_WIDTH = 1100, CURVES_HEIGHT = 430;
+
+    /** Loss and accuracy per epoch side by side (test points where present). */
+    public static void curves(Path out, String title, double[] epoch, double[] trainLoss, double[] testLoss, double[] trainAcc,
+                              double[] testAcc) throws IOException {
+        Canvas c = new Canvas(CURVES_WIDTH, CURVES_HEIGHT);
+        if (title != null) c.text(title, Canvas.TITLE, Color.BLACK, CURVES_WIDTH / 2.0, 10, 0.5, 0);
+        int pw = (CURVES_WIDTH - 220) / 2, ph = CURVES_HEIGHT - 140;
+        List<Series> loss = new ArrayList<>(), acc = new ArrayList<>();
+        loss.add(new Series("train", epoch, trainLoss));
+        if (hasFinite(testLoss)) loss.add(new Series("test", epoch, testLoss));
+        acc.add(new Series("train", epoch, percent(trainAcc)));
+        if (hasFinite(testAcc)) acc.add(new Series("test", epoch, percent(testAcc)));
+        lineAxes(c, 90, 75, pw, ph, "Loss (cross-entropy)", "epoch", "loss", loss, 0, Double.NaN);
+        lineAxes(c, 90 + pw + 100, 75, pw, ph, "Accuracy", "epoch", "accuracy (%)", acc, Double.NaN, Double.NaN);
+        c.save(out);
+    }
+
+    /** {@link #curves} from a {@code metrics.csv} of {@code ttl train} (epoch,train_loss,train_acc,test_loss,test_acc,...). */
+    public static void curvesFromMetrics(Path metricsCsv, Path out, String title) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(metricsCsv, StandardCharsets.UTF_8)) {
+            if (line.isBlank() || line.startsWith("epoch")) continue;
+            String[] f = line.split(",", -1);
+            if (f.length < 5) continue;
+            double[] r = new double[5];
+            for (int i = 0; i < 5; i++) r[i] = f[i].isEmpty() ? Double.NaN : Double.parseDouble(f[i]);
+            rows.add(r);
+        }
+        if (rows.isEmpty()) throw new IOException(metricsCsv + " has no epoch rows");
+        double[][] col = new double[5][rows.size()];
+        for (int i = 0; i < rows.size(); i++) for (int k = 0; k < 5; k++) col[k][i] = rows.get(i)[k];
+        curves(out, title, col[0], col[1], col[3], col[2], col[4]);
+    }
+
+    public static final int MAP_CELL_TARGET = 336;
+
+    /**
+     * Left: the outer product {@code rowImp o colImp} as an {@code h x w} heat map (the image's shape);
+     * right (when {@code meanImage} is not null): the mean input image in grey, titled {@code meanTitle}.
+     * Each with a colour bar.
+     */
+    public static void importanceMap(Path out, String title, double[] rowImp, double[] colImp, float[] meanImage, String meanTitle)
+            throws IOException {
+        int h = rowImp.length, w = colImp.length;
+        if (meanImage != null && meanImage.length != h * w) {
+            throw new IllegalArgumentException("mean image has " + meanImage.length + " values for a " + h + " x " + w + " map");
+        }
+        int cell = Math.max(1, MAP_CELL_TARGET / Math.max(h, w));
+        int pw = cell * w, ph = cell * h;
+        int panels = meanImage != null ? 2 : 1;
+        int panelStride = 70 + pw + 110;
+        int width = 20 + panels * panelStride, height = 80 + ph + 70;
+        Canvas c = new Canvas(width, height);
+        if (title != null) c.text(title, Canvas.TITLE, Color.BLACK, width / 2.0, 10, 0.5, 0);
+        double[] heat = new double[h * w];
+        for (int i = 0; i < h; i++) for (int j = 0; j < w; j++) heat[i * w + j] = rowImp[i] * colImp[j];
+        matrixPanel(c, 90, 75, cell, h, w, heat, true, "importance: row x column share");
+        if (meanImage != null) {
+            double[] m = new double[h * w];
+            for (int i = 0; i < m.length; i++) m[i] = meanImage[i];
+            matrixPanel(c, 90 + panelStride, 75, cell, h, w, m, false, meanTitle);
+        }
+        c.save(out);
+    }
+
+    private static void matrixPanel(Canvas c, int x, int y, int cell, int h, int w, double[] v, boolean colour, String title) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (double d : v) {
+            if (d < lo) lo = d;
+            if (d > hi) hi = d;
+        }
+        if (!(hi > lo)) hi = lo + 1;
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < w; j++) {
+                double t = (v[i * w + j] - lo) / (hi - lo);
+                c.g.setColor(colour ? Canvas.colormap(t) : Canvas.gray(t));
+                c.g.fillRect(x + j * cell, y + i * cell, cell, cell);
+            }
+        }
+        Canvas.Axes a = c.axes(x, y, cell * w, cell * h, -0.5, w - 0.5, h - 0.5, -0.5);
+        a.frameOnly(title, "column (mode 1)", "row (mode 0)", indexTicks(w), indexTicks(h));
+        // Colour bar.
+        int bx = x + cell * w + 14, bw = 14, bh = cell * h;
+        for (int p = 0; p < bh; p++) {
+            double t = 1 - (double) p / Math.max(1, bh - 1);
+            c.g.setColor(colour ? Canvas.colormap(t) : Canvas.gray(t));
+            c.g.fillRect(bx, y + p, bw, 1);
+        }
+        c.g.setColor(Canvas.AXIS);
+        c.g.drawRect(bx, y, bw, bh);
+        double[] ticks = Canvas.ticks(lo, hi, 5);
+        for (double t : ticks) {
+            double py = y + bh - (t - lo) / (hi - lo) * bh;
+            c.line(bx + bw, py, bx + bw + 4, py, Canvas.AXIS, 1f);
+            c.text(Canvas.fmt(t, ticks), Canvas.TICK, Canvas.AXIS, bx + bw + 7, py, 0, 0.5);
+        }
+    }
+
+    private static void lineAxes(Canvas c, int x, int y, int w, int h, String title, String xLabel, String yLabel, List<Series> series,
+                                 double yMin, double yMax) {
+        double xlo = Double.POSITIVE_INFINITY, xhi = Double.NEGATIVE_INFINITY, ylo = Double.POSITIVE_INFINITY, yhi = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (int i = 0; i < s.x().length; i++) {
+                if (!Double.isFinite(s.y()[i])) continue;
+                xlo = Math.min(xlo, s.x()[i]);
+                xhi = Math.max(xhi, s.x()[i]);
+                ylo = Math.min(ylo, s.y()[i]);
+                yhi = Math.max(yhi, s.y()[i]);
+            }
+        }
+        if (xlo > xhi) {
+            xlo = 0;
+            xhi = 1;
+            ylo = 0;
+            yhi = 1;
+        }
+        if (xhi == xlo) {
+            xlo -= 0.5;
+            xhi += 0.5;
+        }
+        double lo = Double.isNaN(yMin) ? ylo : yMin, hi = Double.isNaN(yMax) ? yhi : yMax;
+        if (hi <= lo) hi = lo + (lo == 0 ? 1 : Math.abs(lo) * 0.1);
+        double step = Canvas.niceStep((hi - lo) / 5);
+        if (Double.isNaN(yMin)) lo = Math.floor(lo / step) * step;
+        if (Double.isNaN(yMax)) hi = Math.ceil(hi / step) * step;
+        if (hi <= lo) hi = lo + step;
+        double padX = (xhi - xlo) * 0.03;
+        Canvas.Axes a = c.axes(x, y, w, h, xlo - padX, xhi + padX, lo, hi);
+        double[] xt = Canvas.ticks(xlo, xhi, Math.max(2, w / 80));
+        if (xhi - xlo <= 12 && xlo == Math.rint(xlo) && xhi == Math.rint(xhi)) {
+            xt = new double[(int) (xhi - xlo) + 1];
+            for (int i = 0; i < xt.length; i++) xt[i] = xlo + i;
+        }
+        a.frame(title, xLabel, yLabel, xt, null);
+        List<String> names = new ArrayList<>();
+        List<Color> colours = new ArrayList<>();
+        List<double[]> pts = new ArrayList<>();
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
+            Color col = PALETTE[k % PALETTE.length];
+            double px = Double.NaN, py = Double.NaN;
+            for (int i = 0; i < s.x().length; i++) {
+                if (!Double.isFinite(s.y()[i])) {
+                    px = Double.NaN;
+                    continue;
+                }
+                double qx = a.px(s.x()[i]), qy = a.py(s.y()[i]);
+                if (!Double.isNaN(px)) {
+                    c.line(px, py, qx, qy, col, 2.2f);
+                    // Points along the segment, so the legend avoids lines as well as markers.
+                    for (int t = 1; t < 20; t++) pts.add(new double[] {px + (qx - px) * t / 20, py + (qy - py) * t / 20});
+                }
+                pts.add(new double[] {qx, qy});
+                c.g.setColor(col);
+                c.g.fill(new java.awt.geom.Ellipse2D.Double(qx - 3.5, qy - 3.5, 7, 7));
+                px = qx;
+                py = qy;
+            }
+            names.add(s.name());
+            colours.add(col);
+        }
+        if (series.size() > 1 || !series.isEmpty() && !series.get(0).name().isEmpty()) legend(c, a, names, colours, false, pts);
+    }
+
+    /** A legend in the corner of the axes that covers the fewest of {@code points} (pixel x, y pairs). */
+    private static void legend(Canvas c, Canvas.Axes a, List<String> names, List<Color> colours, boolean boxes, List<double[]> points) {
+        int wMax = 0;
+        for (String s : names) wMax = Math.max(wMax, c.textWidth(s, Canvas.LABEL));
+        int lw = wMax + 42, lh = names.size() * 20 + 8;
+        int[][] corners = {{a.x + a.w - lw - 8, a.y + 8}, {a.x + 8, a.y + 8}, {a.x + a.w - lw - 8, a.y + a.h - lh - 8},
+                {a.x + 8, a.y + a.h - lh - 8}};
+        int best = 0, bestHits = Integer.MAX_VALUE;
+        for (int k = 0; k < corners.length; k++) {
+            int hits = 0;
+            for (double[] p : points) {
+                if (p[0] >= corners[k][0] - 6 && p[0] <= corners[k][0] + lw + 6 && p[1] >= corners[k][1] - 6 && p[1] <= corners[k][1] + lh + 6) hits++;
+            }
+            if (hits < bestHits) {
+                best = k;
+                bestHits = hits;
+            }
+        }
+        int lx = corners[best][0], ly = corners[best][1];
+        c.g.setColor(new Color(255, 255, 255, 230));
+        c.g.fillRect(lx, ly, lw, lh);
+        c.g.setColor(Canvas.GRID.darker());
+        c.g.drawRect(lx, ly, lw, lh);
+        for (int i = 0; i < names.size(); i++) {
+            int cy = ly + 14 + i * 20;
+            if (boxes) {
+                c.g.setColor(colours.get(i));
+                c.g.fillRect(lx + 8, cy - 6, 20, 12);
+            } else {
+                c.line(lx + 8, cy, lx + 28, cy, colours.get(i), 2.2f);
+            }
+            c.text(names.get(i), Canvas.LABEL, Canvas.AXIS, lx + 34, cy, 0, 0.5);
+        }
+    }
+
+    private static double[] indexTicks(int n) {
+        if (n <= 16) {
+            int step = n <= 10 ? 1 : 2;
+            double[] t = new double[(n - 1) / step + 1];
+            for (int i = 0; i < t.length; i++) t[i] = i * step;
+            return t;
+        }
+        return Canvas.ticks(0, n - 1, 6);
+    }
+
+    private static boolean hasFinite(double[] v) {
+        if (v == null) return false;
+        for (double d : v) if (Double.isFinite(d)) return true;
+        return false;
+    }
+
+    private static double[] percent(double[] v) {
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; i++) r[i] = 100 * v[i];
+        return r;
+    }
+
+    /** {@code "%.3f"} with a dot whatever the locale (labels in titles). */
+    public static String f3(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+}
