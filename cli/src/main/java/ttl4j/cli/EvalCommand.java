@@ -68,14 +68,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         String ds = dataset != null ? dataset : ck.metadata().get("dataset");
         if (ds == null) throw new Main.UserError(checkpoint + " does not say which dataset it was trained on: give --dataset");
-        String p = ck.metadata().get("preprocessing");
-        if (p == null) throw new Main.UserError(checkpoint + ": no preprocessing in __metadata__ (not written by ttl train)");
-        Preprocessing prep;
-        try {
-            prep = Preprocessing.fromJson(p);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserError(checkpoint + ": " + e.getMessage());
-        }
+        Preprocessing prep = Datasets.preprocessing(ck);
         Dataset data = Datasets.load(dataDir, ds, sp, json ? m -> { } : System.out::println);
         if (!Arrays.equals(inputShape, new int[] {data.features()}) || prep.channels() != data.channels()) {
             throw new Main.UserError(checkpoint + " takes inputs of shape " + Arrays.toString(inputShape) + " with "
