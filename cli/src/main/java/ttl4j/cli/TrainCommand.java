@@ -27,18 +27,21 @@ import ttl4j.nn.ModelSpec;
                         + "with Ctrl-C), model.safetensors (the final weights) and summary.json.",
                 "",
                 "Models: a preset or a spec. Presets: mlp-mnist = dense(300)|relu|dense(10) (784-300-10), "
-                        + "mlp-wide = dense(1024)|relu|dense(1024)|relu|dense(10). A spec lists layers separated by '|': "
-                        + "dense(N[,init=he|glorot]), relu, tanh, sigmoid, dropout(P), flatten, e.g. "
+                        + "mlp-wide = dense(1024)|relu|dense(1024)|relu|dense(10), "
+                        + "ttl-mnist = ttl(28x28->300; r=5x5; s=10)|relu|dense(10) (the paper's Tucker tensor layer). "
+                        + "A spec lists layers separated by '|': "
+                        + "dense(N[,init=he|glorot]), ttl(I1xI2..->J1x..; r=R1xR2..; s=S1x..[; mode=auto|factorized|reconstructed]), "
+                        + "relu, tanh, sigmoid, dropout(P), flatten, e.g. "
                         + "'dense(512)|relu|dropout(0.2)|dense(10)'. Inputs are the flattened images "
                         + "(784 for MNIST, 3072 for CIFAR-10); the last dense layer needs one output per class.",
                 "",
-                "Defaults (they reach 98% on MNIST and 88.5% on Fashion-MNIST with mlp-mnist): 20 epochs, batch 128, "
-                        + "SGD with momentum 0.9, lr 0.05, weight decay 1e-4, cosine schedule, inputs standardised "
-                        + "with the training set's mean and std.",
+                "Defaults (mlp-mnist reaches 98.4% on MNIST and 89.6% on Fashion-MNIST with them, ttl-mnist 96.2% and 86.4%): "
+                        + "20 epochs, batch 128, Adam with lr 0.003 decayed to 0 by a cosine schedule, no weight decay, "
+                        + "inputs standardised with the training set's mean and std.",
                 ""},
         footer = {"", "Examples:",
                 "  ttl train --model mlp-mnist --dataset mnist",
-                "  ttl train --model 'dense(512)|relu|dense(10)' --dataset fashion-mnist --optimizer adam --epochs 10",
+                "  ttl train --model 'dense(512)|relu|dense(10)' --dataset fashion-mnist --optimizer sgd --lr 0.05 --epochs 10",
                 "  ttl train --resume runs/mlp-mnist-mnist-20250101-120000"})
 final class TrainCommand implements Callable<Integer> {
     static final String CHECKPOINT = TrainingRun.CHECKPOINT;
@@ -58,10 +61,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", description = "Samples per step (default: 128).")
     Integer batchSize;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, adam or adamw (default: sgd).")
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, adam or adamw (default: adam).")
     String optimizer;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate (default: 0.05 for sgd, 0.001 for adam/adamw).")
+    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate (default: 0.003 for adam/adamw, 0.05 for sgd).")
     Double lr;
 
     @Option(names = "--momentum", paramLabel = "X", description = "SGD momentum (default: 0.9).")
