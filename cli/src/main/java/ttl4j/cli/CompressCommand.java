@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
@@ -88,25 +89,8 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--fine-tune-epochs", paramLabel = "N", defaultValue = "0", description = "Epochs of fine-tuning (default: 0).")
     int fineTuneEpochs;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", description = "Fine-tuning optimiser: sgd, adam or adamw (default: adam).")
-    String optimizer;
-
-    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate (default: 0.003 for adam/adamw, 0.05 for sgd).")
-    Double lr;
-
-    @Option(names = "--momentum", paramLabel = "X", description = "SGD momentum (default: 0.9).")
-    Double momentum;
-
-    @Option(names = "--nesterov", description = "Nesterov momentum (SGD).")
-    Boolean nesterov;
-
-    @Option(names = "--weight-decay", paramLabel = "X",
-            description = "Weight decay (default: 0 for adam, 0.01 for adamw (decoupled), 1e-4 for sgd).")
-    Double weightDecay;
-
-    @Option(names = "--schedule", paramLabel = "KIND",
-            description = "Learning-rate schedule: constant, step or cosine (to 0 at the end) (default: cosine).")
-    String schedule;
+    @Mixin
+    RecipeOptions recipeOptions = new RecipeOptions();
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Fine-tuning batch (default: the checkpoint's, else 128).")
     Integer batchSize;
@@ -334,19 +318,10 @@ final class CompressCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * The fine-tuning recipe: {@code ttl train}'s, except adam unless another optimiser is chosen,
-     * and for adam/adamw a peak lr of 0.003 (measured on MNIST: 0.001 recovers too slowly from an
-     * aggressive truncation in two epochs, 0.01 disturbs a mild one).
-     */
+    /** The fine-tuning recipe: {@code ttl train}'s defaults (adam, lr 0.003, cosine) unless options say otherwise. */
     TrainRecipe fineTuneRecipe() {
-        String name = optimizer != null ? optimizer : "adam";
-        String lower = name.toLowerCase(Locale.ROOT);
-        Double peak = lr != null ? lr : lower.equals("adam") || lower.equals("adamw") ? Double.valueOf(FINE_TUNE_ADAM_LR) : null;
-        return new TrainRecipe(name, peak, momentum, nesterov, weightDecay, schedule, null, null).validated();
+        return recipeOptions.recipe(null).validated();
     }
-
-    static final double FINE_TUNE_ADAM_LR = 0.003;
 
     private RankSpec rankSpec(int[] outS, int[] in, Dense dense) {
         int[] fixedOut = outRank != null ? dims("--out-rank", outRank) : null;

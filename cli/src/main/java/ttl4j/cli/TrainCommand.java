@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.cli.TrainingRun.RunConfig;
 import ttl4j.engine.Parallel;
@@ -61,31 +62,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", description = "Samples per step (default: 128).")
     Integer batchSize;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, adam or adamw (default: adam).")
-    String optimizer;
-
-    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate (default: 0.003 for adam/adamw, 0.05 for sgd).")
-    Double lr;
-
-    @Option(names = "--momentum", paramLabel = "X", description = "SGD momentum (default: 0.9).")
-    Double momentum;
-
-    @Option(names = "--nesterov", description = "Nesterov momentum (SGD).")
-    Boolean nesterov;
-
-    @Option(names = "--weight-decay", paramLabel = "X",
-            description = "L2 weight decay (default: 1e-4 for sgd, 0 for adam, 0.01 for adamw (decoupled)).")
-    Double weightDecay;
-
-    @Option(names = "--schedule", paramLabel = "KIND",
-            description = "Learning-rate schedule: constant, step (x0.1 every third of the run) or cosine (to 0 at the end) "
-                    + "(default: cosine).")
-    String schedule;
-
-    @Option(names = "--warmup-epochs", paramLabel = "X",
-            description = "Linear learning-rate warm-up over the first X epochs (fractions allowed), cosine schedule only "
-                    + "(default: 0).")
-    Double warmupEpochs;
+    @Mixin
+    RecipeOptions recipeOptions = new RecipeOptions();
 
     @Option(names = "--normalize", paramLabel = "KIND",
             description = "Input preparation: standardize (training-set mean and std per channel) or unit (pixels / 255) "
@@ -166,7 +144,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainRecipe recipe() {
-        return new TrainRecipe(optimizer, lr, momentum, nesterov, weightDecay, schedule, warmupEpochs, normalize);
+        return recipeOptions.recipe(normalize);
     }
 
     private long seedOrDefault() {
@@ -178,13 +156,7 @@ final class TrainCommand implements Callable<Integer> {
         if (model != null) bad.add("--model");
         if (dataset != null) bad.add("--dataset");
         if (batchSize != null) bad.add("--batch-size");
-        if (optimizer != null) bad.add("--optimizer");
-        if (lr != null) bad.add("--lr");
-        if (momentum != null) bad.add("--momentum");
-        if (nesterov != null) bad.add("--nesterov");
-        if (weightDecay != null) bad.add("--weight-decay");
-        if (schedule != null) bad.add("--schedule");
-        if (warmupEpochs != null) bad.add("--warmup-epochs");
+        bad.addAll(recipeOptions.given());
         if (normalize != null) bad.add("--normalize");
         if (seed != null) bad.add("--seed");
         if (out != null) bad.add("--out");
