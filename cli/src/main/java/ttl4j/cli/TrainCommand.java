@@ -36,7 +36,7 @@ import ttl4j.nn.ModelSpec;
                         + "'dense(512)|relu|dropout(0.2)|dense(10)'. Inputs are the flattened images "
                         + "(784 for MNIST, 3072 for CIFAR-10); the last dense layer needs one output per class.",
                 "",
-                "Defaults (mlp-mnist reaches 98.4% on MNIST and 89.6% on Fashion-MNIST with them, ttl-mnist 96.2% and 86.4%): "
+                "Defaults (mlp-mnist reaches 98.4%% on MNIST and 89.6%% on Fashion-MNIST with them, ttl-mnist 96.2%% and 86.4%%): "
                         + "20 epochs, batch 128, Adam with lr 0.003 decayed to 0 by a cosine schedule, no weight decay, "
                         + "inputs standardised with the training set's mean and std.",
                 ""},
