@@ -137,17 +137,9 @@ final class CompressCommand implements Callable<Integer> {
         if (fineTuneEpochs > 0) fineTuneRecipe(); // rejects bad optimiser settings before any work
 
         // The model and the layer.
-        if (!Files.isRegularFile(checkpoint)) throw new Main.UserError("checkpoint " + checkpoint + " does not exist");
-        Checkpoint ck;
-        Sequential net;
-        int[] inputShape;
-        try {
-            ck = Checkpoint.load(checkpoint);
-            net = ck.buildModel();
-            inputShape = ck.inputShape();
-        } catch (IOException e) {
-            throw new Main.UserError(e.getMessage(), e);
-        }
+        LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset);
+        Checkpoint ck = lc.checkpoint();
+        Sequential net = lc.model();
         int index = layerIndex(net, layer);
         Layer target = net.layer(index);
         if (!(target instanceof Dense dense)) {
@@ -155,16 +147,10 @@ final class CompressCommand implements Callable<Integer> {
         }
 
         // Data.
-        String ds = dataset != null ? dataset : ck.metadata().get("dataset");
-        if (ds == null) throw new Main.UserError(checkpoint + " does not say which dataset it was trained on: give --dataset");
-        Preprocessing prep = Datasets.preprocessing(ck);
+        String ds = lc.dataset();
+        Preprocessing prep = lc.prep();
         java.util.function.Consumer<String> log = json ? m -> { } : stdout::println;
-        Dataset test = Datasets.load(dataDir, ds, Split.TEST, log);
-        if (!Arrays.equals(inputShape, new int[] {test.features()}) || prep.channels() != test.channels()) {
-            throw new Main.UserError(checkpoint + " takes inputs of shape " + Arrays.toString(inputShape) + " with "
-                    + prep.channels() + " channel(s); " + test.name() + " has " + test.channels() + "x" + test.height() + "x"
-                    + test.width());
-        }
+        Dataset test = lc.load(dataDir, Split.TEST, log);
 
         // Shapes and ranks.
         int[] in = inShape != null ? dims("--in-shape", inShape) : defaultInShape(net, index, dense.in(), test);
@@ -258,7 +244,7 @@ final class CompressCommand implements Callable<Integer> {
         try {
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            Checkpoint.save(out, compressed, inputShape, null, meta);
+            Checkpoint.save(out, compressed, lc.inputShape(), null, meta);
         } catch (IOException e) {
             throw new Main.UserError("cannot write " + out + ": " + e.getMessage(), e);
         }
