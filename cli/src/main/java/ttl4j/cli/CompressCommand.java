@@ -20,7 +20,6 @@ import ttl4j.data.Split;
 import ttl4j.engine.Parallel;
 import ttl4j.nn.Checkpoint;
 import ttl4j.nn.Dense;
-import ttl4j.nn.Init;
 import ttl4j.nn.Layer;
 import ttl4j.nn.Sequential;
 import ttl4j.nn.Trainer;

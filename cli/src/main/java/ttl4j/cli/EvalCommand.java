@@ -1,9 +1,6 @@
 package ttl4j.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +9,6 @@ import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
 import ttl4j.engine.Parallel;
-import ttl4j.nn.Checkpoint;
 import ttl4j.nn.Sequential;
 import ttl4j.nn.Trainer;
 
