@@ -9,7 +9,9 @@ import ttl4j.data.Catalog;
 import ttl4j.data.Dataset;
 import ttl4j.data.DatasetStore;
 import ttl4j.data.Idx;
+import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
+import ttl4j.nn.Checkpoint;
 
 /**
  * Loads a dataset for {@code ttl train} and {@code ttl eval}: a catalogue name through the
@@ -39,6 +41,17 @@ final class Datasets {
             return Idx.readDataset(name + "-" + split.name().toLowerCase(Locale.ROOT), images, labels, classes, null);
         } catch (IOException e) {
             throw new Main.UserError(e.getMessage(), e);
+        }
+    }
+
+    /** The input preparation recorded in a checkpoint written by {@code ttl train} or {@code ttl compress}. */
+    static Preprocessing preprocessing(Checkpoint ck) {
+        String p = ck.metadata().get("preprocessing");
+        if (p == null) throw new Main.UserError(ck.file() + ": no preprocessing in __metadata__ (not written by ttl train)");
+        try {
+            return Preprocessing.fromJson(p);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError(ck.file() + ": " + e.getMessage());
         }
     }
 

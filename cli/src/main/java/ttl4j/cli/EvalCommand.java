@@ -1,9 +1,6 @@
 package ttl4j.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +9,6 @@ import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
 import ttl4j.engine.Parallel;
-import ttl4j.nn.Checkpoint;
 import ttl4j.nn.Sequential;
 import ttl4j.nn.Trainer;
 
@@ -49,39 +45,12 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         if (threads != null) Parallel.setThreads(threads);
         if (batchSize < 1) throw new Main.UserError("--batch-size must be >= 1, got " + batchSize);
-        Split sp;
-        try {
-            sp = Split.parse(split);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserError("--split: " + e.getMessage());
-        }
-        if (!Files.isRegularFile(checkpoint)) throw new Main.UserError("checkpoint " + checkpoint + " does not exist");
-        Checkpoint ck;
-        Sequential model;
-        int[] inputShape;
-        try {
-            ck = Checkpoint.load(checkpoint);
-            model = ck.buildModel();
-            inputShape = ck.inputShape();
-        } catch (IOException e) {
-            throw new Main.UserError(e.getMessage(), e);
-        }
-        String ds = dataset != null ? dataset : ck.metadata().get("dataset");
-        if (ds == null) throw new Main.UserError(checkpoint + " does not say which dataset it was trained on: give --dataset");
-        String p = ck.metadata().get("preprocessing");
-        if (p == null) throw new Main.UserError(checkpoint + ": no preprocessing in __metadata__ (not written by ttl train)");
-        Preprocessing prep;
-        try {
-            prep = Preprocessing.fromJson(p);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserError(checkpoint + ": " + e.getMessage());
-        }
-        Dataset data = Datasets.load(dataDir, ds, sp, json ? m -> { } : System.out::println);
-        if (!Arrays.equals(inputShape, new int[] {data.features()}) || prep.channels() != data.channels()) {
-            throw new Main.UserError(checkpoint + " takes inputs of shape " + Arrays.toString(inputShape) + " with "
-                    + prep.channels() + " channel(s); " + data.name() + " has " + data.channels() + "x" + data.height() + "x"
-                    + data.width());
-        }
+        Split sp = LoadedCheckpoint.split(split);
+        LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset);
+        Sequential model = lc.model();
+        String ds = lc.dataset();
+        Preprocessing prep = lc.prep();
+        Dataset data = lc.load(dataDir, sp, json ? m -> { } : System.out::println);
         long t0 = System.nanoTime();
         Trainer.Evaluation ev = Trainer.evaluate(model, DatasetBatchSource.inOrder(data, batchSize, prep));
         double secs = (System.nanoTime() - t0) / 1e9;

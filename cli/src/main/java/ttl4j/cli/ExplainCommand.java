@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,6 @@ import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
 import ttl4j.engine.Parallel;
-import ttl4j.nn.Checkpoint;
 import ttl4j.nn.Layer;
 import ttl4j.nn.SafeTensors;
 import ttl4j.nn.Sequential;
@@ -71,44 +69,17 @@ final class ExplainCommand implements Callable<Integer> {
         if (threads != null) Parallel.setThreads(threads);
         if (batchSize < 1) throw new Main.UserError("--batch-size must be >= 1, got " + batchSize);
         if (limit < 0) throw new Main.UserError("--limit must be >= 0, got " + limit);
-        Split sp;
-        try {
-            sp = Split.parse(split);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserError("--split: " + e.getMessage());
-        }
-        if (!Files.isRegularFile(checkpoint)) throw new Main.UserError("checkpoint " + checkpoint + " does not exist");
-        Checkpoint ck;
-        Sequential model;
-        int[] inputShape;
-        try {
-            ck = Checkpoint.load(checkpoint);
-            model = ck.buildModel();
-            inputShape = ck.inputShape();
-        } catch (IOException e) {
-            throw new Main.UserError(e.getMessage(), e);
-        }
-        String ds = dataset != null ? dataset : ck.metadata().get("dataset");
-        if (ds == null) throw new Main.UserError(checkpoint + " does not say which dataset it was trained on: give --dataset");
-        String p = ck.metadata().get("preprocessing");
-        if (p == null) throw new Main.UserError(checkpoint + ": no preprocessing in __metadata__ (not written by ttl train)");
-        Preprocessing prep;
-        try {
-            prep = Preprocessing.fromJson(p);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserError(checkpoint + ": " + e.getMessage());
-        }
+        Split sp = LoadedCheckpoint.split(split);
+        LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset);
+        Sequential model = lc.model();
+        String ds = lc.dataset();
+        Preprocessing prep = lc.prep();
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
             throw new Main.UserError("cannot create output directory " + out + " (" + e + ")", e);
         }
-        Dataset data = Datasets.load(dataDir, ds, sp, System.out::println);
-        if (!Arrays.equals(inputShape, new int[] {data.features()}) || prep.channels() != data.channels()) {
-            throw new Main.UserError(checkpoint + " takes inputs of shape " + Arrays.toString(inputShape) + " with "
-                    + prep.channels() + " channel(s); " + data.name() + " has " + data.channels() + "x" + data.height() + "x"
-                    + data.width());
-        }
+        Dataset data = lc.load(dataDir, sp, System.out::println);
         Explainer.Result r = Explainer.explain(model, DatasetBatchSource.inOrder(data, batchSize, prep), limit);
         String splitName = sp.name().toLowerCase(Locale.ROOT);
 

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "ttl4j: a pure-Java tensor engine with Vector API kernels, neural networks and the Tucker Tensor Layer.",
-        subcommands = {InfoCommand.class, TrainCommand.class, EvalCommand.class, ReproduceCommand.class, ExplainCommand.class, SyntheticCommand.class, BenchCommand.class, DataCommand.class,
+        subcommands = {InfoCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, ReproduceCommand.class,
+                ExplainCommand.class, CompressCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -2,12 +2,14 @@ package ttl4j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,7 +19,11 @@ import picocli.CommandLine.Parameters;
 import ttl4j.cli.TrainingRun.RunConfig;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
+import ttl4j.data.Dataset;
 import ttl4j.ttl.CompressionReport;
+import ttl4j.ttl.Explainer;
+import ttl4j.ttl.ImportanceTracker;
+import ttl4j.ttl.SyntheticExperiment;
 
 /**
  * {@code ttl reproduce EXPERIMENT}: reruns one of the paper's experiments and writes the comparison.
@@ -33,11 +39,20 @@ import ttl4j.ttl.CompressionReport;
                         + "The dataset is fetched when missing.",
                 "",
                 "Recipe (both networks): " + ReproduceCommand.RECIPE_TEXT + ", 20 epochs (--epochs), seed 1 (--seed).",
-                "",
                 "Writes DIR/results.md, DIR/results.json and one `ttl train` run directory per network (metrics.csv, "
-                        + "model.safetensors, summary.json).",
+                        + "model.safetensors, summary.json, curves.png). Importance tracking is on for ttl-mnist "
+                        + "(ttl-mnist/importance.csv), and its importance maps over the first "
+                        + ReproduceCommand.EXPLAIN_SAMPLES + " test samples go to ttl-mnist/explain/ (as ttl explain writes them).",
+                "",
+                "synthetic: the interpretability experiment. 16x16 inputs whose label depends only on 4 known rows and 4 "
+                        + "known columns (noise of the same variance everywhere); a TTL network is trained with importance "
+                        + "tracking, rows and columns are ranked by their factor-gradient importance, and precision@k against the "
+                        + "known sets is reported for the seed (and the next 4 seeds) and over a sweep of noise levels. "
+                        + "5 epochs per run (--epochs); no dataset needed. Writes DIR/results.md, DIR/results.json and PNGs "
+                        + "(importance per row and column, importance map, curves, precision against noise).",
                 ""},
-        footer = {"", "Examples:", "  ttl reproduce mnist", "  ttl reproduce fashion-mnist --epochs 30 --out runs/fashion"})
+        footer = {"", "Examples:", "  ttl reproduce mnist", "  ttl reproduce fashion-mnist --epochs 30 --out runs/fashion",
+                "  ttl reproduce synthetic --seed 2"})
 final class ReproduceCommand implements Callable<Integer> {
 
     /** The default recipe of the classification experiments (chosen by the measurements in the README). */
@@ -46,6 +61,8 @@ final class ReproduceCommand implements Callable<Integer> {
             + "inputs standardised with the training set's mean and std";
     static final int BATCH = 128;
     static final int EPOCHS = 20;
+    /** Test samples (the first, in file order) the importance maps of the trained TTL are computed over. */
+    static final int EXPLAIN_SAMPLES = 1000;
 
     /** The experiments by name, in the order the help lists them. */
     static final Map<String, Experiment> EXPERIMENTS = new LinkedHashMap<>();
@@ -53,12 +70,13 @@ final class ReproduceCommand implements Callable<Integer> {
     static {
         EXPERIMENTS.put("mnist", new Classification("mnist", "MNIST", new Reference(0.981, 0.954)));
         EXPERIMENTS.put("fashion-mnist", new Classification("fashion-mnist", "Fashion-MNIST", new Reference(0.883, 0.854)));
+        EXPERIMENTS.put("synthetic", new Synthetic());
     }
 
-    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "mnist or fashion-mnist.")
+    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "mnist, fashion-mnist or synthetic.")
     String experiment;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs per network (default: 20).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs per network (default: 20; synthetic: 5 per run).")
     Integer epochs;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the initial weights and the shuffling (default: 1).")
@@ -90,6 +108,11 @@ final class ReproduceCommand implements Callable<Integer> {
     interface Experiment {
         /** Runs it, writing any run directories under {@code s.out()}. */
         Report run(Settings s);
+
+        /** Epochs when --epochs is not given. */
+        default int defaultEpochs() {
+            return EPOCHS;
+        }
     }
 
     @Override
@@ -98,7 +121,7 @@ final class ReproduceCommand implements Callable<Integer> {
         if (exp == null) {
             throw new Main.UserError("unknown experiment '" + experiment + "': expected " + String.join(", ", EXPERIMENTS.keySet()));
         }
-        int ep = epochs == null ? EPOCHS : epochs;
+        int ep = epochs == null ? exp.defaultEpochs() : epochs;
         if (ep < 1) throw new Main.UserError("--epochs must be >= 1, got " + ep);
         if (threads != null) {
             if (threads < 1) throw new Main.UserError("--threads must be >= 1, got " + threads);
@@ -142,29 +165,46 @@ final class ReproduceCommand implements Callable<Integer> {
             String ds = s.dataset() != null ? s.dataset() : dataset;
             Net dense = train(DENSE, ds, s);
             Net ttl = train(TTL, ds, s);
-            return report(s, ds, dense, ttl);
+            Maps maps = ttl.outcome() == null ? null : explain(ttl.outcome(), s);
+            return report(s, ds, dense, ttl, maps);
         }
 
         private static Net train(String model, String ds, Settings s) {
             RunConfig cfg = new RunConfig(model, ds, s.epochs(), BATCH, RECIPE.normalizeOrDefault(), false);
+            boolean tucker = model.equals(TTL);
             TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, s.out().resolve(model), s.dataDir(), RECIPE, s.seed(),
-                    null, 0, 0, false), s.log());
+                    null, 0, 0, tucker), s.log());
             if (o.exitCode() != 0) throw new Main.UserError("training of " + model + " was interrupted; its state is in " + o.dir());
             CompressionReport c = CompressionReport.of(o.model());
             double[] secs = o.epochSeconds();
             return new Net(model, o.model().spec(), o.model().parameterCount(), c.rows().get(0), c.total(), o.testAccuracy(),
-                    median(secs), secs.length, o.dir());
+                    median(secs), secs.length, o.dir(), tucker ? o : null);
         }
 
-        private Report report(Settings s, String ds, Net dense, Net ttl) {
+        /** The importance maps of the trained TTL over the first test samples, as {@code ttl explain} writes them. */
+        private Maps explain(TrainingRun.Outcome o, Settings s) {
+            Path dir = o.dir().resolve("explain");
+            Dataset test = o.test();
+            try {
+                Files.createDirectories(dir);
+                Explainer.Result r = Explainer.explain(o.model(), DatasetBatchSource.inOrder(test, 250, o.prep()), EXPLAIN_SAMPLES);
+                Explainer.writeCsv(dir.resolve(ExplainCommand.IMPORTANCE), r.modes());
+                List<Path> pngs = ExplainCommand.writeCharts(dir, o.model(), r, title + " test, first " + r.samples() + " samples",
+                        test.height(), test.width());
+                s.log().println("importance maps of " + TTL + " over the first " + r.samples() + " test samples: " + dir);
+                return new Maps(dir, r.samples(), pngs, r.modes());
+            } catch (IOException e) {
+                throw new Main.UserError("cannot write to " + dir + ": " + e.getMessage(), e);
+            }
+        }
+
+        private Report report(Settings s, String ds, Net dense, Net ttl, Maps maps) {
             double layerRatio = ttl.first().ratio();
             double netParamRatio = (double) dense.parameters() / ttl.parameters();
             double gap = 100 * (dense.accuracy() - ttl.accuracy());
             double refGap = 100 * (pytorch.dense() - pytorch.ttl());
             String date = LocalDate.now().toString();
-            String machine = String.format(Locale.ROOT, "%d cores, %s kernels, JDK %s, %d thread(s)",
-                    Runtime.getRuntime().availableProcessors(), Engine.kernels().name(), System.getProperty("java.version"),
-                    Parallel.threads());
+            String machine = machineText();
             StringBuilder md = new StringBuilder();
             md.append(String.format(Locale.ROOT, "## ttl reproduce %s: %s, %d epochs, seed %d%n%n", name(), title, s.epochs(), s.seed()));
             md.append(String.format(Locale.ROOT, "%s; %s.%n%n", date, machine));
@@ -187,14 +227,13 @@ final class ReproduceCommand implements Callable<Integer> {
             md.append(String.format(Locale.ROOT, "%nRecipe (both networks): %s; here %d epochs, seed %d. "
                             + "PyTorch reference: Adam 1e-3, batch 128, 20 epochs, inputs in [0, 1]. "
                             + "Runs: %s, %s.%n", RECIPE_TEXT, s.epochs(), s.seed(), dense.dir(), ttl.dir()));
+            if (maps != null) maps.markdown(md, s.out(), ttl.dir());
 
             StringBuilder js = new StringBuilder("{\n");
             jf(js, "experiment", Json.quote(name()));
             jf(js, "dataset", Json.quote(ds));
             jf(js, "date", Json.quote(date));
-            jf(js, "machine", "{\"cores\": " + Runtime.getRuntime().availableProcessors() + ", \"threads\": " + Parallel.threads()
-                    + ", \"kernels\": " + Json.quote(Engine.kernels().name()) + ", \"java\": "
-                    + Json.quote(System.getProperty("java.version")) + ", \"ttl4j\": " + Json.quote(Main.version()) + "}");
+            jf(js, "machine", machineJson());
             jf(js, "recipe", "{\"optimizer\": \"adam\", \"lr\": " + RECIPE.peakLr() + ", \"schedule\": \"cosine\", \"weight_decay\": 0, "
                     + "\"batch_size\": " + BATCH + ", \"epochs\": " + s.epochs() + ", \"normalize\": "
                     + Json.quote(RECIPE.normalizeOrDefault()) + ", \"seed\": " + s.seed() + "}");
@@ -203,6 +242,7 @@ final class ReproduceCommand implements Callable<Integer> {
             jf(js, "network_compression", String.format(Locale.ROOT, "%.2f", netParamRatio));
             jf(js, "network_weight_compression", String.format(Locale.ROOT, "%.2f", ttl.total().ratio()));
             jf(js, "gap_points", String.format(Locale.ROOT, "%.2f", gap));
+            if (maps != null) jf(js, "importance", maps.json(s.out(), ttl.dir()));
             jf(js, "comparable", Boolean.toString(gap <= COMPARABLE_POINTS));
             jf(js, "paper", "{\"layer_compression\": " + PAPER_LAYER_COMPRESSION + ", \"accuracy\": \"comparable\", "
                     + "\"comparable_points\": " + COMPARABLE_POINTS + "}");
@@ -219,15 +259,100 @@ final class ReproduceCommand implements Callable<Integer> {
         }
     }
 
-    /** One trained network: counts, accuracy and speed. */
+    /** One trained network: counts, accuracy and speed; {@code outcome} kept for the TTL, whose importance is examined. */
     record Net(String model, String spec, long parameters, CompressionReport.Row first, CompressionReport.Row total, double accuracy,
-               double secondsPerEpoch, int epochs, Path dir) {
+               double secondsPerEpoch, int epochs, Path dir, TrainingRun.Outcome outcome) {
         String json() {
             return String.format(Locale.ROOT, "{\"model\": %s, \"spec\": %s, \"parameters\": %d, \"first_layer\": {\"weights\": %d, "
                             + "\"biases\": %d, \"dense_weights\": %d, \"compression\": %.2f}, \"test_accuracy\": %.4f, "
                             + "\"seconds_per_epoch\": %.3f, \"epochs\": %d, \"run_dir\": %s}", Json.quote(model), Json.quote(spec), parameters,
                     first.weights(), first.biases(), first.denseWeights(), first.ratio(), accuracy, secondsPerEpoch, epochs,
                     Json.quote(dir.toString()));
+        }
+    }
+
+    /** The importance maps of the trained TTL: where they are and the top features of each mode. */
+    record Maps(Path dir, int samples, List<Path> pngs, List<Explainer.ModeImportance> modes) {
+        static final int TOP = 5;
+
+        void markdown(StringBuilder md, Path out, Path runDir) {
+            md.append(String.format(Locale.ROOT, "%nInterpretability (%s): squared factor-gradient rows accumulated over training in %s; "
+                            + "importance over the first %d test samples (file order) in %s: %s.%n", Classification.TTL,
+                    link(out, runDir.resolve(TrainingRun.IMPORTANCE)), samples, link(out, dir.resolve(ExplainCommand.IMPORTANCE)),
+                    String.join(", ", pngs.stream().map(p -> link(out, p)).toList())));
+            for (Explainer.ModeImportance m : modes) {
+                md.append(String.format(Locale.ROOT, "- %s mode %d (%s): most important %s%n", m.layer(), m.mode(),
+                        m.mode() == 0 ? "rows" : m.mode() == 1 ? "columns" : "features", top(m, ", ")));
+            }
+            for (Path p : pngs) {
+                if (p.getFileName().toString().startsWith("importance-map-")) md.append("\n![importance map](").append(rel(out, p)).append(")\n");
+            }
+        }
+
+        String json(Path out, Path runDir) {
+            StringBuilder sb = new StringBuilder("{\"training\": ").append(Json.quote(rel(out, runDir.resolve(TrainingRun.IMPORTANCE))))
+                    .append(", \"explain_dir\": ").append(Json.quote(rel(out, dir))).append(", \"samples\": ").append(samples)
+                    .append(", \"charts\": [");
+            for (int i = 0; i < pngs.size(); i++) sb.append(i > 0 ? ", " : "").append(Json.quote(rel(out, pngs.get(i))));
+            sb.append("], \"top\": [");
+            for (int i = 0; i < modes.size(); i++) {
+                Explainer.ModeImportance m = modes.get(i);
+                sb.append(i > 0 ? ", " : "").append("{\"layer\": ").append(Json.quote(m.layer())).append(", \"mode\": ").append(m.mode())
+                        .append(", \"indices\": [").append(top(m, ", ")).append("]}");
+            }
+            return sb.append("]}").toString();
+        }
+
+        private static String top(Explainer.ModeImportance m, String sep) {
+            int[] rank = ImportanceTracker.ranking(m.gradShare());
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < Math.min(TOP, rank.length); i++) sb.append(i > 0 ? sep : "").append(rank[i]);
+            return sb.toString();
+        }
+
+        private static String link(Path out, Path p) {
+            String r = rel(out, p);
+            return "[" + r + "](" + r + ")";
+        }
+
+        /** {@code p} relative to the results directory, with forward slashes (a markdown link). */
+        private static String rel(Path out, Path p) {
+            return out.toAbsolutePath().normalize().relativize(p.toAbsolutePath().normalize()).toString().replace('\\', '/');
+        }
+    }
+
+    /** One line for results.md: the date is written beside it. */
+    static String machineText() {
+        return String.format(Locale.ROOT, "%d cores, %s kernels, JDK %s, %d thread(s)", Runtime.getRuntime().availableProcessors(),
+                Engine.kernels().name(), System.getProperty("java.version"), Parallel.threads());
+    }
+
+    static String machineJson() {
+        return "{\"cores\": " + Runtime.getRuntime().availableProcessors() + ", \"threads\": " + Parallel.threads()
+                + ", \"kernels\": " + Json.quote(Engine.kernels().name()) + ", \"java\": "
+                + Json.quote(System.getProperty("java.version")) + ", \"ttl4j\": " + Json.quote(Main.version()) + "}";
+    }
+
+    /** The synthetic interpretability experiment ({@link SyntheticReport}): no dataset, its own small runs. */
+    record Synthetic() implements Experiment {
+        @Override
+        public int defaultEpochs() {
+            return SyntheticExperiment.Options.defaults().epochs();
+        }
+
+        @Override
+        public Report run(Settings s) {
+            if (s.dataset() != null) throw new Main.UserError("--dataset does not apply to the synthetic experiment (it generates its data)");
+            SyntheticReport.Plan d = SyntheticReport.defaults();
+            long[] seeds = new long[d.seeds().length];
+            for (int i = 0; i < seeds.length; i++) seeds[i] = s.seed() + i;
+            SyntheticReport.Plan p = new SyntheticReport.Plan(d.options().withEpochs(s.epochs()).withSeed(s.seed()), d.noises(), seeds);
+            try {
+                SyntheticReport.Report r = SyntheticReport.execute(p, s.out(), s.log());
+                return new Report(SyntheticReport.markdown(r), SyntheticReport.json(r));
+            } catch (IOException e) {
+                throw new Main.UserError("cannot write to " + s.out() + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +23,7 @@ import ttl4j.ttl.SyntheticExperiment.Result;
  * {@code importance-map.png} (row x column importance beside the class-mean magnitude),
  * {@code curves.png} and {@code precision-vs-noise.png}; prints the tables.
  *
- * <p>{@code ttl reproduce synthetic} is {@code SyntheticReport.run(SyntheticReport.defaults(), dir, System.out)}.
+ * <p>{@code ttl reproduce synthetic} runs it through {@link #execute} (ReproduceCommand writes the results files).
  */
 public final class SyntheticReport {
     private SyntheticReport() {}
@@ -37,25 +38,42 @@ public final class SyntheticReport {
         return new Plan(Options.defaults(), SyntheticExperiment.defaultNoises(), new long[] {1, 2, 3, 4, 5});
     }
 
+    /** Runs the plan, writes the charts, results.md and results.json into {@code dir}, and prints the tables. */
     public static Report run(Plan plan, Path dir, PrintStream out) throws IOException {
-        Files.createDirectories(dir);
-        Options o = plan.options();
-        out.printf(Locale.ROOT, "synthetic: %dx%d inputs, %d classes, informative rows %s and columns %s, %s, %d train samples, %d epochs%n",
-                o.side(), o.side(), o.classes(), Arrays.toString(o.informativeRows()), Arrays.toString(o.informativeCols()), o.modelSpec(),
-                o.trainSamples(), o.epochs());
-        Result main = SyntheticExperiment.run(o);
-        List<Result> seeds = new ArrayList<>();
-        for (long s : plan.seeds()) seeds.add(s == o.seed() ? main : SyntheticExperiment.run(o.withSeed(s)));
-        List<Result> sweep = new ArrayList<>();
-        for (double n : plan.noises()) sweep.add(n == o.noise() ? main : SyntheticExperiment.run(o.withNoise(n)));
-        Report r = new Report(main, seeds, sweep);
-        writeCharts(r, dir);
+        Report r = execute(plan, dir, out);
         String md = markdown(r);
         Files.writeString(dir.resolve("results.md"), md, StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.json"), json(r), StandardCharsets.UTF_8);
         out.print(md);
-        out.println("wrote " + dir.resolve("results.md") + ", results.json and 5 PNGs");
+        out.println("wrote " + dir.resolve("results.md") + ", results.json and " + CHARTS.size() + " PNGs");
         return r;
+    }
+
+    /** The PNGs {@link #execute} writes. */
+    static final List<String> CHARTS = List.of("importance-rows.png", "importance-cols.png", "importance-map.png", "curves.png",
+            "precision-vs-noise.png");
+
+    /** Runs the plan and writes the charts into {@code dir}, logging one line per run to {@code log}. */
+    static Report execute(Plan plan, Path dir, PrintStream log) throws IOException {
+        Files.createDirectories(dir);
+        Options o = plan.options();
+        log.printf(Locale.ROOT, "synthetic: %dx%d inputs, %d classes, informative rows %s and columns %s, %s, %d train samples, %d epochs%n",
+                o.side(), o.side(), o.classes(), Arrays.toString(o.informativeRows()), Arrays.toString(o.informativeCols()), o.modelSpec(),
+                o.trainSamples(), o.epochs());
+        Result main = logged(SyntheticExperiment.run(o), log);
+        List<Result> seeds = new ArrayList<>();
+        for (long s : plan.seeds()) seeds.add(s == o.seed() ? main : logged(SyntheticExperiment.run(o.withSeed(s)), log));
+        List<Result> sweep = new ArrayList<>();
+        for (double n : plan.noises()) sweep.add(n == o.noise() ? main : logged(SyntheticExperiment.run(o.withNoise(n)), log));
+        Report r = new Report(main, seeds, sweep);
+        writeCharts(r, dir);
+        return r;
+    }
+
+    private static Result logged(Result x, PrintStream log) {
+        log.printf(Locale.ROOT, "  noise %s, seed %d: test accuracy %.3f, precision@k %.2f (%.1f s)%n", fmt(x.options().noise()),
+                x.options().seed(), x.testAccuracy(), x.precision(), x.seconds());
+        return x;
     }
 
     static void writeCharts(Report r, Path dir) throws IOException {
@@ -106,7 +124,9 @@ public final class SyntheticReport {
     static String markdown(Report r) {
         Options o = r.main().options();
         StringBuilder sb = new StringBuilder();
-        sb.append("# Synthetic interpretability experiment\n\n");
+        sb.append(String.format(Locale.ROOT, "## ttl reproduce synthetic: %dx%d inputs, %d epochs, seed %d%n%n", o.side(), o.side(),
+                o.epochs(), o.seed()));
+        sb.append(LocalDate.now()).append("; ").append(ReproduceCommand.machineText()).append(".\n\n");
         sb.append(String.format(Locale.ROOT, "Inputs %dx%d, %d classes; class means +-%s on rows %s x columns %s, zero elsewhere; "
                         + "Gaussian noise of the same standard deviation on every entry. Network `%s`, Adam lr %s, batch %d, %d epochs, "
                         + "%d training and %d test samples. Importance: accumulated squared row norms of dL/dA_n over the run "
@@ -114,10 +134,13 @@ public final class SyntheticReport {
                 o.side(), o.side(), o.classes(), fmt(o.amplitude()), Arrays.toString(o.informativeRows()), Arrays.toString(o.informativeCols()),
                 o.modelSpec(), fmt(o.lr()), o.batchSize(), o.epochs(), o.trainSamples(), o.testSamples(), o.informativeRows().length,
                 o.informativeCols().length, fmt((double) o.informativeRows().length / o.side())));
-        sb.append("## Noise sweep (seed ").append(o.seed()).append(")\n\n");
+        sb.append("### Noise sweep (seed ").append(o.seed()).append(")\n\n");
         table(sb, r.sweep(), true);
-        sb.append("\n## Seeds at noise ").append(fmt(o.noise())).append("\n\n");
+        sb.append("\n### Seeds at noise ").append(fmt(o.noise())).append("\n\n");
         table(sb, r.seeds(), false);
+        sb.append("\nCharts: ");
+        for (int i = 0; i < CHARTS.size(); i++) sb.append(i > 0 ? ", " : "").append('[').append(CHARTS.get(i)).append("](").append(CHARTS.get(i)).append(')');
+        sb.append(".\n");
         return sb.toString();
     }
 
@@ -132,7 +155,17 @@ public final class SyntheticReport {
     }
 
     static String json(Report r) {
-        StringBuilder sb = new StringBuilder("{\n  \"main\": ");
+        Options o = r.main().options();
+        StringBuilder sb = new StringBuilder("{\n");
+        sb.append("  \"experiment\": \"synthetic\",\n");
+        sb.append("  \"date\": ").append(Json.quote(LocalDate.now().toString())).append(",\n");
+        sb.append("  \"machine\": ").append(ReproduceCommand.machineJson()).append(",\n");
+        sb.append(String.format(Locale.ROOT, "  \"options\": {\"side\": %d, \"classes\": %d, \"informative_rows\": %s, "
+                        + "\"informative_cols\": %s, \"amplitude\": %s, \"noise\": %s, \"model\": %s, \"lr\": %s, \"batch_size\": %d, "
+                        + "\"epochs\": %d, \"train_samples\": %d, \"test_samples\": %d, \"seed\": %d},%n", o.side(), o.classes(),
+                Arrays.toString(o.informativeRows()), Arrays.toString(o.informativeCols()), fmt(o.amplitude()), fmt(o.noise()),
+                Json.quote(o.modelSpec()), fmt(o.lr()), o.batchSize(), o.epochs(), o.trainSamples(), o.testSamples(), o.seed()));
+        sb.append("  \"main\": ");
         result(sb, r.main());
         sb.append(",\n  \"seeds\": [");
         for (int i = 0; i < r.seeds().size(); i++) {

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.cli.TrainingRun.RunConfig;
 import ttl4j.engine.Parallel;
@@ -27,18 +28,21 @@ import ttl4j.nn.ModelSpec;
                         + "with Ctrl-C), model.safetensors (the final weights) and summary.json.",
                 "",
                 "Models: a preset or a spec. Presets: mlp-mnist = dense(300)|relu|dense(10) (784-300-10), "
-                        + "mlp-wide = dense(1024)|relu|dense(1024)|relu|dense(10). A spec lists layers separated by '|': "
-                        + "dense(N[,init=he|glorot]), relu, tanh, sigmoid, dropout(P), flatten, e.g. "
+                        + "mlp-wide = dense(1024)|relu|dense(1024)|relu|dense(10), "
+                        + "ttl-mnist = ttl(28x28->300; r=5x5; s=10)|relu|dense(10) (the paper's Tucker tensor layer). "
+                        + "A spec lists layers separated by '|': "
+                        + "dense(N[,init=he|glorot]), ttl(I1xI2..->J1x..; r=R1xR2..; s=S1x..[; mode=auto|factorized|reconstructed]), "
+                        + "relu, tanh, sigmoid, dropout(P), flatten, e.g. "
                         + "'dense(512)|relu|dropout(0.2)|dense(10)'. Inputs are the flattened images "
                         + "(784 for MNIST, 3072 for CIFAR-10); the last dense layer needs one output per class.",
                 "",
-                "Defaults (they reach 98% on MNIST and 88.5% on Fashion-MNIST with mlp-mnist): 20 epochs, batch 128, "
-                        + "SGD with momentum 0.9, lr 0.05, weight decay 1e-4, cosine schedule, inputs standardised "
-                        + "with the training set's mean and std.",
+                "Defaults (mlp-mnist reaches 98.4%% on MNIST and 89.6%% on Fashion-MNIST with them, ttl-mnist 96.2%% and 86.4%%): "
+                        + "20 epochs, batch 128, Adam with lr 0.003 decayed to 0 by a cosine schedule, no weight decay, "
+                        + "inputs standardised with the training set's mean and std.",
                 ""},
         footer = {"", "Examples:",
                 "  ttl train --model mlp-mnist --dataset mnist",
-                "  ttl train --model 'dense(512)|relu|dense(10)' --dataset fashion-mnist --optimizer adam --epochs 10",
+                "  ttl train --model 'dense(512)|relu|dense(10)' --dataset fashion-mnist --optimizer sgd --lr 0.05 --epochs 10",
                 "  ttl train --resume runs/mlp-mnist-mnist-20250101-120000"})
 final class TrainCommand implements Callable<Integer> {
     static final String CHECKPOINT = TrainingRun.CHECKPOINT;
@@ -58,31 +62,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", description = "Samples per step (default: 128).")
     Integer batchSize;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, adam or adamw (default: sgd).")
-    String optimizer;
-
-    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate (default: 0.05 for sgd, 0.001 for adam/adamw).")
-    Double lr;
-
-    @Option(names = "--momentum", paramLabel = "X", description = "SGD momentum (default: 0.9).")
-    Double momentum;
-
-    @Option(names = "--nesterov", description = "Nesterov momentum (SGD).")
-    Boolean nesterov;
-
-    @Option(names = "--weight-decay", paramLabel = "X",
-            description = "L2 weight decay (default: 1e-4 for sgd, 0 for adam, 0.01 for adamw (decoupled)).")
-    Double weightDecay;
-
-    @Option(names = "--schedule", paramLabel = "KIND",
-            description = "Learning-rate schedule: constant, step (x0.1 every third of the run) or cosine (to 0 at the end) "
-                    + "(default: cosine).")
-    String schedule;
-
-    @Option(names = "--warmup-epochs", paramLabel = "X",
-            description = "Linear learning-rate warm-up over the first X epochs (fractions allowed), cosine schedule only "
-                    + "(default: 0).")
-    Double warmupEpochs;
+    @Mixin
+    RecipeOptions recipeOptions = new RecipeOptions();
 
     @Option(names = "--normalize", paramLabel = "KIND",
             description = "Input preparation: standardize (training-set mean and std per channel) or unit (pixels / 255) "
@@ -163,7 +144,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainRecipe recipe() {
-        return new TrainRecipe(optimizer, lr, momentum, nesterov, weightDecay, schedule, warmupEpochs, normalize);
+        return recipeOptions.recipe(normalize);
     }
 
     private long seedOrDefault() {
@@ -175,13 +156,7 @@ final class TrainCommand implements Callable<Integer> {
         if (model != null) bad.add("--model");
         if (dataset != null) bad.add("--dataset");
         if (batchSize != null) bad.add("--batch-size");
-        if (optimizer != null) bad.add("--optimizer");
-        if (lr != null) bad.add("--lr");
-        if (momentum != null) bad.add("--momentum");
-        if (nesterov != null) bad.add("--nesterov");
-        if (weightDecay != null) bad.add("--weight-decay");
-        if (schedule != null) bad.add("--schedule");
-        if (warmupEpochs != null) bad.add("--warmup-epochs");
+        bad.addAll(recipeOptions.given());
         if (normalize != null) bad.add("--normalize");
         if (seed != null) bad.add("--seed");
         if (out != null) bad.add("--out");

@@ -87,8 +87,11 @@ final class TrainingRun {
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                    long stopAfterSteps, boolean trackImportance) {}
 
-    /** How it ended: exit code 0 (done) or 130 (stopped), the trained model and the metrics rows. */
-    record Outcome(int exitCode, Path dir, Sequential model, int[] inputShape, List<String[]> rows) {
+    /**
+     * How it ended: exit code 0 (done) or 130 (stopped), the trained model, the metrics rows, and the
+     * test split with the preparation the model was trained with (so callers can examine the model).
+     */
+    record Outcome(int exitCode, Path dir, Sequential model, int[] inputShape, List<String[]> rows, Dataset test, Preprocessing prep) {
         /** Test accuracy after the last epoch, NaN when it was not evaluated. */
         double testAccuracy() {
             if (rows.isEmpty() || rows.get(rows.size() - 1)[4].isEmpty()) return Double.NaN;
@@ -220,7 +223,7 @@ final class TrainingRun {
                         : "in epoch " + (tr.epoch() + 1) + " after step " + inEpoch + " of " + trainSrc.steps();
                 stdout.printf(Locale.ROOT, "stopped %s; state saved in %s; continue with: ttl train --resume %s%n", where,
                         dir.resolve(CHECKPOINT), dir);
-                return new Outcome(130, dir, tr.model(), inputShape, metrics.rows());
+                return new Outcome(130, dir, tr.model(), inputShape, metrics.rows(), test, prep);
             }
             try {
                 Map<String, String> finalMeta = new LinkedHashMap<>(meta);
@@ -243,7 +246,7 @@ final class TrainingRun {
                 stdout.printf(Locale.ROOT, "done: test accuracy %.2f%%, test loss %s after %s epochs; %s%n",
                         100 * Double.parseDouble(last[4]), last[3], last[0], dir.resolve(MODEL));
             }
-            return new Outcome(0, dir, tr.model(), inputShape, rows);
+            return new Outcome(0, dir, tr.model(), inputShape, rows, test, prep);
         } finally {
             finished.countDown();
             try {

@@ -4,15 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ttl4j.cli.plot.Charts;
 import ttl4j.nn.Json;
+import ttl4j.ttl.Explainer;
+import ttl4j.ttl.ImportanceTracker;
+import ttl4j.ttl.SyntheticExperiment;
 
 class ReproduceCommandTest {
     @TempDir
@@ -50,6 +56,21 @@ class ReproduceCommandTest {
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("| test accuracy |") && md.contains("| gap, dense - TTL |"), md);
 
+        // Importance: tracked during the TTL's training, and its maps over the first test samples.
+        Path ttlDir = out.resolve("ttl-mnist");
+        assertTrue(Files.readString(ttlDir.resolve("importance.csv")).startsWith(ImportanceTracker.CSV_HEADER));
+        assertFalse(Files.exists(out.resolve("mlp-mnist").resolve("importance.csv")), "the dense network has no factors to track");
+        Path explain = ttlDir.resolve("explain");
+        List<String> csv = Files.readAllLines(explain.resolve("importance.csv"));
+        assertEquals(Explainer.CSV_HEADER, csv.get(0));
+        assertEquals(1 + 28 + 28, csv.size(), "one row per image row and column");
+        ExplainCommandTest.assertPng(explain.resolve("importance-layers.0-mode0.png"), Charts.BAR_WIDTH, Charts.BAR_HEIGHT);
+        ExplainCommandTest.assertPng(explain.resolve("importance-layers.0-mode1.png"), Charts.BAR_WIDTH, Charts.BAR_HEIGHT);
+        ExplainCommandTest.assertPng(explain.resolve("importance-map-layers.0.png"), 20 + 2 * (70 + 336 + 110), 80 + 336 + 70);
+        ExplainCommandTest.assertPng(ttlDir.resolve("curves.png"), Charts.CURVES_WIDTH, Charts.CURVES_HEIGHT);
+        assertTrue(md.contains("(ttl-mnist/explain/importance-map-layers.0.png)") && md.contains("(ttl-mnist/importance.csv)")
+                && md.contains("layers.0 mode 0 (rows): most important "), md);
+
         Map<String, Object> js = (Map<String, Object>) Json.parse(Files.readString(out.resolve("results.json")));
         assertEquals("mnist", js.get("experiment"));
         assertEquals("tiny28", js.get("dataset"));
@@ -67,6 +88,33 @@ class ReproduceCommandTest {
         double acc = ((Number) ttl.get("test_accuracy")).doubleValue();
         assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
         assertTrue(((Number) ttl.get("seconds_per_epoch")).doubleValue() > 0);
+        Map<String, Object> imp = (Map<String, Object>) js.get("importance");
+        assertEquals("ttl-mnist/explain", imp.get("explain_dir"));
+        assertEquals(64, ((Number) imp.get("samples")).intValue(), "the tiny test split has 64 samples, fewer than the limit");
+        assertEquals(3, ((List<Object>) imp.get("charts")).size());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void synthetic() throws Exception {
+        Path out = tmp.resolve("synth");
+        Captured c = Captured.run("reproduce", "synthetic", "--epochs", "1", "--threads", "1", "--seed", "3", "--out", out.toString());
+        assertEquals(0, c.exit(), c.err());
+        assertTrue(c.out().contains("## ttl reproduce synthetic: 16x16 inputs, 1 epochs, seed 3"), c.out());
+        assertTrue(c.out().contains("| noise | test acc | P@k rows |"), c.out());
+        for (String png : SyntheticReport.CHARTS) {
+            BufferedImage img = ImageIO.read(out.resolve(png).toFile());
+            assertTrue(img != null && img.getWidth() > 100 && img.getHeight() > 100, png);
+        }
+        Map<String, Object> js = (Map<String, Object>) Json.parse(Files.readString(out.resolve("results.json")));
+        assertEquals("synthetic", js.get("experiment"));
+        assertEquals(3, ((Number) ((Map<String, Object>) js.get("main")).get("seed")).intValue());
+        List<Object> seeds = (List<Object>) js.get("seeds");
+        assertEquals(5, seeds.size());
+        assertEquals(7, ((Number) ((Map<String, Object>) seeds.get(4)).get("seed")).intValue(), "seeds 3 to 7");
+        assertEquals(SyntheticExperiment.defaultNoises().length, ((List<Object>) js.get("sweep")).size());
+        assertEquals(1, ((Number) ((Map<String, Object>) js.get("options")).get("epochs")).intValue());
+        assertTrue(Files.readString(out.resolve("results.md")).contains("### Seeds at noise 1"));
     }
 
     @Test
@@ -80,6 +128,15 @@ class ReproduceCommandTest {
         assertTrue(c.err().contains("training"), "training logs go to stderr: " + c.err());
     }
 
+    @Test
+    void helpDescribesEveryExperiment() {
+        Captured c = Captured.run("reproduce", "--help");
+        assertEquals(0, c.exit(), c.err());
+        for (String e : ReproduceCommand.EXPERIMENTS.keySet()) assertTrue(c.out().contains(e + ":") || c.out().contains(e + ","), e + " in " + c.out());
+        assertTrue(c.out().contains("precision@k") && c.out().contains("ttl-mnist/explain/"), c.out());
+        assertEquals(2, Captured.run("synthetic").exit(), "the development command is gone");
+    }
+
     private static void oneLineError(Captured c, String expected) {
         assertEquals(2, c.exit(), "exit code; stderr: " + c.err());
         String err = c.err().strip();
@@ -90,7 +147,9 @@ class ReproduceCommandTest {
 
     @Test
     void errorsAreOneLine() throws IOException {
-        oneLineError(Captured.run("reproduce", "cifar100"), "unknown experiment 'cifar100': expected mnist, fashion-mnist");
+        oneLineError(Captured.run("reproduce", "cifar100"), "unknown experiment 'cifar100': expected mnist, fashion-mnist, synthetic");
+        oneLineError(Captured.run("reproduce", "synthetic", "--dataset", "tiny28", "--out", tmp.resolve("s").toString()),
+                "--dataset does not apply to the synthetic experiment");
         oneLineError(Captured.run("reproduce"), "EXPERIMENT");
         oneLineError(Captured.run("reproduce", "mnist", "--epochs", "0"), "--epochs must be >= 1, got 0");
         oneLineError(Captured.run("reproduce", "mnist", "--dataset", "nothing-here", "--data-dir", data.toString(), "--out",

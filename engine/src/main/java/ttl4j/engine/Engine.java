@@ -1,8 +1,10 @@
 package ttl4j.engine;
 
+import ttl4j.engine.simd.VectorSupport;
+
 /**
  * Chooses the kernel implementation once, at start-up: the Vector API one when the
- * {@code jdk.incubator.vector} module is present and usable, otherwise the scalar one.
+ * Vector API module ({@link VectorSupport#MODULE}) is present and usable, otherwise the scalar one.
  * {@code -Dttl4j.scalar=true} forces scalar.
  */
 public final class Engine {
@@ -16,11 +18,11 @@ public final class Engine {
         String reason;
         if (Boolean.getBoolean("ttl4j.scalar")) {
             reason = "scalar forced by -Dttl4j.scalar=true";
-        } else if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            reason = "module jdk.incubator.vector is not resolved; run java with --add-modules=jdk.incubator.vector";
+        } else if (ModuleLayer.boot().findModule(VectorSupport.MODULE).isEmpty()) {
+            reason = VectorSupport.missingModuleReason();
         } else {
             try {
-                chosen = (Kernels) Class.forName("ttl4j.engine.simd.VectorKernels")
+                chosen = (Kernels) Class.forName(VectorSupport.KERNELS_CLASS)
                         .getDeclaredConstructor().newInstance();
                 reason = "Vector API";
             } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {

@@ -63,4 +63,34 @@ public final class GemmChecks {
         }
         check(transA, transB, m, n, k, a, (int) la, lda, b, (int) lb, ldb, c, (int) lc, ldc);
     }
+    /** Checks a small-factor slice product (see {@link Kernels#modeProductSlices}); messages name the sizes. */
+    public static void checkSlices(int p, int in, int q, int k, float[] u, int uOff, int ldu, boolean transU,
+                                   float[] t, int tOff, float[] y, int yOff) {
+        if (p < 0 || in < 0 || q < 0 || k < 0) {
+            throw new IllegalArgumentException("modeProductSlices: negative size P=" + p + " I=" + in + " Q=" + q + " K=" + k);
+        }
+        if (u == null || t == null || y == null) throw new NullPointerException("modeProductSlices: U, T or Y is null");
+        long ySize = (long) p * k * q, tSize = (long) p * in * q;
+        if (ySize == 0) return;
+        if (yOff < 0 || yOff + ySize > y.length) {
+            throw new IllegalArgumentException("modeProductSlices: Y (" + p + " x " + k + " x " + q + ") needs " + ySize
+                    + " floats from offset " + yOff + ", array has " + y.length);
+        }
+        if (in == 0) return;
+        if (tOff < 0 || tOff + tSize > t.length) {
+            throw new IllegalArgumentException("modeProductSlices: T (" + p + " x " + in + " x " + q + ") needs " + tSize
+                    + " floats from offset " + tOff + ", array has " + t.length);
+        }
+        if (transU) matrix("U (transposed)", u, uOff, in, k, ldu);
+        else matrix("U", u, uOff, k, in, ldu);
+        if (y == t && yOff < tOff + tSize && tOff < yOff + ySize) {
+            throw new IllegalArgumentException("modeProductSlices: Y [" + yOff + ", " + (yOff + ySize) + ") overlaps T ["
+                    + tOff + ", " + (tOff + tSize) + ")");
+        }
+        long uEnd = uOff + (long) ((transU ? in : k) - 1) * ldu + (transU ? k : in);
+        if (y == u && yOff < uEnd && uOff < yOff + ySize) {
+            throw new IllegalArgumentException("modeProductSlices: Y [" + yOff + ", " + (yOff + ySize) + ") overlaps U ["
+                    + uOff + ", " + uEnd + ")");
+        }
+    }
 }

@@ -36,6 +36,26 @@ public interface Kernels {
                      float[] b, int bOff, int ldb, int strideB,
                      float beta, float[] c, int cOff, int ldc, int strideC);
 
+    /**
+     * Small factor times many slices (the mode-n product of a tensor viewed as T (P, I, Q)):
+     * {@code Y[p] (K, Q) = alpha * U (K, I) T[p] (I, Q) + beta * Y[p]} for every p in [0, P), T and Y
+     * dense from their offsets ({@code T[p, i, q] = t[tOff + (p I + i) Q + q]}, Y likewise with K),
+     * U (K, I) with leading dimension {@code ldu}, or stored (I, K) when {@code transU}. Q = 1 is
+     * the last mode: {@code Y (P, K) = T (P, I) U^T}. Runs on the caller's thread (callers split
+     * over p); each Y element is summed over i in increasing order whatever the split. Y must not
+     * overlap T or U; {@code beta == 0} overwrites Y.
+     */
+    void modeProductSlices(int p, int in, int q, int k, float alpha, float[] u, int uOff, int ldu, boolean transU,
+                           float[] t, int tOff, float beta, float[] y, int yOff);
+
+    /**
+     * Whether {@link #modeProductSlices} has a fast path for this shape; when false, callers are
+     * better served by (batched) GEMMs.
+     */
+    default boolean modeProductSlicesFast(int in, int q, int k) {
+        return false;
+    }
+
     // ---------------------------------------------------------------- elementwise (z may alias x or y)
 
     /** {@code z = x + y}. */

@@ -64,4 +64,25 @@ public final class ScalarGemm {
                     beta, c, cOff + i * strideC, ldc);
         }
     }
+
+    /**
+     * T (P, I, Q), U (K, I) -> Y (P, K, Q): {@code Y[p] = alpha * U T[p] + beta * Y[p]}, the scalar
+     * twin of the vector slice kernel (see {@link Kernels#modeProductSlices}).
+     */
+    public static void modeProductSlices(int p, int in, int q, int k, float alpha, float[] u, int uOff, int ldu,
+                                         boolean transU, float[] t, int tOff, float beta, float[] y, int yOff) {
+        GemmChecks.checkSlices(p, in, q, k, u, uOff, ldu, transU, t, tOff, y, yOff);
+        int uks = transU ? 1 : ldu, uis = transU ? ldu : 1;
+        for (int s = 0; s < p; s++) {
+            int ts = tOff + s * in * q, ys = yOff + s * k * q;
+            for (int kk = 0; kk < k; kk++) {
+                for (int j = 0; j < q; j++) {
+                    float acc = 0f;
+                    for (int i = 0; i < in; i++) acc += u[uOff + kk * uks + i * uis] * t[ts + i * q + j];
+                    int yi = ys + kk * q + j;
+                    y[yi] = beta == 0f ? alpha * acc : alpha * acc + beta * y[yi];
+                }
+            }
+        }
+    }
 }

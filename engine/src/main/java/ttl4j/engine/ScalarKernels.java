@@ -26,6 +26,12 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void modeProductSlices(int p, int in, int q, int k, float alpha, float[] u, int uOff, int ldu, boolean transU,
+                                  float[] t, int tOff, float beta, float[] y, int yOff) {
+        ScalarGemm.modeProductSlices(p, in, q, k, alpha, u, uOff, ldu, transU, t, tOff, beta, y, yOff);
+    }
+
+    @Override
     public void add(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
         ScalarOps.add(n, x, xOff, y, yOff, z, zOff);
     }

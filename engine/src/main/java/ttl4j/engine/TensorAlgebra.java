@@ -92,7 +92,11 @@ public final class TensorAlgebra {
         if (ySize == 0) return;
         Kernels ker = Engine.kernels();
         int ldu = transposeU ? k : in;
-        if (q == 1) {
+        if (p > 1 && q < gatherBelowQ && (long) k * in <= Tuning.MODE_PRODUCT_SLICES_MAX_U
+                && ker.modeProductSlicesFast(in, q, k)) {
+            // A small U and short rows: GEMMs would be too thin or need gathering copies.
+            slices(p, in, q, k, alpha, t, tOff, u, uOff, ldu, transposeU, beta, y, yOff);
+        } else if (q == 1) {
             // Y (P, K) = T (P, I_n) U^T: one GEMM over the whole tensor.
             ker.gemm(false, !transposeU, p, k, in, alpha, t, tOff, in, u, uOff, ldu, beta, y, yOff, k);
         } else if (p == 1) {
@@ -106,6 +110,32 @@ public final class TensorAlgebra {
             ker.gemmBatched(p, transposeU, false, k, q, in, alpha, u, uOff, ldu, 0,
                     t, tOff, q, in * q, beta, y, yOff, q, k * q);
         }
+    }
+
+    /** Slices per unit of parallel work: whole vector blocks, so no task ends in a scalar remainder. */
+    private static final int SLICE_UNIT = 32;
+
+    /**
+     * {@link Kernels#modeProductSlices} split over blocks of consecutive p; each Y element is summed
+     * the same way whatever the split, so results do not depend on the thread count.
+     */
+    private static void slices(int p, int in, int q, int k, float alpha, float[] t, int tOff, float[] u, int uOff,
+                               int ldu, boolean transposeU, float beta, float[] y, int yOff) {
+        Kernels ker = Engine.kernels();
+        long madds = (long) p * in * q * k;
+        int units = (p + SLICE_UNIT - 1) / SLICE_UNIT;
+        int threads = Parallel.threads();
+        if (threads <= 1 || units < 2 || madds < Tuning.PARALLEL_MIN_MADDS) {
+            ker.modeProductSlices(p, in, q, k, alpha, u, uOff, ldu, transposeU, t, tOff, beta, y, yOff);
+            return;
+        }
+        int chunks = Math.min(units, threads * 4);
+        Parallel.forEach(chunks, c -> {
+            int lo = (int) Math.min(p, (long) units * c / chunks * SLICE_UNIT);
+            int hi = (int) Math.min(p, (long) units * (c + 1) / chunks * SLICE_UNIT);
+            ker.modeProductSlices(hi - lo, in, q, k, alpha, u, uOff, ldu, transposeU, t, tOff + lo * in * q,
+                    beta, y, yOff + lo * k * q);
+        });
     }
 
     /** Middle-mode products with Q below this gather tiles (see {@link Tuning#MODE_PRODUCT_GATHER_BELOW_Q}); tests lower it. */

@@ -28,6 +28,8 @@ public final class Tuning {
     public static final int MODE_PRODUCT_GATHER_BELOW_Q = intProp("modeProduct.gatherBelowQ", 64);
     /** Columns of a gathered mode-product tile (g Q); the I_n x cols tile should sit in L2. */
     public static final int MODE_PRODUCT_GATHER_COLS = intProp("modeProduct.gatherCols", 1024);
+    /** Mode products run the small-factor slice kernel only while U (K x I_n) has at most this many floats (it stays in L1). */
+    public static final int MODE_PRODUCT_SLICES_MAX_U = intProp("modeProduct.slicesMaxU", 8192);
     /**
      * Softmax computes exp with the Vector API's lanewise EXP (true) or a scalar Math.exp pass (false):
      * lanewise EXP is ~10x faster where the JIT has vector math stubs (x86 with AVX-512, JDK 17 and 25),

@@ -28,6 +28,17 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void modeProductSlices(int p, int in, int q, int k, float alpha, float[] u, int uOff, int ldu, boolean transU,
+                                  float[] t, int tOff, float beta, float[] y, int yOff) {
+        VectorModeProduct.slices(p, in, q, k, alpha, u, uOff, ldu, transU, t, tOff, beta, y, yOff);
+    }
+
+    @Override
+    public boolean modeProductSlicesFast(int in, int q, int k) {
+        return VectorModeProduct.fast(in, q, k);
+    }
+
+    @Override
     public void add(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
         VectorOps.add(n, x, xOff, y, yOff, z, zOff);
     }

@@ -1,0 +1,50 @@
+package ttl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code ttl info} in fresh JVMs: with the Vector API module, without it, and with scalar forced. */
+class InfoCommandTest {
+
+    private static String run(String... jvmArgs) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(jvmArgs));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.add("info");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    @Test
+    void reportsVectorKernelsWhenTheModuleIsResolved() throws Exception {
+        String out = run("--add-modules=jdk.incubator.vector");
+        assertTrue(out.contains("kernels   vector ("), out);
+        assertTrue(out.contains("threads   "), out);
+    }
+
+    @Test
+    void fallsBackToScalarAndSaysWhichFlagIsMissing() throws Exception {
+        String out = run();
+        assertTrue(out.contains("kernels   scalar"), out);
+        assertTrue(out.contains("--add-modules=jdk.incubator.vector"), out);
+    }
+
+    @Test
+    void scalarCanBeForced() throws Exception {
+        String out = run("--add-modules=jdk.incubator.vector", "-Dttl4j.scalar=true");
+        assertTrue(out.contains("kernels   scalar"), out);
+        assertTrue(out.contains("forced"), out);
+    }
+}

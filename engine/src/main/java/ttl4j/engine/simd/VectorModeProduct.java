@@ -1,0 +1,334 @@
+package ttl4j.engine.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import ttl4j.engine.GemmChecks;
+
+/**
+ * Small factor times many slices: T (P, I, Q), U (K, I) -> Y (P, K, Q), {@code Y[p] = alpha * U T[p] + beta * Y[p]}
+ * (a mode-n product on the row-major layout). A GEMM per slice is too narrow for the GEMM
+ * micro-kernel when Q is a vector or two, and the last mode (Q = 1) is a GEMM with N = K of half a
+ * vector, so both get their own kernels:
+ * <ul>
+ * <li>Q a multiple of the vector length: a 4 (k) x 4 (vectors) register tile whose four column
+ * vectors are taken from consecutive slices in place (no gathering copy), U packed once per call
+ * k-interleaved so that each i broadcasts four consecutive floats.
+ * <li>Q = 1 with 16-float vectors and K = 8 or a multiple of 16: blocks of rows of T are transposed
+ * in registers ({@link Transpose16}) so that lanes run over p and every FMA is full width; the
+ * 16 accumulators (8 k's x 2 row parities for K = 8) are transposed back into whole rows of Y.
+ * </ul>
+ * Everything else (Q tails, leftover rows) is scalar code with the same arithmetic: each Y element
+ * is {@code s = fma(U[k,i], T[p,i,q], s)} from 0 over increasing i, then {@code alpha*s} or
+ * {@code fma(beta, Y, alpha*s)}, so results do not depend on how the caller splits p.
+ */
+final class VectorModeProduct {
+    private VectorModeProduct() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int VL = S.length();
+    /** k rows of the middle-mode register tile (its columns are four vectors). */
+    private static final int KB = 4;
+    private static final boolean TRANSPOSE16 = VL == 16;
+    /**
+     * The transposing last-mode kernel is only offered from JDK 21: under JDK 17 its compiled form
+     * ran 2 to 30 times slower than the thin GEMM in most runs (same code, same data).
+     */
+    private static final boolean LAST_MODE_FAST = TRANSPOSE16 && Runtime.version().feature() >= 21;
+
+    /** Shapes with a vector path; the others still work, in scalar code. */
+    static boolean fast(int in, int q, int k) {
+        if (in == 0 || k == 0) return false;
+        if (q == 1) return LAST_MODE_FAST && lastModeFits(k);
+        return q % VL == 0;
+    }
+
+    private static boolean lastModeFits(int k) {
+        return TRANSPOSE16 && (k == 8 || k % 16 == 0);
+    }
+
+    private static final class Scratch {
+        float[] u = new float[0];
+        float[] tt = new float[0];
+        final float[] tile = new float[256];
+        final float[] tile2 = new float[256];
+        final float[] edge = new float[16 * VL];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    static void slices(int p, int in, int q, int k, float alpha, float[] u, int uOff, int ldu, boolean transU,
+                       float[] t, int tOff, float beta, float[] y, int yOff) {
+        GemmChecks.checkSlices(p, in, q, k, u, uOff, ldu, transU, t, tOff, y, yOff);
+        if (p == 0 || q == 0 || k == 0) return;
+        Scratch s = SCRATCH.get();
+        int uks = transU ? 1 : ldu, uis = transU ? ldu : 1;
+        if (q == 1 && lastModeFits(k)) {
+            lastMode(p, in, k, alpha, u, uOff, uks, uis, t, tOff, beta, y, yOff, s);
+        } else {
+            middle(p, in, q, k, alpha, u, uOff, uks, uis, t, tOff, beta, y, yOff, s);
+        }
+    }
+
+    private static float[] grow(float[] x, long need) {
+        if (need > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("modeProductSlices: packed factor needs " + need + " floats");
+        }
+        return x.length >= need ? x : new float[(int) need];
+    }
+
+    /** The Y element of the scalar parts, with the vector parts' arithmetic. */
+    private static float finish(float acc, float alpha, float beta, float yOld) {
+        float v = alpha * acc;
+        return beta == 0f ? v : Math.fma(beta, yOld, v);
+    }
+
+    private static void scalarRange(int p0, int p1, int in, int q, int j0, int k, float alpha, float[] u, int uOff,
+                                    int uks, int uis, float[] t, int tOff, float beta, float[] y, int yOff) {
+        for (int pp = p0; pp < p1; pp++) {
+            int ts = tOff + pp * in * q, ys = yOff + pp * k * q;
+            for (int kk = 0; kk < k; kk++) {
+                for (int j = j0; j < q; j++) {
+                    float acc = 0f;
+                    for (int i = 0; i < in; i++) acc = Math.fma(u[uOff + kk * uks + i * uis], t[ts + i * q + j], acc);
+                    int yi = ys + kk * q + j;
+                    y[yi] = finish(acc, alpha, beta, y[yi]);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ middle modes (Q >= one vector)
+
+    private static void middle(int p, int in, int q, int k, float alpha, float[] u, int uOff, int uks, int uis,
+                               float[] t, int tOff, float beta, float[] y, int yOff, Scratch s) {
+        int qv = q / VL;
+        if (qv > 0) {
+            int kp = (k + KB - 1) / KB * KB;
+            s.u = grow(s.u, (long) kp * in);
+            float[] up = s.u;
+            // up[kb*in + i*KB + j] = U[kb + j, i], zero rows past K so the tile never branches on them
+            for (int kb = 0; kb < kp; kb += KB) {
+                for (int i = 0; i < in; i++) {
+                    for (int j = 0; j < KB; j++) {
+                        int kk = kb + j;
+                        up[kb * in + i * KB + j] = kk < k ? u[uOff + kk * uks + i * uis] : 0f;
+                    }
+                }
+            }
+            int nvec = p * qv;
+            for (int c = 0; c < nvec; c += 4) {
+                int nv = Math.min(4, nvec - c);
+                // missing column vectors repeat the last one; their results are not stored
+                int t0 = tBase(c, qv, in, q, tOff), t1 = tBase(c + Math.min(1, nv - 1), qv, in, q, tOff);
+                int t2 = tBase(c + Math.min(2, nv - 1), qv, in, q, tOff), t3 = tBase(c + Math.min(3, nv - 1), qv, in, q, tOff);
+                for (int kb = 0; kb < k; kb += KB) {
+                    tile(in, q, up, kb * in, t, t0, t1, t2, t3, Math.min(KB, k - kb), nv, alpha, beta, y,
+                            yOff, c, qv, k, kb, s.edge);
+                }
+            }
+        }
+        if (qv * VL < q) scalarRange(0, p, in, q, qv * VL, k, alpha, u, uOff, uks, uis, t, tOff, beta, y, yOff);
+    }
+
+    private static int tBase(int c, int qv, int in, int q, int tOff) {
+        return tOff + (c / qv) * in * q + (c % qv) * VL;
+    }
+
+    private static int yBase(int c, int qv, int k, int q, int yOff) {
+        return yOff + (c / qv) * k * q + (c % qv) * VL;
+    }
+
+    /** Rows kb..kb+rows-1 of Y for column vectors c..c+nv-1: a 4 x 4-vector register tile over all i. */
+    private static void tile(int in, int q, float[] up, int ui, float[] t, int t0, int t1, int t2, int t3,
+                             int rows, int nv, float alpha, float beta, float[] y, int yOff, int c, int qv, int k, int kb,
+                             float[] tile) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        for (int i = 0, to = 0; i < in; i++, to += q, ui += KB) {
+            FloatVector b0 = FloatVector.fromArray(S, t, t0 + to);
+            FloatVector b1 = FloatVector.fromArray(S, t, t1 + to);
+            FloatVector b2 = FloatVector.fromArray(S, t, t2 + to);
+            FloatVector b3 = FloatVector.fromArray(S, t, t3 + to);
+            FloatVector w = FloatVector.broadcast(S, up[ui]);
+            a00 = w.fma(b0, a00); a01 = w.fma(b1, a01); a02 = w.fma(b2, a02); a03 = w.fma(b3, a03);
+            w = FloatVector.broadcast(S, up[ui + 1]);
+            a10 = w.fma(b0, a10); a11 = w.fma(b1, a11); a12 = w.fma(b2, a12); a13 = w.fma(b3, a13);
+            w = FloatVector.broadcast(S, up[ui + 2]);
+            a20 = w.fma(b0, a20); a21 = w.fma(b1, a21); a22 = w.fma(b2, a22); a23 = w.fma(b3, a23);
+            w = FloatVector.broadcast(S, up[ui + 3]);
+            a30 = w.fma(b0, a30); a31 = w.fma(b1, a31); a32 = w.fma(b2, a32); a33 = w.fma(b3, a33);
+        }
+        // No helper takes a vector argument: an un-inlined call would box every accumulator.
+        if (beta == 0f && rows == KB && nv == 4) {
+            int y0 = yBase(c, qv, k, q, yOff) + kb * q, y1 = yBase(c + 1, qv, k, q, yOff) + kb * q;
+            int y2 = yBase(c + 2, qv, k, q, yOff) + kb * q, y3 = yBase(c + 3, qv, k, q, yOff) + kb * q;
+            a00.mul(alpha).intoArray(y, y0); a01.mul(alpha).intoArray(y, y1);
+            a02.mul(alpha).intoArray(y, y2); a03.mul(alpha).intoArray(y, y3);
+            a10.mul(alpha).intoArray(y, y0 + q); a11.mul(alpha).intoArray(y, y1 + q);
+            a12.mul(alpha).intoArray(y, y2 + q); a13.mul(alpha).intoArray(y, y3 + q);
+            a20.mul(alpha).intoArray(y, y0 + 2 * q); a21.mul(alpha).intoArray(y, y1 + 2 * q);
+            a22.mul(alpha).intoArray(y, y2 + 2 * q); a23.mul(alpha).intoArray(y, y3 + 2 * q);
+            a30.mul(alpha).intoArray(y, y0 + 3 * q); a31.mul(alpha).intoArray(y, y1 + 3 * q);
+            a32.mul(alpha).intoArray(y, y2 + 3 * q); a33.mul(alpha).intoArray(y, y3 + 3 * q);
+            return;
+        }
+        // edge tiles and beta != 0: through a scratch tile, row r vector j at (r * 4 + j) * VL
+        a00.mul(alpha).intoArray(tile, 0); a01.mul(alpha).intoArray(tile, VL);
+        a02.mul(alpha).intoArray(tile, 2 * VL); a03.mul(alpha).intoArray(tile, 3 * VL);
+        a10.mul(alpha).intoArray(tile, 4 * VL); a11.mul(alpha).intoArray(tile, 5 * VL);
+        a12.mul(alpha).intoArray(tile, 6 * VL); a13.mul(alpha).intoArray(tile, 7 * VL);
+        a20.mul(alpha).intoArray(tile, 8 * VL); a21.mul(alpha).intoArray(tile, 9 * VL);
+        a22.mul(alpha).intoArray(tile, 10 * VL); a23.mul(alpha).intoArray(tile, 11 * VL);
+        a30.mul(alpha).intoArray(tile, 12 * VL); a31.mul(alpha).intoArray(tile, 13 * VL);
+        a32.mul(alpha).intoArray(tile, 14 * VL); a33.mul(alpha).intoArray(tile, 15 * VL);
+        for (int j = 0; j < nv; j++) {
+            int yj = yBase(c + j, qv, k, q, yOff) + kb * q;
+            for (int r = 0; r < rows; r++) {
+                int ti = (r * 4 + j) * VL, yi = yj + r * q;
+                for (int l = 0; l < VL; l++) y[yi + l] = beta == 0f ? tile[ti + l] : Math.fma(beta, y[yi + l], tile[ti + l]);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ last mode (Q = 1), 16-float vectors
+
+    /**
+     * Y (P, K) = T (P, I) U^T. A block of 16c rows (c = 2 for K = 8, else 1) is transposed into
+     * c scratch panels (I x 16, lane m of panel par holding row p0 + c m + par); sixteen accumulators
+     * with lanes over m then hold 16 floats of each of 16 rows of Y, which one more 16 x 16
+     * transpose turns into contiguous row segments.
+     */
+    private static void lastMode(int p, int in, int k, float alpha, float[] u, int uOff, int uks, int uis,
+                                 float[] t, int tOff, float beta, float[] y, int yOff, Scratch s) {
+        int c = k == 8 ? 2 : 1;
+        int rows = 16 * c;
+        int groups = k == 8 ? 1 : k / 16;
+        int width = k == 8 ? 8 : 16;
+        // uq[(g in + i) width + l] = U[g 16 + l, i]
+        s.u = grow(s.u, (long) groups * in * width);
+        float[] uq = s.u;
+        for (int g = 0; g < groups; g++) {
+            for (int i = 0; i < in; i++) {
+                for (int l = 0; l < width; l++) uq[(g * in + i) * width + l] = u[uOff + (g * 16 + l) * uks + i * uis];
+            }
+        }
+        s.tt = grow(s.tt, (long) c * in * 16);
+        float[] tt = s.tt;
+        int blocks = p / rows;
+        for (int b = 0; b < blocks; b++) {
+            int p0 = b * rows;
+            for (int par = 0; par < c; par++) {
+                Transpose16.pack16(in, t, tOff + (p0 + par) * in, c * in, tt, par * in * 16, 16);
+            }
+            if (c == 2) {
+                accumulate8x2(in, uq, tt, alpha, s.tile);
+                writeRows(s, beta, y, yOff + p0 * 8, 16);
+            } else {
+                for (int g = 0; g < groups; g++) {
+                    accumulate16(in, uq, g * in * 16, tt, alpha, s.tile);
+                    writeRows(s, beta, y, yOff + p0 * k + g * 16, k);
+                }
+            }
+        }
+        scalarRange(blocks * rows, p, in, 1, 0, k, alpha, u, uOff, uks, uis, t, tOff, beta, y, yOff);
+    }
+
+    /** tile[l*16 + m] = alpha * sum_i U[l, i] T[p0 + m, i] for l < 16 (one panel, 16 k's). */
+    private static void accumulate16(int in, float[] uq, int ui, float[] tt, float alpha, float[] tile) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
+        for (int i = 0; i < in; i++, ui += 16) {
+            FloatVector x = FloatVector.fromArray(S, tt, i * 16);
+            a0 = FloatVector.broadcast(S, uq[ui]).fma(x, a0);
+            a1 = FloatVector.broadcast(S, uq[ui + 1]).fma(x, a1);
+            a2 = FloatVector.broadcast(S, uq[ui + 2]).fma(x, a2);
+            a3 = FloatVector.broadcast(S, uq[ui + 3]).fma(x, a3);
+            a4 = FloatVector.broadcast(S, uq[ui + 4]).fma(x, a4);
+            a5 = FloatVector.broadcast(S, uq[ui + 5]).fma(x, a5);
+            a6 = FloatVector.broadcast(S, uq[ui + 6]).fma(x, a6);
+            a7 = FloatVector.broadcast(S, uq[ui + 7]).fma(x, a7);
+            a8 = FloatVector.broadcast(S, uq[ui + 8]).fma(x, a8);
+            a9 = FloatVector.broadcast(S, uq[ui + 9]).fma(x, a9);
+            a10 = FloatVector.broadcast(S, uq[ui + 10]).fma(x, a10);
+            a11 = FloatVector.broadcast(S, uq[ui + 11]).fma(x, a11);
+            a12 = FloatVector.broadcast(S, uq[ui + 12]).fma(x, a12);
+            a13 = FloatVector.broadcast(S, uq[ui + 13]).fma(x, a13);
+            a14 = FloatVector.broadcast(S, uq[ui + 14]).fma(x, a14);
+            a15 = FloatVector.broadcast(S, uq[ui + 15]).fma(x, a15);
+        }
+        a0.mul(alpha).intoArray(tile, 0);
+        a1.mul(alpha).intoArray(tile, 16);
+        a2.mul(alpha).intoArray(tile, 32);
+        a3.mul(alpha).intoArray(tile, 48);
+        a4.mul(alpha).intoArray(tile, 64);
+        a5.mul(alpha).intoArray(tile, 80);
+        a6.mul(alpha).intoArray(tile, 96);
+        a7.mul(alpha).intoArray(tile, 112);
+        a8.mul(alpha).intoArray(tile, 128);
+        a9.mul(alpha).intoArray(tile, 144);
+        a10.mul(alpha).intoArray(tile, 160);
+        a11.mul(alpha).intoArray(tile, 176);
+        a12.mul(alpha).intoArray(tile, 192);
+        a13.mul(alpha).intoArray(tile, 208);
+        a14.mul(alpha).intoArray(tile, 224);
+        a15.mul(alpha).intoArray(tile, 240);
+    }
+
+    /** K = 8: tile[(par*8 + j)*16 + m] = alpha * sum_i U[j, i] T[p0 + 2m + par, i]; each broadcast feeds two FMAs. */
+    private static void accumulate8x2(int in, float[] uq, float[] tt, float alpha, float[] tile) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        int second = in * 16;
+        for (int i = 0, ui = 0; i < in; i++, ui += 8) {
+            FloatVector x = FloatVector.fromArray(S, tt, i * 16);
+            FloatVector z = FloatVector.fromArray(S, tt, second + i * 16);
+            FloatVector w = FloatVector.broadcast(S, uq[ui]);
+            a0 = w.fma(x, a0); b0 = w.fma(z, b0);
+            w = FloatVector.broadcast(S, uq[ui + 1]);
+            a1 = w.fma(x, a1); b1 = w.fma(z, b1);
+            w = FloatVector.broadcast(S, uq[ui + 2]);
+            a2 = w.fma(x, a2); b2 = w.fma(z, b2);
+            w = FloatVector.broadcast(S, uq[ui + 3]);
+            a3 = w.fma(x, a3); b3 = w.fma(z, b3);
+            w = FloatVector.broadcast(S, uq[ui + 4]);
+            a4 = w.fma(x, a4); b4 = w.fma(z, b4);
+            w = FloatVector.broadcast(S, uq[ui + 5]);
+            a5 = w.fma(x, a5); b5 = w.fma(z, b5);
+            w = FloatVector.broadcast(S, uq[ui + 6]);
+            a6 = w.fma(x, a6); b6 = w.fma(z, b6);
+            w = FloatVector.broadcast(S, uq[ui + 7]);
+            a7 = w.fma(x, a7); b7 = w.fma(z, b7);
+        }
+        a0.mul(alpha).intoArray(tile, 0);
+        a1.mul(alpha).intoArray(tile, 16);
+        a2.mul(alpha).intoArray(tile, 32);
+        a3.mul(alpha).intoArray(tile, 48);
+        a4.mul(alpha).intoArray(tile, 64);
+        a5.mul(alpha).intoArray(tile, 80);
+        a6.mul(alpha).intoArray(tile, 96);
+        a7.mul(alpha).intoArray(tile, 112);
+        b0.mul(alpha).intoArray(tile, 128);
+        b1.mul(alpha).intoArray(tile, 144);
+        b2.mul(alpha).intoArray(tile, 160);
+        b3.mul(alpha).intoArray(tile, 176);
+        b4.mul(alpha).intoArray(tile, 192);
+        b5.mul(alpha).intoArray(tile, 208);
+        b6.mul(alpha).intoArray(tile, 224);
+        b7.mul(alpha).intoArray(tile, 240);
+    }
+
+    /** Y[d + m*ld + l] = tile[l*16 + m] (or fma(beta, Y, that)) for l, m < 16. */
+    private static void writeRows(Scratch s, float beta, float[] y, int d, int ld) {
+        if (beta == 0f) {
+            Transpose16.pack16(16, s.tile, 0, 16, y, d, ld);
+            return;
+        }
+        Transpose16.pack16(16, s.tile, 0, 16, s.tile2, 0, 16);
+        for (int m = 0; m < 16; m++) {
+            int yi = d + m * ld;
+            FloatVector.fromArray(S, y, yi).fma(FloatVector.broadcast(S, beta), FloatVector.fromArray(S, s.tile2, m * 16)).intoArray(y, yi);
+        }
+    }
+}
