@@ -1,10 +1,9 @@
 package ttl4j.engine;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
@@ -13,13 +12,30 @@ import java.util.function.IntConsumer;
  * results are bitwise identical whatever the thread count or scheduling.
  *
  * <p>The pool has {@code threads() - 1} daemon workers; the calling thread takes tasks too.
- * A call made from inside a task runs its tasks sequentially on that thread (no nested fan-out).
+ * A call made from inside a task runs its tasks sequentially on that thread (no nested fan-out),
+ * and so does a call made while another thread is using the pool.
+ *
+ * <p>Many calls are short (a GEMM of a training step takes well under a millisecond), so a call
+ * must cost microseconds, not the tens of microseconds of a submit-and-wake executor round trip:
+ * workers spin for {@link Tuning#PARALLEL_SPIN_NANOS} on the published job before parking, the
+ * tasks are handed out by one shared counter, and the caller spins (then parks) on a completion
+ * counter. Nothing but one small job record is allocated per call.
+ *
+ * <p>Memory visibility: the caller writes everything a task reads before the volatile write that
+ * publishes the job, and a worker reads the job through that volatile field, so it sees those
+ * writes. A participant records a failure and writes its outputs before adding its finished
+ * tasks to the job's {@code done} counter; the caller returns only after reading that counter at
+ * {@code tasks}, so every output and failure is visible to it. Parking cannot lose a wake-up:
+ * each sleeper sets its volatile {@code sleeping} flag and then re-reads the condition it waits
+ * for, while each waker first makes the condition true and then reads the flag (volatile
+ * accesses are sequentially consistent, so at least one side sees the other's write), and an
+ * unpark given before the park is remembered as the thread's permit.
  */
 public final class Parallel {
     private Parallel() {}
 
-    private static int threads = defaultThreads();
-    private static ExecutorService pool;
+    private static volatile int threads = defaultThreads();
+    private static volatile Pool pool;
     private static final ThreadLocal<Boolean> IN_TASK = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private static int defaultThreads() {
@@ -37,81 +53,165 @@ public final class Parallel {
     }
 
     /** Number of threads kernels may use (the caller included). */
-    public static synchronized int threads() {
+    public static int threads() {
         return threads;
     }
 
-    /** Sets the number of threads (at least 1); the pool is rebuilt lazily. */
+    /**
+     * Sets the number of threads (at least 1). The old workers finish the job they are in and
+     * exit; a new pool is built on the next call.
+     */
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
         if (n == threads) return;
         threads = n;
-        if (pool != null) {
-            pool.shutdown();
-            pool = null;
-        }
+        Pool old = pool;
+        pool = null;
+        if (old != null) old.shutdown();
     }
 
-    private static synchronized ExecutorService pool() {
-        if (pool == null && threads > 1) {
-            AtomicInteger id = new AtomicInteger();
-            pool = Executors.newFixedThreadPool(threads - 1, r -> {
-                Thread t = new Thread(r, "ttl4j-worker-" + id.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+    private static Pool pool() {
+        Pool p = pool;
+        if (p != null) return p;
+        synchronized (Parallel.class) {
+            if (pool == null && threads > 1) pool = new Pool(threads - 1);
+            return pool;
         }
-        return pool;
     }
 
     /**
      * Runs {@code body.accept(i)} for every i in [0, tasks) and returns when all have finished.
-     * An exception thrown by a task is rethrown here (after the other tasks finish).
+     * An exception thrown by a task is rethrown here (after the other tasks finish); when several
+     * tasks fail, the first recorded failure is thrown.
      */
     public static void forEach(int tasks, IntConsumer body) {
         if (tasks <= 0) return;
-        int t;
-        ExecutorService p;
-        synchronized (Parallel.class) {
-            t = threads;
-            p = t > 1 && tasks > 1 && !IN_TASK.get() ? pool() : null;
-        }
-        if (p == null) {
+        Pool p = tasks > 1 && threads > 1 && !(Thread.currentThread() instanceof Worker) && !IN_TASK.get()
+                ? pool() : null;
+        if (p == null || !p.lock.tryLock()) {
             for (int i = 0; i < tasks; i++) body.accept(i);
             return;
         }
-        AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            boolean outer = IN_TASK.get();
-            IN_TASK.set(Boolean.TRUE);
-            try {
-                for (int i; (i = next.getAndIncrement()) < tasks; ) body.accept(i);
-            } finally {
-                IN_TASK.set(outer);
-            }
-        };
-        int helpers = Math.min(t, tasks) - 1;
-        @SuppressWarnings("unchecked")
-        Future<?>[] futures = new Future<?>[helpers];
-        for (int h = 0; h < helpers; h++) futures[h] = p.submit(worker);
-        Throwable failure = null;
+        Job job = new Job(tasks, body, Thread.currentThread());
+        IN_TASK.set(Boolean.TRUE);
         try {
-            worker.run();
-        } catch (Throwable e) {
-            failure = e;
+            p.publish(job);
+            job.work();
+            job.awaitDone();
+        } finally {
+            IN_TASK.set(Boolean.FALSE);
+            p.lock.unlock();
         }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) failure = e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = e;
-            }
-        }
+        Throwable failure = job.failure.get();
         if (failure instanceof RuntimeException) throw (RuntimeException) failure;
         if (failure instanceof Error) throw (Error) failure;
         if (failure != null) throw new IllegalStateException("parallel task failed", failure);
+    }
+
+    /** One call's tasks: handed out by {@code next}, counted back in {@code done}. */
+    private static final class Job {
+        final int tasks;
+        final IntConsumer body;
+        final Thread caller;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        volatile boolean callerSleeping;
+
+        Job(int tasks, IntConsumer body, Thread caller) {
+            this.tasks = tasks;
+            this.body = body;
+            this.caller = caller;
+        }
+
+        /** Takes tasks until none are left; a failing task still counts as done. */
+        void work() {
+            int ran = 0;
+            for (int i; (i = next.getAndIncrement()) < tasks; ) {
+                try {
+                    body.accept(i);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+                ran++;
+            }
+            if (ran > 0 && done.addAndGet(ran) == tasks && callerSleeping) LockSupport.unpark(caller);
+        }
+
+        void awaitDone() {
+            long spinUntil = System.nanoTime() + Tuning.PARALLEL_SPIN_NANOS;
+            while (done.get() < tasks) {
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                callerSleeping = true;
+                while (done.get() < tasks) LockSupport.park(this);
+                callerSleeping = false;
+            }
+        }
+    }
+
+    private static final class Worker extends Thread {
+        final Pool pool;
+        volatile boolean sleeping;
+
+        Worker(Pool pool, int id) {
+            super("ttl4j-worker-" + id);
+            this.pool = pool;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            Job last = null;
+            while (true) {
+                Job job = pool.awaitNext(this, last);
+                if (job == null) return;
+                last = job;
+                job.work();
+            }
+        }
+    }
+
+    private static final class Pool {
+        private static final AtomicInteger IDS = new AtomicInteger();
+        final ReentrantLock lock = new ReentrantLock();
+        final Worker[] workers;
+        volatile Job current;
+        volatile boolean shut;
+
+        Pool(int n) {
+            workers = new Worker[n];
+            for (int i = 0; i < n; i++) workers[i] = new Worker(this, IDS.incrementAndGet());
+            for (Worker w : workers) w.start();
+        }
+
+        void publish(Job job) {
+            current = job;
+            for (Worker w : workers) if (w.sleeping) LockSupport.unpark(w);
+        }
+
+        void shutdown() {
+            shut = true;
+            for (Worker w : workers) LockSupport.unpark(w);
+        }
+
+        /** The next job after {@code last}, or null once the pool is shut down. */
+        Job awaitNext(Worker w, Job last) {
+            long spinUntil = System.nanoTime() + Tuning.PARALLEL_SPIN_NANOS;
+            while (true) {
+                Job j = current;
+                if (j != last) return j;
+                if (shut) return null;
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                w.sleeping = true;
+                while (current == last && !shut) LockSupport.park(this);
+                w.sleeping = false;
+            }
+        }
     }
 }

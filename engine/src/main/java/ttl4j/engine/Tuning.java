@@ -24,6 +24,13 @@ public final class Tuning {
      */
     public static final int PARALLEL_MIN_ELEMENTS = intProp("parallel.minElements", 1 << 18);
 
+    /**
+     * How long an idle pool worker (and a caller waiting for its workers) spins before parking.
+     * Training issues kernels back to back with short serial gaps; a parked worker takes tens of
+     * microseconds to wake, which is as long as a whole small GEMM.
+     */
+    public static final long PARALLEL_SPIN_NANOS = longProp("parallel.spinNanos", 50_000L);
+
     /** Middle-mode products with rows shorter than this (Q) gather several T[p] into one wider GEMM. */
     public static final int MODE_PRODUCT_GATHER_BELOW_Q = intProp("modeProduct.gatherBelowQ", 64);
     /** Columns of a gathered mode-product tile (g Q); the I_n x cols tile should sit in L2. */
