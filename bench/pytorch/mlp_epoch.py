@@ -41,6 +41,26 @@ def build(sizes):
     return torch.nn.Sequential(*layers)
 
 
+def time_epochs(model, opt, loss_fn, x, y, batch_size, warmup, epochs):
+    """Trains epochs over shuffled batches; returns the seconds of the epochs after the warm-up and the last loss."""
+    n = x.shape[0]
+    times, loss = [], float("nan")
+    for epoch in range(warmup + epochs):
+        t0 = time.perf_counter()
+        perm = torch.randperm(n)
+        for s in range(0, n, batch_size):
+            idx = perm[s:s + batch_size]
+            xb, yb = x.index_select(0, idx), y.index_select(0, idx)
+            opt.zero_grad(set_to_none=True)
+            out = loss_fn(model(xb), yb)
+            out.backward()
+            opt.step()
+        loss = out.item()
+        if epoch >= warmup:
+            times.append(time.perf_counter() - t0)
+    return times, loss
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--model", default="mlp-mnist", choices=sorted(MODELS))
@@ -60,21 +80,7 @@ def main():
     model = build(MODELS[a.model])
     opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
     loss_fn = torch.nn.CrossEntropyLoss()
-    n = x.shape[0]
-    times, loss = [], float("nan")
-    for epoch in range(a.warmup + a.epochs):
-        t0 = time.perf_counter()
-        perm = torch.randperm(n)
-        for s in range(0, n, a.batch_size):
-            idx = perm[s:s + a.batch_size]
-            xb, yb = x.index_select(0, idx), y.index_select(0, idx)
-            opt.zero_grad(set_to_none=True)
-            out = loss_fn(model(xb), yb)
-            out.backward()
-            opt.step()
-        loss = out.item()
-        if epoch >= a.warmup:
-            times.append(time.perf_counter() - t0)
+    times, loss = time_epochs(model, opt, loss_fn, x, y, a.batch_size, a.warmup, a.epochs)
     print(json.dumps({"framework": "pytorch", "torch": torch.__version__, "model": a.model, "batch_size": a.batch_size,
                       "torch_threads": torch.get_num_threads(),
                       "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),

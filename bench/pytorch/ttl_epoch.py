@@ -16,11 +16,10 @@ import json
 import math
 import os
 import statistics
-import time
 
 import torch
 
-from mlp_epoch import read_idx
+from mlp_epoch import read_idx, time_epochs
 
 
 class TuckerLayer(torch.nn.Module):
@@ -79,21 +78,7 @@ def main():
     else:
         opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
     loss_fn = torch.nn.CrossEntropyLoss()
-    n = x.shape[0]
-    times, loss = [], float("nan")
-    for epoch in range(a.warmup + a.epochs):
-        t0 = time.perf_counter()
-        perm = torch.randperm(n)
-        for s in range(0, n, a.batch_size):
-            idx = perm[s:s + a.batch_size]
-            xb, yb = x.index_select(0, idx), y.index_select(0, idx)
-            opt.zero_grad(set_to_none=True)
-            out = loss_fn(model(xb), yb)
-            out.backward()
-            opt.step()
-        loss = out.item()
-        if epoch >= a.warmup:
-            times.append(time.perf_counter() - t0)
+    times, loss = time_epochs(model, opt, loss_fn, x, y, a.batch_size, a.warmup, a.epochs)
     result = {"framework": "pytorch", "torch": torch.__version__, "model": "ttl-mnist", "impl": a.impl,
               "batch_size": a.batch_size, "torch_threads": torch.get_num_threads(),
               "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),

