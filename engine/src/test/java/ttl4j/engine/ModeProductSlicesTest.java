@@ -38,7 +38,7 @@ class ModeProductSlicesTest {
 
     @Test
     void vectorMatchesScalarOverOddShapes() {
-        int[] qs = {1, 2, 5, 15, 16, 17, 32, 33, 48};
+        int[] qs = {1, 2, 5, 15, 16, 17, 28, 31, 32, 33, 48};
         int[] ks = {1, 3, 4, 5, 8, 9, 16, 17, 32};
         int[] ins = {0, 1, 15, 16, 17, 37};
         long seed = 1;
@@ -67,7 +67,7 @@ class ModeProductSlicesTest {
     @Test
     void resultDoesNotDependOnHowPIsSplit() {
         SplittableRandom r = new SplittableRandom(3);
-        int[][] shapes = {{100, 16, 1, 8}, {100, 32, 1, 16}, {70, 33, 1, 32}, {50, 16, 16, 8}, {45, 17, 33, 5}};
+        int[][] shapes = {{100, 16, 1, 8}, {100, 32, 1, 16}, {70, 33, 1, 32}, {50, 16, 16, 8}, {45, 17, 33, 5}, {45, 28, 28, 5}};
         for (int[] s : shapes) {
             int p = s[0], in = s[1], q = s[2], k = s[3];
             float[] u = random(r, k * in), t = random(r, p * in * q);
@@ -83,7 +83,7 @@ class ModeProductSlicesTest {
     @Test
     void modeProductsOnSliceShapesMatchTheDefinitionAndAreBitwiseEqualForOneAndTwoThreads() {
         SplittableRandom r = new SplittableRandom(5);
-        int[][] shapes = {{66, 16, 16, 16}, {9, 32, 32, 32}};
+        int[][] shapes = {{66, 16, 16, 16}, {9, 32, 32, 32}, {70, 28, 28, 20}};
         int before = Parallel.threads();
         try {
             for (int[] shape : shapes) {

@@ -10,9 +10,12 @@ import ttl4j.engine.GemmChecks;
  * micro-kernel when Q is a vector or two, and the last mode (Q = 1) is a GEMM with N = K of half a
  * vector, so both get their own kernels:
  * <ul>
- * <li>Q a multiple of the vector length: a 4 (k) x 4 (vectors) register tile whose four column
- * vectors are taken from consecutive slices in place (no gathering copy), U packed once per call
- * k-interleaved so that each i broadcasts four consecutive floats.
+ * <li>Q of at least one vector: a 4 (k) x 4 (vectors) register tile whose four column vectors are
+ * taken from consecutive slices in place (no gathering copy), U packed once per call
+ * k-interleaved so that each i broadcasts four consecutive floats. When Q is not a multiple of
+ * the vector length, each slice's last vector starts at Q - VL and overlaps the one before it: the
+ * overlapped lanes are computed twice with the same arithmetic, so storing them twice is harmless
+ * when beta = 0, and with beta != 0 the tail vector stores only its new lanes.
  * <li>Q = 1 with 16-float vectors and K = 8 or a multiple of 16: blocks of rows of T are transposed
  * in registers ({@link Transpose16}) so that lanes run over p and every FMA is full width; the
  * 16 accumulators (8 k's x 2 row parities for K = 8) are transposed back into whole rows of Y.
@@ -39,7 +42,7 @@ final class VectorModeProduct {
     static boolean fast(int in, int q, int k) {
         if (in == 0 || k == 0) return false;
         if (q == 1) return LAST_MODE_FAST && lastModeFits(k);
-        return q % VL == 0;
+        return q >= VL;
     }
 
     private static boolean lastModeFits(int k) {
@@ -101,41 +104,47 @@ final class VectorModeProduct {
 
     private static void middle(int p, int in, int q, int k, float alpha, float[] u, int uOff, int uks, int uis,
                                float[] t, int tOff, float beta, float[] y, int yOff, Scratch s) {
-        int qv = q / VL;
-        if (qv > 0) {
-            int kp = (k + KB - 1) / KB * KB;
-            s.u = grow(s.u, (long) kp * in);
-            float[] up = s.u;
-            // up[kb*in + i*KB + j] = U[kb + j, i], zero rows past K so the tile never branches on them
-            for (int kb = 0; kb < kp; kb += KB) {
-                for (int i = 0; i < in; i++) {
-                    for (int j = 0; j < KB; j++) {
-                        int kk = kb + j;
-                        up[kb * in + i * KB + j] = kk < k ? u[uOff + kk * uks + i * uis] : 0f;
-                    }
-                }
-            }
-            int nvec = p * qv;
-            for (int c = 0; c < nvec; c += 4) {
-                int nv = Math.min(4, nvec - c);
-                // missing column vectors repeat the last one; their results are not stored
-                int t0 = tBase(c, qv, in, q, tOff), t1 = tBase(c + Math.min(1, nv - 1), qv, in, q, tOff);
-                int t2 = tBase(c + Math.min(2, nv - 1), qv, in, q, tOff), t3 = tBase(c + Math.min(3, nv - 1), qv, in, q, tOff);
-                for (int kb = 0; kb < k; kb += KB) {
-                    tile(in, q, up, kb * in, t, t0, t1, t2, t3, Math.min(KB, k - kb), nv, alpha, beta, y,
-                            yOff, c, qv, k, kb, s.edge);
+        if (q < VL) {
+            scalarRange(0, p, in, q, 0, k, alpha, u, uOff, uks, uis, t, tOff, beta, y, yOff);
+            return;
+        }
+        int qv = (q + VL - 1) / VL;
+        int kp = (k + KB - 1) / KB * KB;
+        s.u = grow(s.u, (long) kp * in);
+        float[] up = s.u;
+        // up[kb*in + i*KB + j] = U[kb + j, i], zero rows past K so the tile never branches on them
+        for (int kb = 0; kb < kp; kb += KB) {
+            for (int i = 0; i < in; i++) {
+                for (int j = 0; j < KB; j++) {
+                    int kk = kb + j;
+                    up[kb * in + i * KB + j] = kk < k ? u[uOff + kk * uks + i * uis] : 0f;
                 }
             }
         }
-        if (qv * VL < q) scalarRange(0, p, in, q, qv * VL, k, alpha, u, uOff, uks, uis, t, tOff, beta, y, yOff);
+        int nvec = p * qv;
+        for (int c = 0; c < nvec; c += 4) {
+            int nv = Math.min(4, nvec - c);
+            // missing column vectors repeat the last one; their results are not stored
+            int t0 = tBase(c, qv, in, q, tOff), t1 = tBase(c + Math.min(1, nv - 1), qv, in, q, tOff);
+            int t2 = tBase(c + Math.min(2, nv - 1), qv, in, q, tOff), t3 = tBase(c + Math.min(3, nv - 1), qv, in, q, tOff);
+            for (int kb = 0; kb < k; kb += KB) {
+                tile(in, q, up, kb * in, t, t0, t1, t2, t3, Math.min(KB, k - kb), nv, alpha, beta, y,
+                        yOff, c, qv, k, kb, s.edge);
+            }
+        }
+    }
+
+    /** Offset of column vector j (0 <= j < ceil(Q / VL)) within a row: the last one ends at Q. */
+    private static int colOff(int j, int q) {
+        return Math.min(j * VL, q - VL);
     }
 
     private static int tBase(int c, int qv, int in, int q, int tOff) {
-        return tOff + (c / qv) * in * q + (c % qv) * VL;
+        return tOff + (c / qv) * in * q + colOff(c % qv, q);
     }
 
     private static int yBase(int c, int qv, int k, int q, int yOff) {
-        return yOff + (c / qv) * k * q + (c % qv) * VL;
+        return yOff + (c / qv) * k * q + colOff(c % qv, q);
     }
 
     /** Rows kb..kb+rows-1 of Y for column vectors c..c+nv-1: a 4 x 4-vector register tile over all i. */
@@ -184,10 +193,13 @@ final class VectorModeProduct {
         a30.mul(alpha).intoArray(tile, 12 * VL); a31.mul(alpha).intoArray(tile, 13 * VL);
         a32.mul(alpha).intoArray(tile, 14 * VL); a33.mul(alpha).intoArray(tile, 15 * VL);
         for (int j = 0; j < nv; j++) {
+            int col = (c + j) % qv;
             int yj = yBase(c + j, qv, k, q, yOff) + kb * q;
+            // a tail vector that overlaps its neighbour updates only its new lanes (beta != 0 reads Y)
+            int skip = col * VL - colOff(col, q);
             for (int r = 0; r < rows; r++) {
                 int ti = (r * 4 + j) * VL, yi = yj + r * q;
-                for (int l = 0; l < VL; l++) y[yi + l] = beta == 0f ? tile[ti + l] : Math.fma(beta, y[yi + l], tile[ti + l]);
+                for (int l = skip; l < VL; l++) y[yi + l] = beta == 0f ? tile[ti + l] : Math.fma(beta, y[yi + l], tile[ti + l]);
             }
         }
     }
