@@ -93,4 +93,31 @@ public final class GemmChecks {
                     + uOff + ", " + uEnd + ")");
         }
     }
+
+    public static void checkContraction(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff,
+                                        float[] y, int yOff, float[] c, int cOff, int ldc) {
+        if (p < 0 || in < 0 || q < 0 || k < 0) {
+            throw new IllegalArgumentException("contractSlices: negative size P=" + p + " I=" + in + " Q=" + q + " K=" + k);
+        }
+        if (i0 < 0 || i1 < i0 || i1 > in) {
+            throw new IllegalArgumentException("contractSlices: rows [" + i0 + ", " + i1 + ") are not within [0, " + in + ")");
+        }
+        if (x == null || y == null || c == null) throw new NullPointerException("contractSlices: X, Y or C is null");
+        if (i1 == i0 || k == 0) return;
+        matrix("C", c, cOff + i0 * ldc, i1 - i0, k, ldc);
+        long xSize = (long) p * in * q, ySize = (long) p * k * q;
+        if (xSize == 0) return;
+        if (xOff < 0 || xOff + xSize > x.length) {
+            throw new IllegalArgumentException("contractSlices: X (" + p + " x " + in + " x " + q + ") needs " + xSize
+                    + " floats from offset " + xOff + ", array has " + x.length);
+        }
+        if (yOff < 0 || yOff + ySize > y.length) {
+            throw new IllegalArgumentException("contractSlices: Y (" + p + " x " + k + " x " + q + ") needs " + ySize
+                    + " floats from offset " + yOff + ", array has " + y.length);
+        }
+        long cEnd = cOff + (long) (in - 1) * ldc + k;
+        if (c == x && cOff < xOff + xSize && xOff < cEnd || c == y && cOff < yOff + ySize && yOff < cEnd) {
+            throw new IllegalArgumentException("contractSlices: C [" + cOff + ", " + cEnd + ") overlaps X or Y");
+        }
+    }
 }

@@ -56,6 +56,25 @@ public interface Kernels {
         return false;
     }
 
+    /**
+     * Contraction over every mode but one (two tensors viewed as X (P, I, Q) and Y (P, K, Q)):
+     * {@code C[i, k] = sum_{p, q} X[p, i, q] Y[p, k, q] + beta * C[i, k]} for the rows
+     * {@code i0 <= i < i1} of C (I x K, leading dimension {@code ldc}); the other rows are not
+     * touched, so callers split over i. X and Y are dense from their offsets. Each C element is
+     * summed in an order that depends only on P, Q and the element, never on the split. C must not
+     * overlap X or Y; {@code beta == 0} overwrites C.
+     */
+    void contractSlices(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff, float[] y, int yOff,
+                        float beta, float[] c, int cOff, int ldc);
+
+    /**
+     * Whether {@link #contractSlices} has a fast path for rows of length {@code q}; when false,
+     * callers are better served by GEMMs on the unfoldings.
+     */
+    default boolean contractSlicesFast(int q) {
+        return false;
+    }
+
     // ---------------------------------------------------------------- elementwise (z may alias x or y)
 
     /** {@code z = x + y}. */

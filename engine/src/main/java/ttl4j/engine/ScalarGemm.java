@@ -85,4 +85,20 @@ public final class ScalarGemm {
             }
         }
     }
+
+    public static void contractSlices(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff, float[] y,
+                                      int yOff, float beta, float[] c, int cOff, int ldc) {
+        GemmChecks.checkContraction(p, in, q, k, i0, i1, x, xOff, y, yOff, c, cOff, ldc);
+        for (int i = i0; i < i1; i++) {
+            for (int kk = 0; kk < k; kk++) {
+                float acc = 0f;
+                for (int s = 0; s < p; s++) {
+                    int xs = xOff + (s * in + i) * q, ys = yOff + (s * k + kk) * q;
+                    for (int j = 0; j < q; j++) acc += x[xs + j] * y[ys + j];
+                }
+                int ci = cOff + i * ldc + kk;
+                c[ci] = beta == 0f ? acc : acc + beta * c[ci];
+            }
+        }
+    }
 }

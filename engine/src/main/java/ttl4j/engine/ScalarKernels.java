@@ -32,6 +32,12 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void contractSlices(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff, float[] y, int yOff,
+                               float beta, float[] c, int cOff, int ldc) {
+        ScalarGemm.contractSlices(p, in, q, k, i0, i1, x, xOff, y, yOff, beta, c, cOff, ldc);
+    }
+
+    @Override
     public void add(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
         ScalarOps.add(n, x, xOff, y, yOff, z, zOff);
     }

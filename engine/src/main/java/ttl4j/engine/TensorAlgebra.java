@@ -191,6 +191,85 @@ public final class TensorAlgebra {
         });
     }
 
+    // ================================================================ contraction over all modes but one
+
+    /** Rows of C per parallel task of {@link #contractAllBut}: whole register tiles of the kernel. */
+    private static final int CONTRACT_UNIT = 4;
+
+    private static final ThreadLocal<float[][]> UNFOLDED = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /**
+     * {@code C (I, K) = sum over every mode but {@code mode} of X[.., i, ..] Y[.., k, ..] + beta C}:
+     * X has {@code shape} with {@code I = shape[mode]}, Y the same shape with K in that mode (both
+     * dense row-major from their offsets), C is dense I x K. This is the gradient of a factor
+     * applied in that mode (the unfolding product {@code X_(n) Y_(n)^T}) without forming either
+     * unfolding when it can be avoided: nothing after the mode (Q = 1) is one GEMM on the tensors in
+     * place; rows of at least a vector go to {@link Kernels#contractSlices}, split over rows of C;
+     * short rows are unfolded into scratch (O(size) copies against O(size K) multiply-adds) for one
+     * GEMM over the long summed dimension. Each C element is summed the same way whatever the
+     * thread count.
+     */
+    public static void contractAllBut(int[] shape, int mode, float[] x, int xOff, float[] y, int yOff, int k,
+                                      float beta, float[] c, int cOff) {
+        checkMode("contractAllBut", shape, mode);
+        if (k < 0) throw new IllegalArgumentException("contractAllBut: negative size K=" + k);
+        int in = shape[mode];
+        int pp = Tensor.sizeOf(Arrays.copyOfRange(shape, 0, mode));
+        int q = Tensor.sizeOf(Arrays.copyOfRange(shape, mode + 1, shape.length));
+        long xSize = (long) pp * in * q, ySize = (long) pp * k * q, cSize = (long) in * k;
+        checkRange("contractAllBut: X of shape " + Arrays.toString(shape), x, xOff, xSize);
+        checkRange("contractAllBut: Y (" + pp + " x " + k + " x " + q + ")", y, yOff, ySize);
+        checkRange("contractAllBut: C (" + in + " x " + k + ")", c, cOff, cSize);
+        checkNoOverlap("contractAllBut", "C", c, cOff, cSize, "X", x, xOff, xSize);
+        checkNoOverlap("contractAllBut", "C", c, cOff, cSize, "Y", y, yOff, ySize);
+        if (cSize == 0) return;
+        Kernels ker = Engine.kernels();
+        if (q == 1) {
+            ker.gemm(true, false, in, k, pp, 1f, x, xOff, in, y, yOff, k, beta, c, cOff, k);
+            return;
+        }
+        if (ker.contractSlicesFast(q)) {
+            long madds = xSize * k;
+            int units = (in + CONTRACT_UNIT - 1) / CONTRACT_UNIT;
+            int threads = Parallel.threads();
+            if (threads <= 1 || units < 2 || madds < Tuning.PARALLEL_MIN_MADDS) {
+                ker.contractSlices(pp, in, q, k, 0, in, x, xOff, y, yOff, beta, c, cOff, k);
+                return;
+            }
+            int chunks = Math.min(units, threads);
+            Parallel.forEach(chunks, t -> {
+                int lo = (int) Math.min(in, (long) units * t / chunks * CONTRACT_UNIT);
+                int hi = (int) Math.min(in, (long) units * (t + 1) / chunks * CONTRACT_UNIT);
+                ker.contractSlices(pp, in, q, k, lo, hi, x, xOff, y, yOff, beta, c, cOff, k);
+            });
+            return;
+        }
+        // Unfolded with the summed (p, q) pairs as rows, so the GEMM is C = Xu^T Yu: with C this
+        // thin (K a rank), the thin GEMM streams both operands row by row, where the (I, P Q)
+        // layout needed a transposed B and ran at about half the rate.
+        int rows = pp * q;
+        if ((long) rows * Math.max(in, k) > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("contractAllBut: unfolding of " + Arrays.toString(shape) + " is too large");
+        }
+        float[][] sc = UNFOLDED.get();
+        if (sc[0].length < in * rows) sc[0] = new float[in * rows];
+        if (sc[1].length < k * rows) sc[1] = new float[k * rows];
+        unfoldRows(x, xOff, pp, in, q, sc[0]);
+        unfoldRows(y, yOff, pp, k, q, sc[1]);
+        ker.gemm(true, false, in, k, rows, 1f, sc[0], 0, in, sc[1], 0, k, beta, c, cOff, k);
+    }
+
+    /** dst (P Q, I) = src viewed as (P, I, Q) with the mode moved last: a small transpose per p. */
+    private static void unfoldRows(float[] src, int off, int pp, int in, int q, float[] dst) {
+        for (int p = 0; p < pp; p++) {
+            int s0 = off + p * in * q, d0 = p * q * in;
+            for (int i = 0; i < in; i++) {
+                int s = s0 + i * q;
+                for (int j = 0; j < q; j++) dst[d0 + j * in + i] = src[s + j];
+            }
+        }
+    }
+
     // ================================================================ multi-mode product
 
     /**
@@ -322,6 +401,91 @@ public final class TensorAlgebra {
         int[] bestModes = new int[m];
         for (int j = 0; j < m; j++) bestModes[j] = modes[best[j]];
         return new MultiModePlan(best, bestModes, toLong(cost(shape, modes, ks, best)), toLong(asGiven), exhaustive);
+    }
+
+    // ---------------------------------------------------------------- estimated time
+
+    /** Vector width, in floats, that the work estimates assume (512-bit vectors). */
+    private static final int ESTIMATE_LANES = 16;
+
+    /** Share of the lanes kept busy when they run along a dimension of n (whole vectors, the last one partly used). */
+    private static double laneUse(long n) {
+        if (n <= 0) return 1;
+        long vectors = (n + ESTIMATE_LANES - 1) / ESTIMATE_LANES;
+        return (double) n / (vectors * ESTIMATE_LANES);
+    }
+
+    /**
+     * Estimated time of a mode product, in full-width multiply-adds: its multiply-adds divided by
+     * the share of vector lanes its kernel keeps busy. Lanes run along the row after the mode (Q,
+     * the product of the later dimensions) when there is one; on the last mode they run along K (the
+     * GEMM {@code T U^T} has N = K), so a last-mode product down to a small rank wastes most of them.
+     * Multiply-add counts alone tie between orders that differ only in this.
+     */
+    public static double modeProductWork(int[] shape, int mode, int k) {
+        checkMode("modeProductWork", shape, mode);
+        double madds = sizeDouble(shape) * k;
+        long q = sizeLong(Arrays.copyOfRange(shape, mode + 1, shape.length));
+        return madds / laneUse(q == 1 ? k : q);
+    }
+
+    /** Estimated time of {@link #contractAllBut} on X of {@code shape}, like {@link #modeProductWork}. */
+    public static double contractAllButWork(int[] shape, int mode, int k) {
+        checkMode("contractAllButWork", shape, mode);
+        double madds = sizeDouble(shape) * k;
+        long q = sizeLong(Arrays.copyOfRange(shape, mode + 1, shape.length));
+        if (q == 1) return madds / laneUse(k);
+        if (q >= ESTIMATE_LANES && Engine.kernels().contractSlicesFast((int) Math.min(q, Integer.MAX_VALUE))) {
+            return madds / laneUse(q);
+        }
+        return 2 * madds / laneUse(k); // unfolding copies, then the thin GEMM
+    }
+
+    /**
+     * The order of mode products (as {@link #multiModeProductCost(int[], int[], int[])}) with the
+     * least estimated time ({@link #modeProductWork}) rather than the fewest multiply-adds; ties
+     * go to fewer multiply-adds, then to the given order. Beyond {@link #EXHAUSTIVE_MAX_MODES}
+     * modes, the multiply-add order. Positions into {@code modes}, in execution order.
+     */
+    public static int[] fastestOrder(int[] shape, int[] modes, int[] ks) {
+        MultiModePlan byMadds = multiModeProductCost(shape, modes, ks); // validates
+        int m = modes.length;
+        if (m > EXHAUSTIVE_MAX_MODES) return byMadds.order();
+        int[] best = new int[m];
+        for (int j = 0; j < m; j++) best[j] = j;
+        double[] bestWork = {work(shape, modes, ks, best), cost(shape, modes, ks, best)};
+        searchWork(shape, modes, ks, new int[m], new boolean[m], 0, best, bestWork);
+        return best;
+    }
+
+    private static void searchWork(int[] shape, int[] modes, int[] ks, int[] perm, boolean[] used, int depth,
+                                   int[] best, double[] bestWork) {
+        if (depth == perm.length) {
+            double w = work(shape, modes, ks, perm), c = cost(shape, modes, ks, perm);
+            if (w < bestWork[0] * (1 - 1e-12) || (w <= bestWork[0] * (1 + 1e-12) && c < bestWork[1])) {
+                bestWork[0] = w;
+                bestWork[1] = c;
+                System.arraycopy(perm, 0, best, 0, perm.length);
+            }
+            return;
+        }
+        for (int j = 0; j < perm.length; j++) {
+            if (used[j]) continue;
+            used[j] = true;
+            perm[depth] = j;
+            searchWork(shape, modes, ks, perm, used, depth + 1, best, bestWork);
+            used[j] = false;
+        }
+    }
+
+    private static double work(int[] shape, int[] modes, int[] ks, int[] order) {
+        int[] cur = shape.clone();
+        double total = 0;
+        for (int j : order) {
+            total += modeProductWork(cur, modes[j], ks[j]);
+            cur[modes[j]] = ks[j];
+        }
+        return total;
     }
 
     /** The exchange-argument order (see {@link #multiModeProductCost(int[], int[], int[])}). */

@@ -133,6 +133,22 @@ class TensorAlgebraTest {
     }
 
     @Test
+    void fastestOrderBreaksMultiplyAddTiesByLaneUse() {
+        // (128, 28, 28) down to ranks 5 x 5: both orders need 128*28*28*5 + 128*28*5*5 multiply-adds,
+        // but the last-mode product of the whole tensor runs with lanes along K = 5.
+        int[] shape = {128, 28, 28};
+        assertEquals(TensorAlgebra.multiModeProductCost(shape, new int[] {1, 2}, new int[] {5, 5}).madds(),
+                TensorAlgebra.multiModeProductCost(shape, new int[] {2, 1}, new int[] {5, 5}).madds());
+        assertArrayEquals(new int[] {0, 1}, TensorAlgebra.fastestOrder(shape, new int[] {1, 2}, new int[] {5, 5}));
+        assertArrayEquals(new int[] {1, 0}, TensorAlgebra.fastestOrder(shape, new int[] {2, 1}, new int[] {5, 5}));
+        assertTrue(TensorAlgebra.modeProductWork(shape, 2, 5) > 2 * TensorAlgebra.modeProductWork(shape, 1, 5));
+        // Without a lane-use difference it keeps the multiply-add optimum (shrink before grow).
+        assertArrayEquals(new int[] {1, 0}, TensorAlgebra.fastestOrder(new int[] {100, 100, 100}, new int[] {2, 0}, new int[] {200, 2}));
+        // Equal work keeps the given order.
+        assertArrayEquals(new int[] {0, 1}, TensorAlgebra.fastestOrder(new int[] {4, 32, 32}, new int[] {1, 0}, new int[] {32, 4}));
+    }
+
+    @Test
     void costModelPicksTheCheapestOrder() {
         // 100 x 100 x 100, mode 0 shrinks 100 -> 2, mode 2 grows 100 -> 200.
         // Given order (grow first): 1e6*200 + 2e6*2 = 204e6; shrink first: 1e6*2 + 2e4*200 = 6e6.

@@ -31,7 +31,7 @@ import ttl4j.nn.Param;
  * initialisation of the equivalent dense layer ({@link Init#std}); bias zero.
  *
  * <p>Forward, factorised: the input is projected by the {@code A_n^T} (mode products on the
- * batch-first tensor, cheapest order), contracted with the core in one GEMM
+ * batch-first tensor, in the order of least estimated time), contracted with the core in one GEMM
  * {@code U = P G_mat^T}, and expanded by the {@code B_m}. Reconstructed: {@code W_mat} is formed
  * once per forward from the factors and used in one GEMM. {@link Mode#AUTO} picks, per batch size,
  * whichever needs fewer multiply-adds for what the step does (forward only, or forward and backward).
@@ -40,7 +40,10 @@ import ttl4j.nn.Param;
  * (ttl-math.md steps 1-7); the dense weight gradient is never formed. The projections of the
  * forward pass are kept: {@code P}, {@code U}, and every intermediate of the projection chain, so
  * the partial projection {@code X x_{k != n} A_k^T} that {@code dA_n} needs starts from the longest
- * prefix already computed (the one for the last-applied mode is free). Symmetrically the pull-back
+ * prefix already computed (the one for the last-applied mode is free); or, when its estimated time
+ * is lower ({@link TensorAlgebra#contractAllButWork}), {@code dA_n} is X contracted with
+ * {@code dP x_{k != n} A_k}, which on the 28 x 28 MNIST layer replaces a last-mode pass over the
+ * input down to rank 5 by a contraction along whole rows of 28. Symmetrically the pull-back
  * {@code D -> V} keeps its intermediates for the {@code dB_m}. In reconstructed mode the input
  * gradient is {@code D W_mat} (the weight is already formed); factorised it is {@code dP x_n A_n}.
  * All products fold the batch into GEMM dimensions; buffers are reused for equal batch sizes.
@@ -220,6 +223,15 @@ public final class TuckerLayer implements Layer, CompressedLayer {
         /** For input mode n: the projection prefix it starts from, and the remaining products. */
         final int[] zFrom;
         final ModeChain[] zRest;
+        /**
+         * For input mode n, the other way to its gradient: {@code dA_n} is also X contracted over
+         * all modes but n with {@code dP x_{k != n} A_k} (the chain from dP). Chosen when its
+         * estimated time is lower, e.g. when the projection route needs a last-mode product of the
+         * whole input down to a small rank.
+         */
+        final boolean[] viaExpansion;
+        final ModeChain[] expandDp;
+        final int[] xShape;
         /** For output mode m: the pull-back prefix it starts from, and the remaining products. */
         final int[] hFrom;
         final ModeChain[] hRest;
@@ -259,6 +271,18 @@ public final class TuckerLayer implements Layer, CompressedLayer {
                 zFrom[n] = j;
                 zRest[n] = ModeChain.cheapest(project.shape(j), Arrays.copyOfRange(stepsOf(project), j + 1, nIn));
             }
+            this.xShape = xShape;
+            viaExpansion = new boolean[nIn];
+            expandDp = new ModeChain[nIn];
+            for (int n = 0; n < nIn; n++) {
+                ModeChain.Step[] others = new ModeChain.Step[nIn - 1];
+                for (int k = 0, j = 0; k < nIn; k++) if (k != n) others[j++] = back[k];
+                expandDp[n] = ModeChain.cheapest(pShape, others);
+                ModeChain z = zRest[n];
+                double viaZ = z.work() + TensorAlgebra.contractAllButWork(z.shape(z.length()), n + 1, inRanks[n]);
+                double viaE = expandDp[n].work() + TensorAlgebra.contractAllButWork(xShape, n + 1, inRanks[n]);
+                viaExpansion[n] = viaE < viaZ;
+            }
             hFrom = new int[nOut];
             hRest = new ModeChain[nOut];
             for (int j = 0; j < nOut; j++) {
@@ -271,7 +295,10 @@ public final class TuckerLayer implements Layer, CompressedLayer {
             long dense = (long) b * outSize * inSize;
             long grads = pull.madds() + 2 * coreGemm; // V, dG, dP
             for (int m = 0; m < nOut; m++) grads += hRest[m].madds() + (long) b * outShape[m] * sSize;
-            for (int n = 0; n < nIn; n++) grads += zRest[n].madds() + (long) b * inShape[n] * rSize;
+            for (int n = 0; n < nIn; n++) {
+                grads += viaExpansion[n] ? expandDp[n].madds() + (long) b * inSize * inRanks[n]
+                        : zRest[n].madds() + (long) b * inShape[n] * rSize;
+            }
             long fFwd = project.madds() + coreGemm + expand.madds();
             long fBwd = grads + (inputGrad ? inputGrad_.madds() : 0);
             long rFwd = reconstruct.madds() + dense + (training ? project.madds() + coreGemm : 0);
@@ -286,6 +313,7 @@ public final class TuckerLayer implements Layer, CompressedLayer {
             };
             int s = Math.max(expand.maxIntermediate(), Math.max(inputGrad_.maxIntermediate(), reconstruct.maxIntermediate()));
             for (ModeChain c : zRest) s = Math.max(s, c.maxIntermediate());
+            for (ModeChain c : expandDp) s = Math.max(s, c.maxIntermediate());
             for (ModeChain c : hRest) s = Math.max(s, c.maxIntermediate());
             scratch = s;
         }
@@ -320,6 +348,11 @@ public final class TuckerLayer implements Layer, CompressedLayer {
         return new Plan(b, training, inputGradNeeded).costs;
     }
 
+    /** Whether the gradient of input factor n at batch size {@code b} contracts X with the expanded dP (tests). */
+    boolean factorGradientViaExpansion(int b, int n) {
+        return new Plan(b, true, inputGradNeeded).viaExpansion[n];
+    }
+
     /** Whether a step at batch size {@code b} would use the reconstructed weight. */
     public boolean usesReconstruction(int b, boolean training) {
         return new Plan(b, training, inputGradNeeded).reconstructed;
@@ -329,7 +362,7 @@ public final class TuckerLayer implements Layer, CompressedLayer {
 
     private float[][] proj = new float[0][];   // proj[j]: projection intermediate j (1..N), proj[N] = P
     private float[][] pulled = new float[0][]; // pulled[j]: pull-back intermediate j (1..M), pulled[M] = V
-    private float[] u, y, dp, dx, w, z, h, sc0, sc1, uf0, uf1, db;
+    private float[] u, y, dp, dx, w, z, h, sc0, sc1, db;
 
     private static float[] ensure(float[] a, long n) {
         if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("ttl: buffer of " + n + " floats is too large");
@@ -467,7 +500,8 @@ public final class TuckerLayer implements Layer, CompressedLayer {
                 hOff = 0;
             }
             Tensor gbm = outFactors[m].grad();
-            contractAllBut(rest.shape(rest.length()), m + 1, hm, hOff, u, 0, outRanks[m], beta, gbm.data(), gbm.offset());
+            TensorAlgebra.contractAllBut(rest.shape(rest.length()), m + 1, hm, hOff, u, 0, outRanks[m], beta,
+                    gbm.data(), gbm.offset());
         }
 
         // 4. dG_mat (S, R) = V^T P; 5. dP (B, R) = V G_mat.
@@ -477,8 +511,17 @@ public final class TuckerLayer implements Layer, CompressedLayer {
         k.gemm(false, false, b, rSize, sSize, 1f, v, 0, sSize, core.value().data(), core.value().offset(), rSize, 0f, dp, 0, rSize);
 
         // 6. dA_n = sum over all modes but n of Z_n (B, R.., I_n, ..R) with dP (B, R..), where
-        // Z_n = X x_{k != n} A_k^T continues the forward projection from the prefix that lacks mode n.
+        // Z_n = X x_{k != n} A_k^T continues the forward projection from the prefix that lacks mode n;
+        // or, when faster, of X with E_n = dP x_{k != n} A_k (B, I.., R_n, ..I).
         for (int n = 0; n < nIn; n++) {
+            Tensor gan = inFactors[n].grad();
+            if (p.viaExpansion[n]) {
+                ModeChain e = p.expandDp[n];
+                e.run(dp, 0, mids(e, null), z, 0);
+                TensorAlgebra.contractAllBut(p.xShape, n + 1, x.data(), x.offset(), z, 0, inRanks[n], beta,
+                        gan.data(), gan.offset());
+                continue;
+            }
             int from = p.zFrom[n];
             float[] src = from == 0 ? x.data() : proj[from];
             int srcOff = from == 0 ? x.offset() : 0;
@@ -493,8 +536,8 @@ public final class TuckerLayer implements Layer, CompressedLayer {
                 zn = z;
                 zOff = 0;
             }
-            Tensor gan = inFactors[n].grad();
-            contractAllBut(rest.shape(rest.length()), n + 1, zn, zOff, dp, 0, inRanks[n], beta, gan.data(), gan.offset());
+            TensorAlgebra.contractAllBut(rest.shape(rest.length()), n + 1, zn, zOff, dp, 0, inRanks[n], beta,
+                    gan.data(), gan.offset());
         }
         gradPendingZero = false;
 
@@ -512,53 +555,16 @@ public final class TuckerLayer implements Layer, CompressedLayer {
         if (pulled.length != nOut + 1) pulled = new float[nOut + 1][];
         for (int j = 1; j <= nOut; j++) pulled[j] = ensure(pulled[j], p.pull.size(j));
         int zMax = 0, hMax = 0;
-        for (ModeChain c : p.zRest) zMax = Math.max(zMax, c.size(c.length()));
+        for (int n = 0; n < nIn; n++) {
+            ModeChain c = p.viaExpansion[n] ? p.expandDp[n] : p.zRest[n];
+            zMax = Math.max(zMax, c.size(c.length()));
+        }
         for (ModeChain c : p.hRest) hMax = Math.max(hMax, c.size(c.length()));
         z = ensure(z, zMax);
         h = ensure(h, hMax);
         dp = ensure(dp, (long) p.b * rSize);
         db = ensure(db, outSize);
         if (inputGradNeeded) dx = ensure(dx, (long) p.b * inSize);
-    }
-
-    /**
-     * {@code C (I, K) = alpha-free sum_{p, q} X[p, i, q] Y[p, k, q] + beta C}: X has {@code shape}
-     * with {@code I = shape[mode]}, Y the same shape with K in that mode. With nothing after the mode
-     * (Q = 1) this is one GEMM on the tensors in place; otherwise both are unfolded into scratch
-     * (O(size) copies against O(size K) multiply-adds) so the whole contraction is still one GEMM
-     * over a long inner dimension instead of P small ones.
-     */
-    private void contractAllBut(int[] shape, int mode, float[] xs, int xOff, float[] ys, int yOff, int kk,
-                                float beta, float[] c, int cOff) {
-        int in = shape[mode];
-        int pp = 1, q = 1;
-        for (int i = 0; i < mode; i++) pp *= shape[i];
-        for (int i = mode + 1; i < shape.length; i++) q *= shape[i];
-        Kernels k = Engine.kernels();
-        if (q == 1) {
-            k.gemm(true, false, in, kk, pp, 1f, xs, xOff, in, ys, yOff, kk, beta, c, cOff, kk);
-            return;
-        }
-        // Unfolded with the summed (p, q) pairs as rows, so the GEMM is C = Xu^T Yu: with C this
-        // thin (K = a rank), the kernel's thin path then streams both operands row by row, where
-        // the (I, P Q) layout needed a transposed B and ran at about half the rate.
-        int rows = pp * q;
-        uf0 = ensure(uf0, (long) in * rows);
-        uf1 = ensure(uf1, (long) kk * rows);
-        unfoldRows(xs, xOff, pp, in, q, uf0);
-        unfoldRows(ys, yOff, pp, kk, q, uf1);
-        k.gemm(true, false, in, kk, rows, 1f, uf0, 0, in, uf1, 0, kk, beta, c, cOff, kk);
-    }
-
-    /** dst (P Q, I) = src viewed as (P, I, Q) with the mode moved last: a small transpose per p. */
-    private static void unfoldRows(float[] src, int off, int pp, int in, int q, float[] dst) {
-        for (int p = 0; p < pp; p++) {
-            int s0 = off + p * in * q, d0 = p * q * in;
-            for (int i = 0; i < in; i++) {
-                int s = s0 + i * q;
-                for (int j = 0; j < q; j++) dst[d0 + j * in + i] = src[s + j];
-            }
-        }
     }
 
     // ================================================================ Layer plumbing

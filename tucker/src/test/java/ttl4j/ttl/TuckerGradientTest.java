@@ -30,7 +30,11 @@ class TuckerGradientTest {
                 Arguments.of("M1 N3", new int[] {3, 2, 4}, new int[] {5}, new int[] {2, 2, 3}, new int[] {2}, 2),
                 // rank 5 > 4: that factor gets orthonormal rows
                 Arguments.of("M2 N2", new int[] {3, 4}, new int[] {2, 3}, new int[] {2, 5}, new int[] {2, 2}, 3),
-                Arguments.of("M3 N3", new int[] {2, 3, 2}, new int[] {3, 2, 2}, new int[] {2, 2, 2}, new int[] {2, 1, 2}, 2));
+                Arguments.of("M3 N3", new int[] {2, 3, 2}, new int[] {3, 2, 2}, new int[] {2, 2, 2}, new int[] {2, 1, 2}, 2),
+                // rows of 18 and 4 x 17: the first factor's gradient takes the expansion route
+                // (X contracted with dP x_2 A_2 along whole vectors), as on the 28 x 28 MNIST layer
+                Arguments.of("M1 N2 wide", new int[] {20, 18}, new int[] {6}, new int[] {3, 3}, new int[] {2}, 3),
+                Arguments.of("M2 N3 wide", new int[] {3, 4, 17}, new int[] {3, 2}, new int[] {2, 3, 2}, new int[] {2, 2}, 2));
     }
 
     static Stream<Arguments> shapesAndModes() {

@@ -1,0 +1,127 @@
+package ttl4j.engine.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+import ttl4j.engine.GemmChecks;
+
+/**
+ * Contraction over every mode but one, X (P, I, Q) with Y (P, K, Q) into C (I, K), with lanes
+ * running along Q: both operands are read in place, row by row, and every FMA is full width
+ * (the unfolded GEMM would have K, a rank, as its N, and use a third of the lanes). A register
+ * tile of 4 rows of X by 6 rows of Y keeps 24 vector accumulators across all p and all vectors of
+ * a row; only at the end are their lanes summed, in lane order in scalar code (a vector reduction
+ * may associate differently once compiled). When Q is not a multiple of the vector length the
+ * last vector of each row starts at Q - VL and its lanes already counted are zeroed in X.
+ */
+final class VectorContraction {
+    private VectorContraction() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int VL = S.length();
+    private static final int IB = 4, KB = 6;
+
+    static boolean fast(int q) {
+        return q >= VL;
+    }
+
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[IB * KB * VL]);
+
+    static void contract(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff, float[] y, int yOff,
+                         float beta, float[] c, int cOff, int ldc) {
+        GemmChecks.checkContraction(p, in, q, k, i0, i1, x, xOff, y, yOff, c, cOff, ldc);
+        if (i1 == i0 || k == 0) return;
+        if (q < VL || p == 0) {
+            scalar(p, in, q, k, i0, i1, x, xOff, y, yOff, beta, c, cOff, ldc);
+            return;
+        }
+        float[] lanes = LANES.get();
+        int qv = (q + VL - 1) / VL;
+        int skip = qv * VL - q;
+        VectorMask<Float> head = VectorMask.fromLong(S, (1L << skip) - 1);
+        for (int ib = i0; ib < i1; ib += IB) {
+            int ni = Math.min(IB, i1 - ib);
+            for (int kb = 0; kb < k; kb += KB) {
+                int nk = Math.min(KB, k - kb);
+                tile(p, in, q, k, qv, skip, head, ib, ni, kb, nk, x, xOff, y, yOff, lanes);
+                for (int r = 0; r < ni; r++) {
+                    for (int j = 0; j < nk; j++) {
+                        float acc = 0f;
+                        int l0 = (r * KB + j) * VL;
+                        for (int l = 0; l < VL; l++) acc += lanes[l0 + l];
+                        int ci = cOff + (ib + r) * ldc + kb + j;
+                        c[ci] = beta == 0f ? acc : acc + beta * c[ci];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * lanes[(r KB + j) VL + l] = lane l of the accumulated X row ib + r times Y row kb + j; rows
+     * past ni or nk repeat the last real one (their results are not read).
+     */
+    private static void tile(int p, int in, int q, int k, int qv, int skip, VectorMask<Float> head, int ib, int ni,
+                             int kb, int nk, float[] x, int xOff, float[] y, int yOff, float[] lanes) {
+        int xr0 = ib * q, xr1 = (ib + Math.min(1, ni - 1)) * q, xr2 = (ib + Math.min(2, ni - 1)) * q;
+        int xr3 = (ib + Math.min(3, ni - 1)) * q;
+        int yr0 = kb * q, yr1 = (kb + Math.min(1, nk - 1)) * q, yr2 = (kb + Math.min(2, nk - 1)) * q;
+        int yr3 = (kb + Math.min(3, nk - 1)) * q, yr4 = (kb + Math.min(4, nk - 1)) * q, yr5 = (kb + Math.min(5, nk - 1)) * q;
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a15 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00, a24 = a00, a25 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00, a34 = a00, a35 = a00;
+        int xStride = in * q, yStride = k * q;
+        for (int pp = 0, xs = xOff, ys = yOff; pp < p; pp++, xs += xStride, ys += yStride) {
+            for (int v = 0; v < qv; v++) {
+                int o = Math.min(v * VL, q - VL);
+                FloatVector x0 = FloatVector.fromArray(S, x, xs + xr0 + o);
+                FloatVector x1 = FloatVector.fromArray(S, x, xs + xr1 + o);
+                FloatVector x2 = FloatVector.fromArray(S, x, xs + xr2 + o);
+                FloatVector x3 = FloatVector.fromArray(S, x, xs + xr3 + o);
+                if (skip > 0 && v == qv - 1) {
+                    x0 = x0.blend(0f, head);
+                    x1 = x1.blend(0f, head);
+                    x2 = x2.blend(0f, head);
+                    x3 = x3.blend(0f, head);
+                }
+                FloatVector w = FloatVector.fromArray(S, y, ys + yr0 + o);
+                a00 = x0.fma(w, a00); a10 = x1.fma(w, a10); a20 = x2.fma(w, a20); a30 = x3.fma(w, a30);
+                w = FloatVector.fromArray(S, y, ys + yr1 + o);
+                a01 = x0.fma(w, a01); a11 = x1.fma(w, a11); a21 = x2.fma(w, a21); a31 = x3.fma(w, a31);
+                w = FloatVector.fromArray(S, y, ys + yr2 + o);
+                a02 = x0.fma(w, a02); a12 = x1.fma(w, a12); a22 = x2.fma(w, a22); a32 = x3.fma(w, a32);
+                w = FloatVector.fromArray(S, y, ys + yr3 + o);
+                a03 = x0.fma(w, a03); a13 = x1.fma(w, a13); a23 = x2.fma(w, a23); a33 = x3.fma(w, a33);
+                w = FloatVector.fromArray(S, y, ys + yr4 + o);
+                a04 = x0.fma(w, a04); a14 = x1.fma(w, a14); a24 = x2.fma(w, a24); a34 = x3.fma(w, a34);
+                w = FloatVector.fromArray(S, y, ys + yr5 + o);
+                a05 = x0.fma(w, a05); a15 = x1.fma(w, a15); a25 = x2.fma(w, a25); a35 = x3.fma(w, a35);
+            }
+        }
+        a00.intoArray(lanes, 0); a01.intoArray(lanes, VL); a02.intoArray(lanes, 2 * VL);
+        a03.intoArray(lanes, 3 * VL); a04.intoArray(lanes, 4 * VL); a05.intoArray(lanes, 5 * VL);
+        a10.intoArray(lanes, 6 * VL); a11.intoArray(lanes, 7 * VL); a12.intoArray(lanes, 8 * VL);
+        a13.intoArray(lanes, 9 * VL); a14.intoArray(lanes, 10 * VL); a15.intoArray(lanes, 11 * VL);
+        a20.intoArray(lanes, 12 * VL); a21.intoArray(lanes, 13 * VL); a22.intoArray(lanes, 14 * VL);
+        a23.intoArray(lanes, 15 * VL); a24.intoArray(lanes, 16 * VL); a25.intoArray(lanes, 17 * VL);
+        a30.intoArray(lanes, 18 * VL); a31.intoArray(lanes, 19 * VL); a32.intoArray(lanes, 20 * VL);
+        a33.intoArray(lanes, 21 * VL); a34.intoArray(lanes, 22 * VL); a35.intoArray(lanes, 23 * VL);
+    }
+
+    /** Short rows: the scalar definition (callers take GEMMs instead when {@link #fast} is false). */
+    private static void scalar(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff, float[] y, int yOff,
+                               float beta, float[] c, int cOff, int ldc) {
+        for (int i = i0; i < i1; i++) {
+            for (int kk = 0; kk < k; kk++) {
+                float acc = 0f;
+                for (int s = 0; s < p; s++) {
+                    int xs = xOff + (s * in + i) * q, ys = yOff + (s * k + kk) * q;
+                    for (int j = 0; j < q; j++) acc = Math.fma(x[xs + j], y[ys + j], acc);
+                }
+                int ci = cOff + i * ldc + kk;
+                c[ci] = beta == 0f ? acc : acc + beta * c[ci];
+            }
+        }
+    }
+}
