@@ -299,21 +299,35 @@ final class VectorGemm {
     }
 
     /**
-     * C tile = f(raw sums in tile) per mode, for edge tiles and the thin path: scalar code doing the
-     * same float operations as {@link #applyFull} (so an element's value never depends on its position).
+     * C tile = f(raw sums in tile) per mode, for edge tiles and the thin path: the same float
+     * operations as {@link #applyFull} (so an element's value never depends on its position), on
+     * whole vectors of a row and then scalar for its tail.
      */
     static void applyTile(float[] tile, int ldt, int rows, int cols, float alpha, float beta, int mode,
                           float[] c, int ci, int ldc) {
-        // A small share of the work; unlike vector code, scalar code stays tolerably fast if a new
-        // branch or range sends it back to the interpreter.
+        // Whole vectors with the scalar arithmetic (separate multiplies and add, no FMA), so the
+        // result is the same bit for bit; with a short k this copy is a large share of the GEMM.
+        int full = cols - cols % VL;
         for (int r = 0; r < rows; r++) {
-            int t = r * ldt, o = ci + r * ldc;
+            int t = r * ldt, o = ci + r * ldc, j = 0;
             if (mode == OVERWRITE) {
-                for (int j = 0; j < cols; j++) c[o + j] = alpha * tile[t + j];
+                for (; j < full; j += VL) FloatVector.fromArray(S, tile, t + j).mul(alpha).intoArray(c, o + j);
+                if (j < cols && cols >= VL) {
+                    // the last vector overlaps the previous one, whose lanes it rewrites with the same values
+                    FloatVector.fromArray(S, tile, t + cols - VL).mul(alpha).intoArray(c, o + cols - VL);
+                    j = cols;
+                }
+                for (; j < cols; j++) c[o + j] = alpha * tile[t + j];
             } else if (mode == BETA) {
-                for (int j = 0; j < cols; j++) c[o + j] = alpha * tile[t + j] + beta * c[o + j];
+                for (; j < full; j += VL) {
+                    FloatVector.fromArray(S, tile, t + j).mul(alpha).add(FloatVector.fromArray(S, c, o + j).mul(beta)).intoArray(c, o + j);
+                }
+                for (; j < cols; j++) c[o + j] = alpha * tile[t + j] + beta * c[o + j];
             } else {
-                for (int j = 0; j < cols; j++) c[o + j] = c[o + j] + alpha * tile[t + j];
+                for (; j < full; j += VL) {
+                    FloatVector.fromArray(S, c, o + j).add(FloatVector.fromArray(S, tile, t + j).mul(alpha)).intoArray(c, o + j);
+                }
+                for (; j < cols; j++) c[o + j] = c[o + j] + alpha * tile[t + j];
             }
         }
     }
