@@ -6,7 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How bytes become network inputs: {@code x = (pixel * scale - mean[c]) / std[c]} for channel c.
+ * How bytes become network inputs: {@code x = (pixel * scale - mean[c]) / std[c]} for channel c,
+ * computed in float as {@code fma(pixel, scale / std[c], -mean[c] / std[c])} ({@link #apply}).
  * Kept with a checkpoint (see {@link #toJson()}) so the same preparation can be applied at eval time.
  *
  * @param scale multiplier of the raw 0..255 byte (1/255 maps to [0, 1])
@@ -86,15 +87,27 @@ public record Preprocessing(double scale, double[] mean, double[] std) {
     }
 
     /**
-     * The float each byte value becomes, per channel: {@code table[c * 256 + v]}. A lookup keeps the
-     * conversion exact and identical whichever way it is computed.
+     * Per channel c, the float multiplier {@code scale / std[c]} of {@link #apply}; with
+     * {@link #floatShifts()} a pixel becomes {@code fma(pixel, a_c, b_c)} in float, one rounding
+     * away from the exact {@code (pixel * scale - mean[c]) / std[c]} (tested within 2 ulps), and the
+     * same bits on every path.
      */
-    public float[] lookupTable() {
-        float[] t = new float[mean.length * 256];
-        for (int c = 0; c < mean.length; c++) {
-            for (int v = 0; v < 256; v++) t[c * 256 + v] = (float) ((v * scale - mean[c]) / std[c]);
-        }
-        return t;
+    public float[] floatScales() {
+        float[] a = new float[std.length];
+        for (int c = 0; c < a.length; c++) a[c] = (float) (scale / std[c]);
+        return a;
+    }
+
+    /** Per channel c, the float shift {@code -mean[c] / std[c]} (see {@link #floatScales()}). */
+    public float[] floatShifts() {
+        float[] b = new float[std.length];
+        for (int c = 0; c < b.length; c++) b[c] = (float) (-mean[c] / std[c]);
+        return b;
+    }
+
+    /** One pixel value of channel c as the network sees it (the arithmetic of the batch conversion). */
+    public float apply(int c, int pixel) {
+        return Math.fma((float) pixel, (float) (scale / std[c]), (float) (-mean[c] / std[c]));
     }
 
     /** Compact JSON, e.g. {@code {"scale":0.00392156862745098,"mean":[0.0],"std":[1.0]}}. */

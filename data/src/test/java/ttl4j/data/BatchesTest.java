@@ -105,8 +105,10 @@ class BatchesTest {
                 assertEquals(ds.label(rec), batch.labels()[i]);
                 for (int f = 0; f < 12; f++) {
                     int c = f / 4;
-                    float want = (float) ((ds.pixel(rec, f) / 255.0 - p.mean()[c]) / p.std()[c]);
-                    assertEquals(want, batch.x().get(i, f));
+                    float got = batch.x().get(i, f);
+                    assertEquals(p.apply(c, ds.pixel(rec, f)), got);
+                    double exact = (ds.pixel(rec, f) / 255.0 - p.mean()[c]) / p.std()[c];
+                    assertEquals(exact, got, 2 * Math.ulp((float) exact) + 1e-7, "within 2 ulps of the exact value");
                 }
             }
         }

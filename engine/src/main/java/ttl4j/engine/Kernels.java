@@ -89,6 +89,12 @@ public interface Kernels {
     /** {@code z = alpha * x}. */
     void scale(int n, float alpha, float[] x, int xOff, float[] z, int zOff);
 
+    /**
+     * Unsigned bytes (pixels) to floats: {@code z[i] = fma(x[i] & 0xff, scale, shift)}, one
+     * rounding, the same bits on every path.
+     */
+    void bytesToFloats(int n, byte[] x, int xOff, float scale, float shift, float[] z, int zOff);
+
     /** {@code y += alpha * x}. */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 

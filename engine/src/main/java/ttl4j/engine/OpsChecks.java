@@ -19,6 +19,13 @@ public final class OpsChecks {
         fits(kernel, name, x.length, off, n);
     }
 
+    /** As {@link #range(String, String, float[], int, long)} for a byte array. */
+    public static void range(String kernel, String name, byte[] x, int off, long n) {
+        if (n == 0) return;
+        if (x == null) throw new NullPointerException(kernel + ": " + name + " is null");
+        fits(kernel, name, x.length, off, n);
+    }
+
     /** As {@link #range(String, String, float[], int, long)} for an int array. */
     public static void range(String kernel, String name, int[] x, int off, long n) {
         if (n == 0) return;

@@ -53,6 +53,11 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void bytesToFloats(int n, byte[] x, int xOff, float scale, float shift, float[] z, int zOff) {
+        ScalarOps.bytesToFloats(n, x, xOff, scale, shift, z, zOff);
+    }
+
+    @Override
     public void scale(int n, float alpha, float[] x, int xOff, float[] z, int zOff) {
         ScalarOps.scale(n, alpha, x, xOff, z, zOff);
     }

@@ -36,6 +36,13 @@ public final class ScalarOps {
         for (int i = 0; i < n; i++) z[zOff + i] = alpha * x[xOff + i];
     }
 
+    public static void bytesToFloats(int n, byte[] x, int xOff, float scale, float shift, float[] z, int zOff) {
+        OpsChecks.length("bytesToFloats", n);
+        OpsChecks.range("bytesToFloats", "x", x, xOff, n);
+        OpsChecks.range("bytesToFloats", "z", z, zOff, n);
+        for (int i = 0; i < n; i++) z[zOff + i] = Math.fma((float) (x[xOff + i] & 0xff), scale, shift);
+    }
+
     public static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         OpsChecks.unary("axpy", n, x, xOff, "y", y, yOff);
         for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];

@@ -72,6 +72,24 @@ class OpsTest {
     }
 
     @Test
+    void bytesToFloatsMatchesScalarBitForBitOverEveryByteValue() {
+        SplittableRandom rnd = new SplittableRandom(41);
+        for (int n : SIZES) {
+            byte[] x = new byte[n + 5];
+            rnd.nextBytes(x);
+            for (int v = 0; v < Math.min(256, n); v++) x[3 + v] = (byte) v;
+            float[] zv = random(rnd, n + 4), zs = zv.clone();
+            float a = 1f / 255 / 0.3081f, b = -0.1307f / 0.3081f;
+            V.bytesToFloats(n, x, 3, a, b, zv, 2);
+            R.bytesToFloats(n, x, 3, a, b, zs, 2);
+            Compare.assertBitwiseEqual("bytesToFloats n=" + n, zs, zv);
+            for (int i = 0; i < n; i++) assertEquals(Math.fma((float) (x[3 + i] & 0xff), a, b), zv[2 + i], "element " + i);
+        }
+        assertThrows(IllegalArgumentException.class, () -> V.bytesToFloats(4, new byte[3], 0, 1f, 0f, new float[4], 0));
+        assertThrows(IllegalArgumentException.class, () -> R.bytesToFloats(4, new byte[4], 0, 1f, 0f, new float[4], 1));
+    }
+
+    @Test
     void scaleAxpyMatchScalar() {
         checkElementwise("scale", (k, n, x, xo, y, yo, z, zo) -> k.scale(n, -1.7f, x, xo, z, zo), false);
         checkElementwise("axpy", (k, n, x, xo, y, yo, z, zo) -> k.axpy(n, 0.3f, x, xo, z, zo), false);

@@ -1,9 +1,11 @@
 package ttl4j.engine.simd;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import ttl4j.engine.OpsChecks;
 import ttl4j.engine.Parallel;
@@ -145,6 +147,27 @@ final class VectorOps {
             FloatVector.fromArray(S, x, xOff + i).mul(alpha).intoArray(z, zOff + i);
         }
         for (; i < to; i++) z[zOff + i] = alpha * x[xOff + i];
+    }
+
+    /** Bytes per vector of {@link #bytesToFloats}: as many as the float vector has lanes. */
+    private static final VectorSpecies<Byte> SB = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+
+    static void bytesToFloats(int n, byte[] x, int xOff, float scale, float shift, float[] z, int zOff) {
+        OpsChecks.length("bytesToFloats", n);
+        OpsChecks.range("bytesToFloats", "x", x, xOff, n);
+        OpsChecks.range("bytesToFloats", "z", z, zOff, n);
+        if (serial(n)) bytesToFloatsRange(0, n, x, xOff, scale, shift, z, zOff);
+        else forBlocks(n, ALIGN, (a, b) -> bytesToFloatsRange(a, b, x, xOff, scale, shift, z, zOff));
+    }
+
+    private static void bytesToFloatsRange(int from, int to, byte[] x, int xOff, float scale, float shift, float[] z, int zOff) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            // sign-extending widening, then the low byte kept: the unsigned value
+            IntVector v = (IntVector) ByteVector.fromArray(SB, x, xOff + i).convertShape(VectorOperators.B2I, SI, 0);
+            ((FloatVector) v.and(0xff).convertShape(VectorOperators.I2F, S, 0)).fma(scale, shift).intoArray(z, zOff + i);
+        }
+        for (; i < to; i++) z[zOff + i] = Math.fma((float) (x[xOff + i] & 0xff), scale, shift);
     }
 
     static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
