@@ -1,7 +1,9 @@
 package ttl4j.data;
 
 import java.util.NoSuchElementException;
+import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
+import ttl4j.engine.Tuning;
 
 /**
  * Mini-batches of a {@link Dataset} as float tensors, converted per batch with a recorded
@@ -18,6 +20,13 @@ import ttl4j.engine.Tensor;
  * </pre>
  */
 public final class Batches {
+    /**
+     * A converted element costs about this many elements of a vectorised elementwise kernel: it is a
+     * scalar table lookup, and the records come from random places in the dataset, not one stream.
+     * At 8, a batch of 128 MNIST images (100k elements) is split over the threads.
+     */
+    private static final int CONVERT_COST = 8;
+
     private final Dataset ds;
     private final int batchSize;
     private final Preprocessing prep;
@@ -132,11 +141,21 @@ public final class Batches {
      * per-channel lookup table, and their labels into {@code labels}.
      */
     static void convert(Dataset ds, int[] order, int from, int n, float[] table, float[] dst, int[] labels) {
+        if (Parallel.threads() > 1 && n > 1 && (long) n * ds.features() * CONVERT_COST >= Tuning.PARALLEL_MIN_ELEMENTS) {
+            int chunks = Math.min(n, 4 * Parallel.threads());
+            Parallel.forEach(chunks, c -> convertRange(ds, order, from, (int) ((long) n * c / chunks),
+                    (int) ((long) n * (c + 1) / chunks), table, dst, labels));
+        } else {
+            convertRange(ds, order, from, 0, n, table, dst, labels);
+        }
+    }
+
+    static void convertRange(Dataset ds, int[] order, int from, int b0, int b1, float[] table, float[] dst, int[] labels) {
         byte[] img = ds.images();
         int f = ds.features();
         int plane = ds.height() * ds.width();
         int channels = ds.channels();
-        for (int b = 0; b < n; b++) {
+        for (int b = b0; b < b1; b++) {
             int rec = order[from + b];
             labels[b] = ds.label(rec);
             int src = rec * f;
