@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import ttl4j.engine.Compare;
+import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
 
 class BatchesTest {
@@ -113,6 +117,40 @@ class BatchesTest {
             }
         }
         assertEquals(7, rec);
+    }
+
+    @Test
+    void conversionIsBitwiseIdenticalForAnyThreadCount() {
+        // 128 records of 3 x 32 x 32: large enough that two threads split the conversion
+        Dataset ds = tiny(300, 3, 32, 32, 4);
+        Preprocessing p = Preprocessing.unitRange(3);
+        List<float[]> first = null;
+        int before = Parallel.threads();
+        try {
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                long jobs = Parallel.jobsPublished();
+                Batches b = new Batches(ds, 128, p, true, 11, false);
+                b.startEpoch(0);
+                List<float[]> got = new ArrayList<>();
+                while (b.hasNext()) {
+                    Batches.Batch batch = b.next();
+                    got.add(batch.x().toArray());
+                    float[] lab = new float[batch.size()];
+                    for (int i = 0; i < lab.length; i++) lab[i] = batch.labels()[i];
+                    got.add(lab);
+                }
+                if (threads > 1) assertTrue(Parallel.jobsPublished() > jobs, "conversion split over " + threads + " threads");
+                if (first == null) {
+                    first = got;
+                } else {
+                    assertEquals(first.size(), got.size());
+                    for (int i = 0; i < got.size(); i++) Compare.assertBitwiseEqual("part " + i + ", " + threads + " threads", first.get(i), got.get(i));
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
     }
 
     @Test

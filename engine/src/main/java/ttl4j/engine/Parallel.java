@@ -1,6 +1,7 @@
 package ttl4j.engine;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,6 +38,8 @@ public final class Parallel {
     private static volatile int threads = defaultThreads();
     private static volatile Pool pool;
     private static final ThreadLocal<Boolean> IN_TASK = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    /** Calls handed to the pool so far. */
+    private static final AtomicLong JOBS_PUBLISHED = new AtomicLong();
 
     private static int defaultThreads() {
         String v = System.getProperty("ttl4j.threads");
@@ -55,6 +58,14 @@ public final class Parallel {
     /** Number of threads kernels may use (the caller included). */
     public static int threads() {
         return threads;
+    }
+
+    /**
+     * How many {@link #forEach} calls have been handed to the pool's workers since start (calls run
+     * on the caller's thread alone do not count): lets tests check which kernels split their work.
+     */
+    public static long jobsPublished() {
+        return JOBS_PUBLISHED.get();
     }
 
     /**
@@ -80,6 +91,19 @@ public final class Parallel {
     }
 
     /**
+     * Whether a product of {@code madds} multiply-adds over {@code floats} floats of operands and
+     * result is worth splitting: more than one thread, at least {@link Tuning#PARALLEL_MIN_MADDS}
+     * (the hand-off), and at least {@link Tuning#PARALLEL_MIN_MADDS_PER_FLOAT} per float of the data
+     * that is likely to sit in the caller's cache (moving it to another core). Depends on the shape
+     * and the thread count only, never on timing.
+     */
+    public static boolean worthSplitting(long madds, long floats) {
+        if (threads <= 1 || madds < Tuning.PARALLEL_MIN_MADDS) return false;
+        long cached = Math.min(floats, Tuning.PARALLEL_CACHED_FLOATS);
+        return madds >= Tuning.PARALLEL_MIN_MADDS_PER_FLOAT * cached;
+    }
+
+    /**
      * Runs {@code body.accept(i)} for every i in [0, tasks) and returns when all have finished.
      * An exception thrown by a task is rethrown here (after the other tasks finish); when several
      * tasks fail, the first recorded failure is thrown.
@@ -95,6 +119,7 @@ public final class Parallel {
         Job job = new Job(tasks, body, Thread.currentThread());
         IN_TASK.set(Boolean.TRUE);
         try {
+            JOBS_PUBLISHED.incrementAndGet();
             p.publish(job);
             job.work();
             job.awaitDone();

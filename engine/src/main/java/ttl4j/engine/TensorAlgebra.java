@@ -125,7 +125,7 @@ public final class TensorAlgebra {
         long madds = (long) p * in * q * k;
         int units = (p + SLICE_UNIT - 1) / SLICE_UNIT;
         int threads = Parallel.threads();
-        if (threads <= 1 || units < 2 || madds < Tuning.PARALLEL_MIN_MADDS) {
+        if (units < 2 || !Parallel.worthSplitting(madds, (long) p * (in + k) * q + (long) k * in)) {
             ker.modeProductSlices(p, in, q, k, alpha, u, uOff, ldu, transposeU, t, tOff, beta, y, yOff);
             return;
         }
@@ -164,7 +164,8 @@ public final class TensorAlgebra {
         int g = gatherBlock(p, in, q, k);
         int blocks = (p + g - 1) / g;
         Kernels ker = Engine.kernels();
-        forChunks(blocks, (long) p * in * q * k, (lo, hi) -> {
+        boolean split = Parallel.worthSplitting((long) p * in * q * k, (long) p * (in + k) * q + (long) k * in);
+        forChunks(blocks, split, (lo, hi) -> {
             float[][] sc = GATHER.get();
             if (sc[0].length < in * g * q) sc[0] = new float[in * g * q];
             if (sc[1].length < k * g * q) sc[1] = new float[k * g * q];
@@ -231,12 +232,11 @@ public final class TensorAlgebra {
         if (ker.contractSlicesFast(q)) {
             long madds = xSize * k;
             int units = (in + CONTRACT_UNIT - 1) / CONTRACT_UNIT;
-            int threads = Parallel.threads();
-            if (threads <= 1 || units < 2 || madds < Tuning.PARALLEL_MIN_MADDS) {
+            if (units < 2 || !Parallel.worthSplitting(madds, xSize + ySize + cSize)) {
                 ker.contractSlices(pp, in, q, k, 0, in, x, xOff, y, yOff, beta, c, cOff, k);
                 return;
             }
-            int chunks = Math.min(units, threads);
+            int chunks = Math.min(units, Parallel.threads());
             Parallel.forEach(chunks, t -> {
                 int lo = (int) Math.min(in, (long) units * t / chunks * CONTRACT_UNIT);
                 int hi = (int) Math.min(in, (long) units * (t + 1) / chunks * CONTRACT_UNIT);
@@ -885,10 +885,19 @@ public final class TensorAlgebra {
         void run(int lo, int hi);
     }
 
-    /** Splits [0, n) into per-thread blocks when the work is large enough; the split never changes results. */
+    /**
+     * Splits [0, n) into per-thread blocks when the elementwise work (multiplies and adds, each
+     * touching its own data, as a memory-bound kernel does) is large enough; the split never
+     * changes results.
+     */
     static void forChunks(int n, long work, RangeBody body) {
+        forChunks(n, work >= Tuning.PARALLEL_MIN_ELEMENTS, body);
+    }
+
+    /** As {@link #forChunks(int, long, RangeBody)}, with the caller's decision whether to split. */
+    static void forChunks(int n, boolean split, RangeBody body) {
         int threads = Parallel.threads();
-        if (threads <= 1 || n < 2 || work < Tuning.PARALLEL_MIN_ELEMENTS) {
+        if (threads <= 1 || n < 2 || !split) {
             body.run(0, n);
             return;
         }

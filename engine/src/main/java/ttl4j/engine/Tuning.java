@@ -18,6 +18,19 @@ public final class Tuning {
     /** Below this many multiply-adds a kernel runs on the caller's thread only. */
     public static final long PARALLEL_MIN_MADDS = longProp("parallel.minMadds", 1L << 18);
     /**
+     * Multiply-adds per float of operands and result that a product needs before it is split, for
+     * data up to {@link #PARALLEL_CACHED_FLOATS}: such data sits in the calling core's cache (it was
+     * just written there), and a worker must pull its share across and leave its results in the
+     * wrong core's cache, which costs about as much as a few multiply-adds per float. A training
+     * step's small-K products (128 x 300 x 10: about 9 multiply-adds per float) ran slower split.
+     */
+    public static final long PARALLEL_MIN_MADDS_PER_FLOAT = longProp("parallel.minMaddsPerFloat", 16);
+    /**
+     * Floats of operands and result beyond which a product's data is taken to be out of the calling
+     * core's cache anyway (about one core's L2), so moving it costs a worker no more than the caller.
+     */
+    public static final long PARALLEL_CACHED_FLOATS = longProp("parallel.cachedFloats", 1L << 18);
+    /**
      * Below this many elements an elementwise kernel runs on the caller's thread only. The kernels
      * are memory-bound and a fan-out costs a worker wake-up: a 235k-element SGD update (mlp-mnist's
      * first layer) took longer split over 2 threads than on one.

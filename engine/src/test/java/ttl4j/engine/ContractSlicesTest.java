@@ -131,6 +131,28 @@ class ContractSlicesTest {
     }
 
     @Test
+    void aLargeContractionIsSplitOverRowsWithTheSameBits() {
+        SplittableRandom r = new SplittableRandom(6);
+        int[] shape = {12, 64, 40};
+        int k = 32;
+        float[] x = random(r, Tensor.sizeOf(shape)), y = random(r, 12 * k * 40);
+        float[] one = new float[64 * k], two = new float[64 * k];
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            TensorAlgebra.contractAllBut(shape, 1, x, 0, y, 0, k, 0f, one, 0);
+            Parallel.setThreads(2);
+            long jobs = Parallel.jobsPublished();
+            TensorAlgebra.contractAllBut(shape, 1, x, 0, y, 0, k, 0f, two, 0);
+            org.junit.jupiter.api.Assertions.assertTrue(Parallel.jobsPublished() > jobs, "the contraction was split");
+        } finally {
+            Parallel.setThreads(before);
+        }
+        Compare.assertBitwiseEqual("split over rows of C", one, two);
+        Compare.assertClose("against the definition", reference(shape, 1, x, y, k), one, 1e-6 * 480, 1e-5);
+    }
+
+    @Test
     void badArgumentsAreRejectedWithTheirValues() {
         float[] x = new float[64], y = new float[64], c = new float[16];
         assertThrows(IllegalArgumentException.class, () -> VEC.contractSlices(-1, 2, 2, 2, 0, 2, x, 0, y, 0, 0f, c, 0, 2));

@@ -322,6 +322,10 @@ class TensorAlgebraTest {
         List<Tensor> factors = List.of(rnd(r, 24, 8), rnd(r, 20, 8), rnd(r, 18, 8), rnd(r, 16, 8));
         List<Tensor> krMats = List.of(rnd(r, 64, 16), rnd(r, 64, 16), rnd(r, 32, 16));
         List<Tensor> kronMats = List.of(rnd(r, 20, 12), rnd(r, 24, 16));
+        // products this small stay on one thread; a larger tensor makes every mode's product split
+        int[] bigShape = {40, 36, 30, 24};
+        Tensor big = rnd(r, bigShape);
+        Tensor[] bigUs = {rnd(r, 32, 40), rnd(r, 32, 36), rnd(r, 32, 30), rnd(r, 32, 24)};
         int before = Parallel.threads();
         List<float[]> first = new ArrayList<>();
         try {
@@ -329,6 +333,11 @@ class TensorAlgebraTest {
                 Parallel.setThreads(threads);
                 List<float[]> got = new ArrayList<>();
                 for (int mode = 0; mode < 4; mode++) got.add(TensorAlgebra.modeProduct(t, mode, us[mode], false).toArray());
+                for (int mode = 0; mode < 4; mode++) {
+                    long jobs = Parallel.jobsPublished();
+                    got.add(TensorAlgebra.modeProduct(big, mode, bigUs[mode], false).toArray());
+                    if (threads == 2) assertTrue(Parallel.jobsPublished() > jobs, "mode " + mode + " of the larger tensor splits");
+                }
                 got.add(TensorAlgebra.multiModeProduct(t, us, new int[] {0, 1, 2, 3}, false).toArray());
                 for (int n = 0; n < 4; n++) got.add(TensorAlgebra.mttkrp(t, factors, n).toArray());
                 got.add(TensorAlgebra.khatriRao(krMats).toArray());

@@ -75,9 +75,13 @@ final class VectorGemm {
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
         GemmChecks.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        boolean parallel = (long) m * n * k >= Tuning.PARALLEL_MIN_MADDS;
         run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                parallel, SCRATCH.get(), null, null);
+                worthSplitting(m, n, k), SCRATCH.get(), null, null);
+    }
+
+    /** Whether one M x N x K product is worth splitting (see {@link Parallel#worthSplitting}). */
+    static boolean worthSplitting(int m, int n, int k) {
+        return Parallel.worthSplitting((long) m * n * k, (long) m * k + (long) k * n + (long) m * n);
     }
 
     static void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -91,13 +95,17 @@ final class VectorGemm {
         if (batch == 1 || k == 0 || alpha == 0f) {
             for (int e = 0; e < batch; e++) {
                 run(transA, transB, m, n, k, alpha, a, aOff + e * strideA, lda, b, bOff + e * strideB, ldb,
-                        beta, c, cOff + e * strideC, ldc, madds >= Tuning.PARALLEL_MIN_MADDS, SCRATCH.get(), null, null);
+                        beta, c, cOff + e * strideC, ldc, worthSplitting(m, n, k), SCRATCH.get(), null, null);
             }
             return;
         }
         // A shared operand is packed once, by the caller, into its scratch; entries only read it.
         Scratch own = SCRATCH.get();
         boolean thin = n <= 2 * VL;
+        // shared operands are read by every task but cross to another core once
+        long floats = (strideA == 0 ? 1 : batch) * (long) m * k + (strideB == 0 ? 1 : batch) * (long) k * n
+                + (long) batch * m * n;
+        boolean parallel = Parallel.worthSplitting(madds * batch, floats);
         PackedA pa = null;
         PackedB pb = null;
         if (strideA == 0 && !thin) {
@@ -114,8 +122,8 @@ final class VectorGemm {
         }
         final PackedA fa = pa;
         final PackedB fb = pb;
-        boolean parallel = madds * batch >= Tuning.PARALLEL_MIN_MADDS;
-        if (parallel && batch < 2 * Parallel.threads() && madds >= 4 * Tuning.PARALLEL_MIN_MADDS) {
+        if (parallel && batch < 2 * Parallel.threads() && madds >= 4 * Tuning.PARALLEL_MIN_MADDS
+                && worthSplitting(m, n, k)) {
             // few large entries: parallelism inside each entry splits the work more evenly
             for (int e = 0; e < batch; e++) {
                 run(transA, transB, m, n, k, alpha, a, aOff + e * strideA, lda, b, bOff + e * strideB, ldb,
