@@ -16,7 +16,7 @@ import ttl4j.engine.GemmChecks;
  * the vector length, each slice's last vector starts at Q - VL and overlaps the one before it: the
  * overlapped lanes are computed twice with the same arithmetic, so storing them twice is harmless
  * when beta = 0, and with beta != 0 the tail vector stores only its new lanes.
- * <li>Q = 1 with 16-float vectors and K = 8 or a multiple of 16: blocks of rows of T are transposed
+ * <li>Q = 1 with 16-float vectors and K = 8: blocks of rows of T are transposed
  * in registers ({@link Transpose16}) so that lanes run over p and every FMA is full width; the
  * 16 accumulators (8 k's x 2 row parities for K = 8) are transposed back into whole rows of Y.
  * </ul>
@@ -45,8 +45,13 @@ final class VectorModeProduct {
         return q >= VL;
     }
 
+    /**
+     * K = 8 only: for K a multiple of 16 the thin GEMM (lanes along K, tiles written back with
+     * vectors) is faster (32x32x32x32, last mode, K = 16: 126 against 94 GFLOPS); for K = 8 it
+     * would use half its lanes (64x64x16x16, K = 8: 37 against 53 GFLOPS here).
+     */
     private static boolean lastModeFits(int k) {
-        return TRANSPOSE16 && (k == 8 || k % 16 == 0);
+        return TRANSPOSE16 && k == 8;
     }
 
     private static final class Scratch {
@@ -207,85 +212,31 @@ final class VectorModeProduct {
     // ------------------------------------------------------------------ last mode (Q = 1), 16-float vectors
 
     /**
-     * Y (P, K) = T (P, I) U^T. A block of 16c rows (c = 2 for K = 8, else 1) is transposed into
-     * c scratch panels (I x 16, lane m of panel par holding row p0 + c m + par); sixteen accumulators
-     * with lanes over m then hold 16 floats of each of 16 rows of Y, which one more 16 x 16
-     * transpose turns into contiguous row segments.
+     * Y (P, 8) = T (P, I) U^T. A block of 32 rows is transposed into two scratch panels (I x 16,
+     * lane m of panel par holding row p0 + 2m + par); sixteen accumulators (8 k's x 2 parities) with
+     * lanes over m then hold the 16 x 16 floats of those rows of Y, which one more 16 x 16 transpose
+     * turns into 16 contiguous segments of two rows each.
      */
     private static void lastMode(int p, int in, int k, float alpha, float[] u, int uOff, int uks, int uis,
                                  float[] t, int tOff, float beta, float[] y, int yOff, Scratch s) {
-        int c = k == 8 ? 2 : 1;
-        int rows = 16 * c;
-        int groups = k == 8 ? 1 : k / 16;
-        int width = k == 8 ? 8 : 16;
-        // uq[(g in + i) width + l] = U[g 16 + l, i]
-        s.u = grow(s.u, (long) groups * in * width);
+        // uq[i * 8 + l] = U[l, i]
+        s.u = grow(s.u, (long) in * 8);
         float[] uq = s.u;
-        for (int g = 0; g < groups; g++) {
-            for (int i = 0; i < in; i++) {
-                for (int l = 0; l < width; l++) uq[(g * in + i) * width + l] = u[uOff + (g * 16 + l) * uks + i * uis];
-            }
+        for (int i = 0; i < in; i++) {
+            for (int l = 0; l < 8; l++) uq[i * 8 + l] = u[uOff + l * uks + i * uis];
         }
-        s.tt = grow(s.tt, (long) c * in * 16);
+        s.tt = grow(s.tt, (long) 2 * in * 16);
         float[] tt = s.tt;
-        int blocks = p / rows;
+        int blocks = p / 32;
         for (int b = 0; b < blocks; b++) {
-            int p0 = b * rows;
-            for (int par = 0; par < c; par++) {
-                Transpose16.pack16(in, t, tOff + (p0 + par) * in, c * in, tt, par * in * 16, 16);
+            int p0 = b * 32;
+            for (int par = 0; par < 2; par++) {
+                Transpose16.pack16(in, t, tOff + (p0 + par) * in, 2 * in, tt, par * in * 16, 16);
             }
-            if (c == 2) {
-                accumulate8x2(in, uq, tt, alpha, s.tile);
-                writeRows(s, beta, y, yOff + p0 * 8, 16);
-            } else {
-                for (int g = 0; g < groups; g++) {
-                    accumulate16(in, uq, g * in * 16, tt, alpha, s.tile);
-                    writeRows(s, beta, y, yOff + p0 * k + g * 16, k);
-                }
-            }
+            accumulate8x2(in, uq, tt, alpha, s.tile);
+            writeRows(s, beta, y, yOff + p0 * 8, 16);
         }
-        scalarRange(blocks * rows, p, in, 1, 0, k, alpha, u, uOff, uks, uis, t, tOff, beta, y, yOff);
-    }
-
-    /** tile[l*16 + m] = alpha * sum_i U[l, i] T[p0 + m, i] for l < 16 (one panel, 16 k's). */
-    private static void accumulate16(int in, float[] uq, int ui, float[] tt, float alpha, float[] tile) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        FloatVector a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
-        for (int i = 0; i < in; i++, ui += 16) {
-            FloatVector x = FloatVector.fromArray(S, tt, i * 16);
-            a0 = FloatVector.broadcast(S, uq[ui]).fma(x, a0);
-            a1 = FloatVector.broadcast(S, uq[ui + 1]).fma(x, a1);
-            a2 = FloatVector.broadcast(S, uq[ui + 2]).fma(x, a2);
-            a3 = FloatVector.broadcast(S, uq[ui + 3]).fma(x, a3);
-            a4 = FloatVector.broadcast(S, uq[ui + 4]).fma(x, a4);
-            a5 = FloatVector.broadcast(S, uq[ui + 5]).fma(x, a5);
-            a6 = FloatVector.broadcast(S, uq[ui + 6]).fma(x, a6);
-            a7 = FloatVector.broadcast(S, uq[ui + 7]).fma(x, a7);
-            a8 = FloatVector.broadcast(S, uq[ui + 8]).fma(x, a8);
-            a9 = FloatVector.broadcast(S, uq[ui + 9]).fma(x, a9);
-            a10 = FloatVector.broadcast(S, uq[ui + 10]).fma(x, a10);
-            a11 = FloatVector.broadcast(S, uq[ui + 11]).fma(x, a11);
-            a12 = FloatVector.broadcast(S, uq[ui + 12]).fma(x, a12);
-            a13 = FloatVector.broadcast(S, uq[ui + 13]).fma(x, a13);
-            a14 = FloatVector.broadcast(S, uq[ui + 14]).fma(x, a14);
-            a15 = FloatVector.broadcast(S, uq[ui + 15]).fma(x, a15);
-        }
-        a0.mul(alpha).intoArray(tile, 0);
-        a1.mul(alpha).intoArray(tile, 16);
-        a2.mul(alpha).intoArray(tile, 32);
-        a3.mul(alpha).intoArray(tile, 48);
-        a4.mul(alpha).intoArray(tile, 64);
-        a5.mul(alpha).intoArray(tile, 80);
-        a6.mul(alpha).intoArray(tile, 96);
-        a7.mul(alpha).intoArray(tile, 112);
-        a8.mul(alpha).intoArray(tile, 128);
-        a9.mul(alpha).intoArray(tile, 144);
-        a10.mul(alpha).intoArray(tile, 160);
-        a11.mul(alpha).intoArray(tile, 176);
-        a12.mul(alpha).intoArray(tile, 192);
-        a13.mul(alpha).intoArray(tile, 208);
-        a14.mul(alpha).intoArray(tile, 224);
-        a15.mul(alpha).intoArray(tile, 240);
+        scalarRange(blocks * 32, p, in, 1, 0, k, alpha, u, uOff, uks, uis, t, tOff, beta, y, yOff);
     }
 
     /** K = 8: tile[(par*8 + j)*16 + m] = alpha * sum_i U[j, i] T[p0 + 2m + par, i]; each broadcast feeds two FMAs. */
