@@ -30,6 +30,13 @@ final class VectorContraction {
         return q >= VL;
     }
 
+    /** VL zeros then VL all-ones words: from offset VL - s, a vector whose first s lanes are 0. */
+    private static final int[] KEEP_FROM = new int[2 * VL];
+
+    static {
+        java.util.Arrays.fill(KEEP_FROM, VL, 2 * VL, -1);
+    }
+
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[IB * KB_MAX * VL]);
 
     static void contract(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff, float[] y, int yOff,
@@ -43,11 +50,8 @@ final class VectorContraction {
         float[] lanes = LANES.get();
         int qv = (q + VL - 1) / VL;
         int skip = qv * VL - q;
-        // lanes below skip were counted by the previous vector: their bits are cleared (an AND,
-        // which every JDK compiles to one instruction; a masked blend ran 20x slower on JDK 17)
-        int[] bits = new int[VL];
-        for (int l = skip; l < VL; l++) bits[l] = -1;
-        IntVector keep = IntVector.fromArray(SI, bits, 0);
+        // lanes below skip were counted by the previous vector: their bits are cleared with an AND
+        IntVector keep = IntVector.fromArray(SI, KEEP_FROM, VL - skip);
         int fives = fiveWideBlocks(k);
         for (int ib = i0; ib < i1; ib += IB) {
             int ni = Math.min(IB, i1 - ib);
