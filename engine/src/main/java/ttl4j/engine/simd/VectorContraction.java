@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 import ttl4j.engine.GemmChecks;
+import ttl4j.engine.ScalarGemm;
 
 /**
  * Contraction over every mode but one, X (P, I, Q) with Y (P, K, Q) into C (I, K), with lanes
@@ -44,7 +45,8 @@ final class VectorContraction {
         GemmChecks.checkContraction(p, in, q, k, i0, i1, x, xOff, y, yOff, c, cOff, ldc);
         if (i1 == i0 || k == 0) return;
         if (q < VL || p == 0) {
-            scalar(p, in, q, k, i0, i1, x, xOff, y, yOff, beta, c, cOff, ldc);
+            // short rows: the scalar definition (callers take GEMMs instead when fast() is false)
+            ScalarGemm.contractSlices(p, in, q, k, i0, i1, x, xOff, y, yOff, beta, c, cOff, ldc);
             return;
         }
         float[] lanes = LANES.get();
@@ -188,21 +190,5 @@ final class VectorContraction {
         a23.intoArray(lanes, 13 * VL); a24.intoArray(lanes, 14 * VL);
         a30.intoArray(lanes, 15 * VL); a31.intoArray(lanes, 16 * VL); a32.intoArray(lanes, 17 * VL);
         a33.intoArray(lanes, 18 * VL); a34.intoArray(lanes, 19 * VL);
-    }
-
-    /** Short rows: the scalar definition (callers take GEMMs instead when {@link #fast} is false). */
-    private static void scalar(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff, float[] y, int yOff,
-                               float beta, float[] c, int cOff, int ldc) {
-        for (int i = i0; i < i1; i++) {
-            for (int kk = 0; kk < k; kk++) {
-                float acc = 0f;
-                for (int s = 0; s < p; s++) {
-                    int xs = xOff + (s * in + i) * q, ys = yOff + (s * k + kk) * q;
-                    for (int j = 0; j < q; j++) acc = Math.fma(x[xs + j], y[ys + j], acc);
-                }
-                int ci = cOff + i * ldc + kk;
-                c[ci] = beta == 0f ? acc : acc + beta * c[ci];
-            }
-        }
     }
 }

@@ -138,7 +138,8 @@ final class VectorModeProduct {
             int t2 = tBase(c + Math.min(2, nv - 1), qv, in, q, tOff), t3 = tBase(c + Math.min(3, nv - 1), qv, in, q, tOff);
             for (int kb = 0, blk = 0; kb < k; blk++) {
                 if (blk < fives) {
-                    tile5(in, q, up, kb * in, t, t0, t1, t2, t3, 5, nv, alpha, beta, y, yOff, c, qv, k, kb, s.edge);
+                    tile5(in, q, up, kb * in, t, t0, t1, t2, t3, 5, nv, alpha, beta, y, yOff, c, qv, k, kb,
+                            s.edge);
                     kb += 5;
                 } else {
                     tile(in, q, up, kb * in, t, t0, t1, t2, t3, Math.min(KB, k - kb), nv, alpha, beta, y,
@@ -211,6 +212,15 @@ final class VectorModeProduct {
         a22.mul(alpha).intoArray(tile, 10 * VL); a23.mul(alpha).intoArray(tile, 11 * VL);
         a30.mul(alpha).intoArray(tile, 12 * VL); a31.mul(alpha).intoArray(tile, 13 * VL);
         a32.mul(alpha).intoArray(tile, 14 * VL); a33.mul(alpha).intoArray(tile, 15 * VL);
+        writeEdge(tile, rows, nv, beta, y, yOff, c, qv, k, q, kb);
+    }
+
+    /**
+     * Rows kb..kb+rows-1 of Y for column vectors c..c+nv-1 from the scratch tile (row r, vector j at
+     * (r * 4 + j) * VL): the edge tiles' and beta != 0 path of {@link #tile} and {@link #tile5}.
+     */
+    private static void writeEdge(float[] tile, int rows, int nv, float beta, float[] y, int yOff, int c, int qv,
+                                  int k, int q, int kb) {
         for (int j = 0; j < nv; j++) {
             int col = (c + j) % qv;
             int yj = yBase(c + j, qv, k, q, yOff) + kb * q;
@@ -223,7 +233,7 @@ final class VectorModeProduct {
         }
     }
 
-    /** Rows kb..kb+rows-1 of Y for column vectors c..c+nv-1: a 5 x 4-vector register tile over all i (see {@link #tile}). */
+    /** As {@link #tile} with a 5 x 4-vector register tile. */
     private static void tile5(int in, int q, float[] up, int ui, float[] t, int t0, int t1, int t2, int t3,
                              int rows, int nv, float alpha, float beta, float[] y, int yOff, int c, int qv, int k, int kb,
                              float[] tile) {
@@ -275,16 +285,7 @@ final class VectorModeProduct {
         a32.mul(alpha).intoArray(tile, 14 * VL); a33.mul(alpha).intoArray(tile, 15 * VL);
         a40.mul(alpha).intoArray(tile, 16 * VL); a41.mul(alpha).intoArray(tile, 17 * VL);
         a42.mul(alpha).intoArray(tile, 18 * VL); a43.mul(alpha).intoArray(tile, 19 * VL);
-        for (int j = 0; j < nv; j++) {
-            int col = (c + j) % qv;
-            int yj = yBase(c + j, qv, k, q, yOff) + kb * q;
-            // a tail vector that overlaps its neighbour updates only its new lanes (beta != 0 reads Y)
-            int skip = col * VL - colOff(col, q);
-            for (int r = 0; r < rows; r++) {
-                int ti = (r * 4 + j) * VL, yi = yj + r * q;
-                for (int l = skip; l < VL; l++) y[yi + l] = beta == 0f ? tile[ti + l] : Math.fma(beta, y[yi + l], tile[ti + l]);
-            }
-        }
+        writeEdge(tile, rows, nv, beta, y, yOff, c, qv, k, q, kb);
     }
 
     // ------------------------------------------------------------------ last mode (Q = 1), 16-float vectors
