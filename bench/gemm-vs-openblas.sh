@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Our GEMM against OpenBLAS cblas_sgemm on the same shapes, same machine, one run: for each thread
-# count, rounds alternate ours (./ttl bench gemm) and OpenBLAS (bench/openblas/sgemm_bench.c), and the
+# count, rounds alternate ours (bin/ttl bench gemm) and OpenBLAS (bench/openblas/sgemm_bench.c), and the
 # table shows per shape the median GFLOPS of each over the rounds and the ratio ours / OpenBLAS.
 #
 # Usage: bench/gemm-vs-openblas.sh [--threads "1 2"] [--rounds 3] [--seconds 1] [--shapes MxKxN[:TT],...]
@@ -55,7 +55,7 @@ mkdir -p "$root/bench/target"
 gcc -O2 -o "$exe" "$root/bench/openblas/sgemm_bench.c" $flags
 
 # Build (or refresh) the jar once, outside the timed runs.
-"$root/ttl" info >/dev/null
+"$root/bin/ttl" info >/dev/null
 
 # "shape rate" lines from either program's JSON
 pairs() {
@@ -67,12 +67,12 @@ blas_env=(env)
 
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
-jdk="$("$root/ttl" info | sed -n 's/^java *//p')"
+jdk="$("$root/bin/ttl" info | sed -n 's/^java *//p')"
 core=""
 for t in $threads; do
   for r in $(seq 1 "$rounds"); do
     echo "threads $t, round $r/$rounds: ours" >&2
-    "$root/ttl" bench gemm --json --threads "$t" --seconds "$seconds" --shapes "$shapes" \
+    "$root/bin/ttl" bench gemm --json --threads "$t" --seconds "$seconds" --shapes "$shapes" \
       | pairs | sed "s/^/ours $t /" >>"$results"
     echo "threads $t, round $r/$rounds: openblas" >&2
     out=$(OPENBLAS_NUM_THREADS="$t" "${blas_env[@]}" "$exe" --json --seconds "$seconds" --shapes "$shapes")

@@ -5,7 +5,7 @@
 # usage: bench/svd-vs-lapack.sh [ROUNDS] [SHAPES]
 #   ROUNDS  alternations per shape (default 3)
 #   SHAPES  comma-separated MxN list (default 784x300,1024x1024,300x784,4096x256)
-# Environment: JAVA_HOME picks the JDK (see ./ttl); SECONDS_PER_RUN the measuring time of each
+# Environment: JAVA_HOME picks the JDK (see bin/ttl); SECONDS_PER_RUN the measuring time of each
 # ttl run (default 2); LAPACK_REPEATS timed sgesvd calls per run (default 5).
 # Installs liblapacke-dev and libopenblas-dev with apt-get when lapacke.h is missing.
 set -euo pipefail
@@ -29,10 +29,10 @@ mkdir -p "$build"
 gcc -O2 -o "$build/sgesvd_bench" "$root/bench/lapack/sgesvd_bench.c" -llapacke -llapack -lm
 
 # Build the jar once, outside the timed runs.
-"$root/ttl" --version >/dev/null
+"$root/bin/ttl" --version >/dev/null
 
 echo "# $(uname -m), $(nproc) cores; LAPACK: $(readlink -f "$(ldconfig -p | sed -n 's/.*liblapack.so.3 .*=> //p' | head -n1)")"
-echo "# ttl4j: $("$root/ttl" bench svd --shapes 2x2 --seconds 0.01 --repeats 1 | head -n1)"
+echo "# ttl4j: $("$root/bin/ttl" bench svd --shapes 2x2 --seconds 0.01 --repeats 1 | head -n1)"
 printf '%-10s %5s %12s %12s %8s\n' shape round "ttl4j ms" "sgesvd ms" ratio
 
 declare -A ours lapack
@@ -40,7 +40,7 @@ IFS=',' read -r -a list <<<"$shapes"
 for ((r = 1; r <= rounds; r++)); do
   for s in "${list[@]}"; do
     m="${s%x*}"; n="${s#*x}"
-    a=$("$root/ttl" bench svd --shapes "$s" --threads 1 --seconds "$secs" --repeats 3 --json \
+    a=$("$root/bin/ttl" bench svd --shapes "$s" --threads 1 --seconds "$secs" --repeats 3 --json \
         | sed -n 's/.*"median_s":\([0-9.eE+-]*\).*/\1/p')
     a=$(awk -v x="$a" 'BEGIN { printf "%.3f", x * 1000 }')
     b=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$build/sgesvd_bench" "$m" "$n" "$lreps" | awk '{ print $3 }')

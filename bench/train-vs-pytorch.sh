@@ -48,7 +48,7 @@ if ! "$py" -c 'import torch' 2>/dev/null; then
   $sudo_cmd apt-get install -y -q python3-torch >&2
 fi
 
-"$root/ttl" data fetch mnist --data-dir "$data_dir" >&2
+"$root/bin/ttl" data fetch mnist --data-dir "$data_dir" >&2
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
 
@@ -61,7 +61,7 @@ for model in $models; do
     if [ "$t" -eq 1 ]; then tt=1; ob=1; else tt="${TORCH_THREADS_2:-1}"; ob="${OPENBLAS_THREADS_2:-$t}"; fi
     for r in $(seq "$rounds"); do
       echo "# $model, $t thread(s), round $r/$rounds" >&2
-      "$root/ttl" bench train --model "$model" --dataset mnist --data-dir "$data_dir" --threads "$t" \
+      "$root/bin/ttl" bench train --model "$model" --dataset mnist --data-dir "$data_dir" --threads "$t" \
         --warmup "$warmup" --epochs "$epochs" --json | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
       OPENBLAS_NUM_THREADS="$ob" OMP_NUM_THREADS="$tt" "$py" "$pyscript" --model "$model" \
         --data-dir "$data_dir/mnist" --threads "$tt" --warmup "$warmup" --epochs "$epochs" | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
