@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import ttl4j.engine.Compare;
+import ttl4j.engine.Tolerance;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Kernels;
 import ttl4j.engine.Parallel;
@@ -67,22 +67,22 @@ public class ElementwiseBenchmark {
         float[] a = new float[n], b = new float[n];
         vec.add(n, x, 0, y, 0, a, 0);
         sca.add(n, x, 0, y, 0, b, 0);
-        Compare.assertBitwiseEqual("add", b, a);
+        Tolerance.requireBitwise("add", b, a);
         System.arraycopy(y, 0, a, 0, n);
         System.arraycopy(y, 0, b, 0, n);
         vec.axpy(n, 0.5f, x, 0, a, 0);
         sca.axpy(n, 0.5f, x, 0, b, 0);
-        Compare.assertBitwiseEqual("axpy", b, a);
+        Tolerance.requireBitwise("axpy", b, a);
         vec.relu(n, x, 0, a, 0);
         sca.relu(n, x, 0, b, 0);
-        Compare.assertBitwiseEqual("relu", b, a);
+        Tolerance.requireBitwise("relu", b, a);
         double abs = 0;
         for (float v : x) abs += Math.abs(v);
-        Compare.assertClose("sum", new float[] {sca.sum(n, x, 0)}, new float[] {vec.sum(n, x, 0)}, 1e-6 * abs, 0);
+        Tolerance.require("sum", new float[] {sca.sum(n, x, 0)}, new float[] {vec.sum(n, x, 0)}, 1e-6 * abs, 0);
         for (int len : new int[] {10, 1024}) {
             vec.softmaxAxis(n / len, len, 1, x, 0, a, 0);
             sca.softmaxAxis(n / len, len, 1, x, 0, b, 0);
-            Compare.assertClose("softmax rows of " + len, b, a, 1e-9, 4e-6);
+            Tolerance.require("softmax rows of " + len, b, a, 1e-9, 4e-6);
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import ttl4j.engine.Compare;
+import ttl4j.engine.Tolerance;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Kernels;
 import ttl4j.engine.Parallel;
@@ -132,7 +132,7 @@ final class BenchGemmCommand implements Callable<Integer> {
         int lda = transA ? m : k, ldb = transB ? k : n;
         Engine.scalar().gemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, want, 0, n);
         kern.gemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, got, 0, n);
-        int w = Compare.worst(want, 0, got, 0, m * n, 1e-4, 1e-4);
+        int w = Tolerance.worst(want, 0, got, 0, m * n, 1e-4, 1e-4);
         if (w >= 0) {
             throw new IllegalStateException("gemm self-check failed: element " + w + " is " + got[w]
                     + ", scalar reference " + want[w]);

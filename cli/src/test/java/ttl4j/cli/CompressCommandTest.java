@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import ttl4j.engine.Compare;
+import ttl4j.engine.FloatAsserts;
 import ttl4j.engine.Tensor;
 import ttl4j.nn.Checkpoint;
 import ttl4j.nn.Sequential;
@@ -72,7 +72,7 @@ class CompressCommandTest {
         Sequential dense = Checkpoint.load(model).buildModel();
         Sequential ttl = Checkpoint.load(out).buildModel();
         Tensor x = Tensor.randn(new SplittableRandom(3), 1f, 13, 64);
-        Compare.assertClose("logits after full-rank compression", dense.forward(x, false).toArray(), ttl.forward(x, false).toArray(),
+        FloatAsserts.assertClose("logits after full-rank compression", dense.forward(x, false).toArray(), ttl.forward(x, false).toArray(),
                 1e-4, 1e-4);
         assertEquals(number(c.out(), "accuracy_compressed"), evalAccuracy(out), 1e-9);
     }

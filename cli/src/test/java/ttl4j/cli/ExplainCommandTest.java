@@ -124,7 +124,7 @@ class ExplainCommandTest {
         for (Path[] o : new Path[][] {{a}, {b}}) assertEquals(0, Captured.run("explain", "--checkpoint", ck, "--data-dir", data.toString(),
                 "--limit", "30", "--batch-size", o[0] == a ? "30" : "4", "--out", o[0].toString()).exit());
         Map<String, Tensor> ga = SafeTensors.read(a.resolve("grads.safetensors")).tensors(), gb = SafeTensors.read(b.resolve("grads.safetensors")).tensors();
-        for (String k : ga.keySet()) ttl4j.engine.Compare.assertClose(k, ga.get(k).toArray(), gb.get(k).toArray(), 1e-6, 1e-4);
+        for (String k : ga.keySet()) ttl4j.engine.FloatAsserts.assertClose(k, ga.get(k).toArray(), gb.get(k).toArray(), 1e-6, 1e-4);
     }
 
     @Test

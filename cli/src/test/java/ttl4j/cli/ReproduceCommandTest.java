@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ttl4j.cli.plot.Charts;
-import ttl4j.nn.Json;
+import ttl4j.engine.io.Json;
 import ttl4j.ttl.Explainer;
 import ttl4j.ttl.ImportanceTracker;
 import ttl4j.ttl.SyntheticExperiment;

@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import ttl4j.engine.Compare;
+import ttl4j.engine.FloatAsserts;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
 
@@ -145,7 +145,7 @@ class BatchesTest {
                     first = got;
                 } else {
                     assertEquals(first.size(), got.size());
-                    for (int i = 0; i < got.size(); i++) Compare.assertBitwiseEqual("part " + i + ", " + threads + " threads", first.get(i), got.get(i));
+                    for (int i = 0; i < got.size(); i++) FloatAsserts.assertBitwiseEqual("part " + i + ", " + threads + " threads", first.get(i), got.get(i));
                 }
             }
         } finally {

@@ -28,7 +28,7 @@ class ContractSlicesTest {
         VEC.contractSlices(p, in, q, k, i0, i1, x, xOff, y, yOff, beta, cv, cOff, ldc);
         SCALAR.contractSlices(p, in, q, k, i0, i1, x, xOff, y, yOff, beta, cs, cOff, ldc);
         String what = "contractSlices P=" + p + " I=" + in + " Q=" + q + " K=" + k + " rows [" + i0 + ", " + i1 + ") beta=" + beta;
-        Compare.assertClose(what, cs, cv, 1e-6 * (p * q + 1), 1e-5);
+        FloatAsserts.assertClose(what, cs, cv, 1e-6 * (p * q + 1), 1e-5);
         for (int i = 0; i < cv.length; i++) {
             int row = (i - cOff) / ldc, col = (i - cOff) % ldc;
             boolean inside = i >= cOff && row >= i0 && row < i1 && col < k;
@@ -74,7 +74,7 @@ class ContractSlicesTest {
                 Arrays.fill(parts, 0f);
                 VEC.contractSlices(p, in, q, k, 0, cut, x, 0, y, 0, 0f, parts, 0, k);
                 VEC.contractSlices(p, in, q, k, cut, in, x, 0, y, 0, 0f, parts, 0, k);
-                Compare.assertBitwiseEqual("split at " + cut + " of " + Arrays.toString(s), whole, parts);
+                FloatAsserts.assertBitwiseEqual("split at " + cut + " of " + Arrays.toString(s), whole, parts);
             }
         }
     }
@@ -114,14 +114,14 @@ class ContractSlicesTest {
                         Parallel.setThreads(2);
                         TensorAlgebra.contractAllBut(shape, mode, x, 0, y, 0, k, 0f, two, 0);
                         String what = "mode " + mode + " of " + Arrays.toString(shape) + " K=" + k;
-                        Compare.assertBitwiseEqual(what, one, two);
+                        FloatAsserts.assertBitwiseEqual(what, one, two);
                         int terms = Tensor.sizeOf(shape) / shape[mode];
-                        Compare.assertClose(what, reference(shape, mode, x, y, k), one, 1e-6 * terms, 1e-5);
+                        FloatAsserts.assertClose(what, reference(shape, mode, x, y, k), one, 1e-6 * terms, 1e-5);
                         // beta = 1 accumulates
                         float[] acc = one.clone();
                         TensorAlgebra.contractAllBut(shape, mode, x, 0, y, 0, k, 1f, acc, 0);
                         for (int i = 0; i < one.length; i++) one[i] *= 2;
-                        Compare.assertClose(what + " accumulated", one, acc, 1e-6 * terms, 1e-5);
+                        FloatAsserts.assertClose(what + " accumulated", one, acc, 1e-6 * terms, 1e-5);
                     }
                 }
             }
@@ -148,8 +148,8 @@ class ContractSlicesTest {
         } finally {
             Parallel.setThreads(before);
         }
-        Compare.assertBitwiseEqual("split over rows of C", one, two);
-        Compare.assertClose("against the definition", reference(shape, 1, x, y, k), one, 1e-6 * 480, 1e-5);
+        FloatAsserts.assertBitwiseEqual("split over rows of C", one, two);
+        FloatAsserts.assertClose("against the definition", reference(shape, 1, x, y, k), one, 1e-6 * 480, 1e-5);
     }
 
     @Test

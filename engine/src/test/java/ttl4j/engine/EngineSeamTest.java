@@ -40,10 +40,10 @@ class EngineSeamTest {
     @Test
     void compareReportsTheWorstElement() {
         float[] r = {1f, 2f, 3f};
-        Compare.assertClose("same", r, new float[] {1f, 2f, 3.0000002f}, 0, 1e-6);
+        FloatAsserts.assertClose("same", r, new float[] {1f, 2f, 3.0000002f}, 0, 1e-6);
         AssertionError e = assertThrows(AssertionError.class,
-                () -> Compare.assertClose("off", r, new float[] {1.1f, 2f, 4f}, 1e-3, 1e-3));
+                () -> FloatAsserts.assertClose("off", r, new float[] {1.1f, 2f, 4f}, 1e-3, 1e-3));
         assertTrue(e.getMessage().contains("worst element 2"), e.getMessage());
-        assertThrows(AssertionError.class, () -> Compare.assertClose("nan", r, new float[] {1f, Float.NaN, 3f}, 1, 1));
+        assertThrows(AssertionError.class, () -> FloatAsserts.assertClose("nan", r, new float[] {1f, Float.NaN, 3f}, 1, 1));
     }
 }

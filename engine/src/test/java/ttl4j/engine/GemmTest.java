@@ -91,9 +91,9 @@ class GemmTest {
         float[] scalar = cs.run(SCALAR, alpha, beta);
         float[] vec = cs.run(VEC, alpha, beta);
         double atol = atol(cs.k) * Math.max(1, Math.abs(alpha)) + 1e-6;
-        Compare.assertClose("scalar vs double " + cs.name(alpha, beta), ref, scalar, atol, 1e-5);
-        Compare.assertClose("vector vs double " + cs.name(alpha, beta), ref, vec, atol, 1e-5);
-        Compare.assertClose("vector vs scalar " + cs.name(alpha, beta), scalar, vec, atol, 1e-5);
+        FloatAsserts.assertClose("scalar vs double " + cs.name(alpha, beta), ref, scalar, atol, 1e-5);
+        FloatAsserts.assertClose("vector vs double " + cs.name(alpha, beta), ref, vec, atol, 1e-5);
+        FloatAsserts.assertClose("vector vs scalar " + cs.name(alpha, beta), scalar, vec, atol, 1e-5);
     }
 
     @Test
@@ -172,8 +172,8 @@ class GemmTest {
                     float[] two = cs.run(VEC, 0.75f, 0.5f);
                     Parallel.setThreads(3);
                     float[] three = cs.run(VEC, 0.75f, 0.5f);
-                    Compare.assertBitwiseEqual("1 vs 2 threads " + cs.name(0.75f, 0.5f), one, two);
-                    Compare.assertBitwiseEqual("1 vs 3 threads " + cs.name(0.75f, 0.5f), one, three);
+                    FloatAsserts.assertBitwiseEqual("1 vs 2 threads " + cs.name(0.75f, 0.5f), one, two);
+                    FloatAsserts.assertBitwiseEqual("1 vs 3 threads " + cs.name(0.75f, 0.5f), one, three);
                 }
             }
         } finally {
@@ -224,9 +224,9 @@ class GemmTest {
             Parallel.setThreads(threads);
             float[] vec = c0.clone();
             VEC.gemmBatched(batch, ta, tb, m, n, k, alpha, a, 3, lda, strideA, b, 1, ldb, strideB, beta, vec, 2, ldc, strideC);
-            Compare.assertClose("batched vector vs scalar " + name, scalar, vec, atol(k), 1e-5);
+            FloatAsserts.assertClose("batched vector vs scalar " + name, scalar, vec, atol(k), 1e-5);
             // batching (and sharing a packed operand) must not change a single bit
-            Compare.assertBitwiseEqual("batched vs one gemm per entry, " + threads + " thread(s), " + name, single, vec);
+            FloatAsserts.assertBitwiseEqual("batched vs one gemm per entry, " + threads + " thread(s), " + name, single, vec);
         }
     }
 

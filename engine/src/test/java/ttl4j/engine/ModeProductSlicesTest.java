@@ -29,10 +29,10 @@ class ModeProductSlicesTest {
         SCALAR.modeProductSlices(p, in, q, k, alpha, u, uOff, ldu, transU, t, tOff, beta, ys, yOff);
         String what = "modeProductSlices P=" + p + " I=" + in + " Q=" + q + " K=" + k + " transU=" + transU
                 + " alpha=" + alpha + " beta=" + beta;
-        Compare.assertClose(what, ys, yv, 1e-6 * (in + 1), 1e-5);
-        Compare.assertBitwiseEqual(what + " (before Y)", java.util.Arrays.copyOf(y0, yOff), java.util.Arrays.copyOf(yv, yOff));
+        FloatAsserts.assertClose(what, ys, yv, 1e-6 * (in + 1), 1e-5);
+        FloatAsserts.assertBitwiseEqual(what + " (before Y)", java.util.Arrays.copyOf(y0, yOff), java.util.Arrays.copyOf(yv, yOff));
         int end = yOff + p * k * q;
-        Compare.assertBitwiseEqual(what + " (after Y)", java.util.Arrays.copyOfRange(y0, end, y0.length),
+        FloatAsserts.assertBitwiseEqual(what + " (after Y)", java.util.Arrays.copyOfRange(y0, end, y0.length),
                 java.util.Arrays.copyOfRange(yv, end, yv.length));
     }
 
@@ -76,7 +76,7 @@ class ModeProductSlicesTest {
             int cut = 7;
             VEC.modeProductSlices(cut, in, q, k, 1f, u, 0, in, false, t, 0, 0f, parts, 0);
             VEC.modeProductSlices(p - cut, in, q, k, 1f, u, 0, in, false, t, cut * in * q, 0f, parts, cut * k * q);
-            Compare.assertBitwiseEqual("split at " + cut + " of " + java.util.Arrays.toString(s), whole, parts);
+            FloatAsserts.assertBitwiseEqual("split at " + cut + " of " + java.util.Arrays.toString(s), whole, parts);
         }
     }
 
@@ -97,9 +97,9 @@ class ModeProductSlicesTest {
                         Parallel.setThreads(2);
                         Tensor two = TensorAlgebra.modeProduct(t, mode, u, transU);
                         String what = "mode " + mode + " of " + java.util.Arrays.toString(shape) + " transU=" + transU;
-                        Compare.assertBitwiseEqual(what, one.toArray(), two.toArray());
+                        FloatAsserts.assertBitwiseEqual(what, one.toArray(), two.toArray());
                         Tensor ref = AlgebraReference.modeProduct(t, mode, u, transU);
-                        Compare.assertClose(what, ref.toArray(), one.toArray(), 1e-5 * in, 1e-5);
+                        FloatAsserts.assertClose(what, ref.toArray(), one.toArray(), 1e-5 * in, 1e-5);
                     }
                 }
             }

@@ -70,9 +70,9 @@ class OpsTensorTest {
             }
         }
         Tensor at = transpose(a), bt = transpose(b);
-        Compare.assertClose("TN", c.toArray(), Ops.matmul(at, true, b, false).toArray(), 1e-6, 1e-5);
-        Compare.assertClose("NT", c.toArray(), Ops.matmul(a, false, bt, true).toArray(), 1e-6, 1e-5);
-        Compare.assertClose("TT", c.toArray(), Ops.matmul(at, true, bt, true).toArray(), 1e-6, 1e-5);
+        FloatAsserts.assertClose("TN", c.toArray(), Ops.matmul(at, true, b, false).toArray(), 1e-6, 1e-5);
+        FloatAsserts.assertClose("NT", c.toArray(), Ops.matmul(a, false, bt, true).toArray(), 1e-6, 1e-5);
+        FloatAsserts.assertClose("TT", c.toArray(), Ops.matmul(at, true, bt, true).toArray(), 1e-6, 1e-5);
 
         Tensor out = Tensor.zeros(4, 5).fill(1f);
         Ops.matmul(a, false, b, false, out, 2f, 3f);
@@ -140,7 +140,7 @@ class OpsTensorTest {
         }
         Tensor in = x.copy();
         Ops.softmax(in, -1, in);
-        Compare.assertClose("in place", Ops.softmax(x, 2, Tensor.zeros(3, 4, 5)).toArray(), in.toArray(), 0, 0);
+        FloatAsserts.assertClose("in place", Ops.softmax(x, 2, Tensor.zeros(3, 4, 5)).toArray(), in.toArray(), 0, 0);
         assertError(() -> Ops.softmax(x, 1, Tensor.zeros(3, 5, 4)), "softmax", "[3, 4, 5]", "[3, 5, 4]");
     }
 }

@@ -55,12 +55,12 @@ class OpsTest {
             float[] zv = random(rnd, n + zOff + 2), zr = zv.clone();
             op.run(V, n, x, xOff, y, yOff, zv, zOff);
             op.run(R, n, x, xOff, y, yOff, zr, zOff);
-            Compare.assertBitwiseEqual(name + " n=" + n, zr, zv); // guard elements around z included
+            FloatAsserts.assertBitwiseEqual(name + " n=" + n, zr, zv); // guard elements around z included
 
             float[] av = x.clone(), ar = x.clone(); // z aliases x
             op.run(V, n, av, xOff, y, yOff, av, xOff);
             op.run(R, n, ar, xOff, y, yOff, ar, xOff);
-            Compare.assertBitwiseEqual(name + " aliased n=" + n, ar, av);
+            FloatAsserts.assertBitwiseEqual(name + " aliased n=" + n, ar, av);
         }
     }
 
@@ -82,7 +82,7 @@ class OpsTest {
             float a = 1f / 255 / 0.3081f, b = -0.1307f / 0.3081f;
             V.bytesToFloats(n, x, 3, a, b, zv, 2);
             R.bytesToFloats(n, x, 3, a, b, zs, 2);
-            Compare.assertBitwiseEqual("bytesToFloats n=" + n, zs, zv);
+            FloatAsserts.assertBitwiseEqual("bytesToFloats n=" + n, zs, zv);
             for (int i = 0; i < n; i++) assertEquals(Math.fma((float) (x[3 + i] & 0xff), a, b), zv[2 + i], "element " + i);
         }
         assertThrows(IllegalArgumentException.class, () -> V.bytesToFloats(4, new byte[3], 0, 1f, 0f, new float[4], 0));
@@ -114,17 +114,17 @@ class OpsTest {
             float[] zv = random(rnd, n + 3), zr = zv.clone();
             V.addRowVector(rows, cols, x, 4 - 2, v, 1, zv, 2);
             R.addRowVector(rows, cols, x, 4 - 2, v, 1, zr, 2);
-            Compare.assertBitwiseEqual("addRowVector " + rows + "x" + cols, zr, zv);
+            FloatAsserts.assertBitwiseEqual("addRowVector " + rows + "x" + cols, zr, zv);
             float[] av = x.clone(), ar = x.clone();
             V.addRowVector(rows, cols, av, 1, v, 0, av, 1);
             R.addRowVector(rows, cols, ar, 1, v, 0, ar, 1);
-            Compare.assertBitwiseEqual("addRowVector aliased " + rows + "x" + cols, ar, av);
+            FloatAsserts.assertBitwiseEqual("addRowVector aliased " + rows + "x" + cols, ar, av);
         }
     }
 
     /** Sums may differ by order: the error bound scales with the sum of magnitudes. */
     private static void assertSumClose(String what, float expected, float actual, double sumAbs) {
-        Compare.assertClose(what, new float[] {expected}, new float[] {actual}, 1e-6 * sumAbs + 1e-30, 0);
+        FloatAsserts.assertClose(what, new float[] {expected}, new float[] {actual}, 1e-6 * sumAbs + 1e-30, 0);
     }
 
     @Test
@@ -159,9 +159,9 @@ class OpsTest {
             R.sumAxis(outer, len, inner, x, 3, zr, 2);
             String what = "sumAxis " + Arrays.toString(s);
             if (inner > 1) {
-                Compare.assertBitwiseEqual(what, zr, zv); // same order: rows added one after another
+                FloatAsserts.assertBitwiseEqual(what, zr, zv); // same order: rows added one after another
             } else {
-                Compare.assertClose(what, zr, zv, 1e-6 * Math.max(1, len) * 2, 1e-6);
+                FloatAsserts.assertClose(what, zr, zv, 1e-6 * Math.max(1, len) * 2, 1e-6);
             }
         }
     }
@@ -180,7 +180,7 @@ class OpsTest {
                 float[] zv = new float[outer * inner + 2], zr = zv.clone();
                 V.maxAxis(outer, len, inner, x, 3, zv, 2);
                 R.maxAxis(outer, len, inner, x, 3, zr, 2);
-                Compare.assertBitwiseEqual("maxAxis " + Arrays.toString(s) + " variant " + variant, zr, zv);
+                FloatAsserts.assertBitwiseEqual("maxAxis " + Arrays.toString(s) + " variant " + variant, zr, zv);
             }
         }
         // NaN anywhere along the axis, in the vector part and in the tail
@@ -239,10 +239,10 @@ class OpsTest {
             V.softmaxAxis(outer, len, inner, x, 3, zv, 1);
             R.softmaxAxis(outer, len, inner, x, 3, zr, 1);
             String what = "softmaxAxis " + Arrays.toString(s);
-            Compare.assertClose(what, zr, zv, 1e-9, 4e-6);
+            FloatAsserts.assertClose(what, zr, zv, 1e-9, 4e-6);
             float[] av = x.clone();
             V.softmaxAxis(outer, len, inner, av, 3, av, 3);
-            Compare.assertClose(what + " aliased", zr, 1, av, 3, n, 1e-9, 4e-6);
+            FloatAsserts.assertClose(what + " aliased", zr, 1, av, 3, n, 1e-9, 4e-6);
             for (int o = 0; o < outer; o++) {
                 for (int q = 0; q < inner; q++) {
                     double sum = 0;
@@ -265,7 +265,7 @@ class OpsTest {
             V.softmaxAxis(2, len, 1, x, 0, z, 0);
             float[] r = new float[2 * len];
             R.softmaxAxis(2, len, 1, x, 0, r, 0);
-            Compare.assertClose("softmax +-1000 len " + len, r, z, 0, 1e-6);
+            FloatAsserts.assertClose("softmax +-1000 len " + len, r, z, 0, 1e-6);
             assertEquals(0.5f, z[0], 1e-7);
             assertEquals(0.5f, z[1], 1e-7);
             if (len > 2) assertEquals(0f, z[2]); // exp(-2000) underflows to exactly 0
@@ -312,7 +312,7 @@ class OpsTest {
                 out = concat(out, new float[] {Arrays.hashCode(am)});
                 results[t - 1] = out;
             }
-            Compare.assertBitwiseEqual("1 vs 2 threads", results[0], results[1]);
+            FloatAsserts.assertBitwiseEqual("1 vs 2 threads", results[0], results[1]);
         } finally {
             Parallel.setThreads(before);
         }

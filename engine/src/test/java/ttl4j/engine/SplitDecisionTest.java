@@ -104,8 +104,8 @@ class SplitDecisionTest {
                         out[threads - 1] = c;
                     }
                     String what = (ta ? "T" : "N") + (tb ? "T" : "N") + " " + m + "x" + n + "x" + k;
-                    Compare.assertBitwiseEqual("1 vs 2 threads " + what, out[0], out[1]);
-                    Compare.assertBitwiseEqual("1 vs 3 threads " + what, out[0], out[2]);
+                    FloatAsserts.assertBitwiseEqual("1 vs 2 threads " + what, out[0], out[1]);
+                    FloatAsserts.assertBitwiseEqual("1 vs 3 threads " + what, out[0], out[2]);
                 }
             }
         }

@@ -21,7 +21,7 @@ class TensorAlgebraTest {
     /** Float sums of n products of N(0,1) numbers: error grows like sqrt(n) eps. */
     private static void close(String what, Tensor expected, Tensor actual, int terms) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
-        Compare.assertClose(what, expected.toArray(), actual.toArray(), ATOL * Math.max(1, terms), RTOL);
+        FloatAsserts.assertClose(what, expected.toArray(), actual.toArray(), ATOL * Math.max(1, terms), RTOL);
     }
 
     private static final int[][] SHAPES = {
@@ -201,7 +201,7 @@ class TensorAlgebraTest {
             for (int n = 0; n < shape.length; n++) {
                 Tensor m = TensorAlgebra.unfold(t, n);
                 assertEquals(shape[n], m.dim(0));
-                Compare.assertBitwiseEqual("round trip " + Arrays.toString(shape) + " mode " + n, t.toArray(),
+                FloatAsserts.assertBitwiseEqual("round trip " + Arrays.toString(shape) + " mode " + n, t.toArray(),
                         TensorAlgebra.fold(m, n, shape).toArray());
                 // T_(n)[i, col]: col runs over the other modes in row-major order.
                 int[] idx = new int[shape.length];
@@ -266,7 +266,7 @@ class TensorAlgebraTest {
         List<Tensor> three = List.of(rnd(r, 2, 5), rnd(r, 3, 5), rnd(r, 4, 5));
         Tensor view = Tensor.wrap(new float[3 + 120], 3, 24, 5);
         TensorAlgebra.khatriRaoInto(three, view);
-        Compare.assertBitwiseEqual("khatriRaoInto", TensorAlgebra.khatriRao(three).toArray(), view.toArray());
+        FloatAsserts.assertBitwiseEqual("khatriRaoInto", TensorAlgebra.khatriRao(three).toArray(), view.toArray());
         assertThrows(IllegalArgumentException.class, () -> TensorAlgebra.khatriRaoInto(three, Tensor.zeros(24, 4)));
         List<Tensor> km = List.of(rnd(r, 2, 3), rnd(r, 1, 4), rnd(r, 3, 2));
         close("kronecker", AlgebraReference.kronecker(km), TensorAlgebra.kronecker(km), 1);
@@ -345,7 +345,7 @@ class TensorAlgebraTest {
                 if (threads == 1) {
                     first = got;
                 } else {
-                    for (int i = 0; i < got.size(); i++) Compare.assertBitwiseEqual("result " + i, first.get(i), got.get(i));
+                    for (int i = 0; i < got.size(); i++) FloatAsserts.assertBitwiseEqual("result " + i, first.get(i), got.get(i));
                 }
             }
         } finally {

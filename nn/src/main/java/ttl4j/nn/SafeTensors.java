@@ -1,5 +1,6 @@
 package ttl4j.nn;
 
+import ttl4j.engine.io.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -12,7 +12,7 @@
  *       {@link ttl4j.nn.LrSchedule} (constant, step, cosine with warm-up).
  *   <li>{@link ttl4j.nn.Trainer} over a {@link ttl4j.nn.BatchSource}, with
  *       {@link ttl4j.nn.TrainingCallback}s, a divergence guard and bitwise resume.
- *   <li>{@link ttl4j.nn.Checkpoint} in the {@link ttl4j.nn.SafeTensors} format; {@link ttl4j.nn.Json}.
+ *   <li>{@link ttl4j.nn.Checkpoint} in the {@link ttl4j.nn.SafeTensors} format.
  *   <li>{@link ttl4j.nn.ModelSpec}: the {@code dense(300)|relu|dense(10)} language, presets and the
  *       layer registry other modules extend.
  * </ul>

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
-import ttl4j.engine.Compare;
+import ttl4j.engine.FloatAsserts;
 import ttl4j.engine.Tensor;
 
 /**
@@ -35,7 +35,7 @@ class GradientCheckTest {
         double[] xd = toDouble(x.toArray());
         // The float forward must agree with the double reference.
         float[] yRef = toFloat(ref.forward(l, xd, b));
-        Compare.assertClose(what + " forward vs double reference", yRef, y.toArray(), 1e-5, 1e-4);
+        FloatAsserts.assertClose(what + " forward vs double reference", yRef, y.toArray(), 1e-5, 1e-4);
 
         l.zeroGrad();
         Tensor dx = l.backward(r.copy());
@@ -52,7 +52,7 @@ class GradientCheckTest {
             xd[i] = keep;
             fdX[i] = (float) ((plus - minus) / (2 * H));
         }
-        Compare.assertClose(what + " input gradient", fdX, dx.toArray(), ATOL, RTOL);
+        FloatAsserts.assertClose(what + " input gradient", fdX, dx.toArray(), ATOL, RTOL);
 
         // Parameter gradients.
         for (Param p : l.params()) {
@@ -67,7 +67,7 @@ class GradientCheckTest {
                 pd[i] = keep;
                 fd[i] = (float) ((plus - minus) / (2 * H));
             }
-            Compare.assertClose(what + " gradient of " + p.name(), fd, p.grad().toArray(), ATOL, RTOL);
+            FloatAsserts.assertClose(what + " gradient of " + p.name(), fd, p.grad().toArray(), ATOL, RTOL);
         }
     }
 
@@ -134,7 +134,7 @@ class GradientCheckTest {
             zd[i] = keep;
             fdz[i] = (float) ((plus - minus) / (2 * H));
         }
-        Compare.assertClose("dlogits", fdz, r.dlogits().toArray(), 1e-5, 1e-3);
+        FloatAsserts.assertClose("dlogits", fdz, r.dlogits().toArray(), 1e-5, 1e-3);
 
         Tensor dx = s.backward(r.dlogits());
         for (Param p : s.params()) {
@@ -149,7 +149,7 @@ class GradientCheckTest {
                 pd[i] = keep;
                 fd[i] = (float) ((plus - minus) / (2 * H));
             }
-            Compare.assertClose("network+loss gradient of " + p.name(), fd, p.grad().toArray(), 1e-5, 2e-3);
+            FloatAsserts.assertClose("network+loss gradient of " + p.name(), fd, p.grad().toArray(), 1e-5, 2e-3);
         }
         float[] fdx = new float[xd.length];
         for (int i = 0; i < xd.length; i++) {
@@ -161,7 +161,7 @@ class GradientCheckTest {
             xd[i] = keep;
             fdx[i] = (float) ((plus - minus) / (2 * H));
         }
-        Compare.assertClose("network+loss input gradient", fdx, dx.toArray(), 1e-5, 2e-3);
+        FloatAsserts.assertClose("network+loss input gradient", fdx, dx.toArray(), 1e-5, 2e-3);
     }
 
     @Test
@@ -182,7 +182,7 @@ class GradientCheckTest {
         d.zeroGrad();
         d.forward(x, true);
         d.backward(dy);
-        Compare.assertBitwiseEqual("after zeroGrad", once, d.weight().grad().toArray());
+        FloatAsserts.assertBitwiseEqual("after zeroGrad", once, d.weight().grad().toArray());
     }
 
     @Test

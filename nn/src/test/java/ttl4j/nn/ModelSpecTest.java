@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import ttl4j.engine.Compare;
+import ttl4j.engine.FloatAsserts;
 
 class ModelSpecTest {
 
@@ -39,7 +39,7 @@ class ModelSpecTest {
         // The spec round-trips to the same architecture and, with the same seed, the same weights.
         Sequential again = ModelSpec.build(m.spec(), new int[] {2, 5}, 3);
         assertEquals(m.spec(), again.spec());
-        Compare.assertBitwiseEqual("same seed", m.params().get(0).value().toArray(), again.params().get(0).value().toArray());
+        FloatAsserts.assertBitwiseEqual("same seed", m.params().get(0).value().toArray(), again.params().get(0).value().toArray());
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import ttl4j.engine.Compare;
+import ttl4j.engine.FloatAsserts;
 import ttl4j.engine.Tensor;
 
 /** Optimiser updates and schedules against values worked out by hand (PyTorch's formulas). */
@@ -28,29 +28,29 @@ class OptimizerTest {
     @Test
     void sgdPlain() {
         // w = 1 - 0.5 * 0.2; then 0.9 + 0.5 * 0.4.
-        Compare.assertClose("sgd", new float[] {0.9f, 1.1f}, run(new Sgd(), 0.5f, 0.2f, -0.4f), 1e-7, 1e-6);
+        FloatAsserts.assertClose("sgd", new float[] {0.9f, 1.1f}, run(new Sgd(), 0.5f, 0.2f, -0.4f), 1e-7, 1e-6);
     }
 
     @Test
     void sgdMomentumWithWeightDecay() {
         // g1 = 0.2 + 0.1*1 = 0.3, v = 0.3, w = 0.85; g2 = -0.4 + 0.085 = -0.315, v = 0.27 - 0.315 = -0.045, w = 0.8725.
-        Compare.assertClose("momentum", new float[] {0.85f, 0.8725f}, run(new Sgd(0.9, false, 0.1), 0.5f, 0.2f, -0.4f), 1e-7, 1e-6);
+        FloatAsserts.assertClose("momentum", new float[] {0.85f, 0.8725f}, run(new Sgd(0.9, false, 0.1), 0.5f, 0.2f, -0.4f), 1e-7, 1e-6);
     }
 
     @Test
     void sgdNesterov() {
         // step 1: g = 0.3, v = 0.3, update g + 0.9 v = 0.57, w = 0.715;
         // step 2: g = -0.4 + 0.0715 = -0.3285, v = 0.27 - 0.3285 = -0.0585, update -0.38115, w = 0.905575.
-        Compare.assertClose("nesterov", new float[] {0.715f, 0.905575f}, run(new Sgd(0.9, true, 0.1), 0.5f, 0.2f, -0.4f), 1e-7, 1e-6);
+        FloatAsserts.assertClose("nesterov", new float[] {0.715f, 0.905575f}, run(new Sgd(0.9, true, 0.1), 0.5f, 0.2f, -0.4f), 1e-7, 1e-6);
     }
 
     @Test
     void adamAndAdamW() {
-        Compare.assertClose("adam", new float[] {0.9000000050f, 0.9366103565f, 0.9502794223f},
+        FloatAsserts.assertClose("adam", new float[] {0.9000000050f, 0.9366103565f, 0.9502794223f},
                 run(Adam.adam(), 0.1f, 0.2f, -0.4f, 0.1f), 1e-6, 1e-6);
-        Compare.assertClose("adam + L2", new float[] {0.9000000033f, 0.9069015213f, 0.8859373475f},
+        FloatAsserts.assertClose("adam + L2", new float[] {0.9000000033f, 0.9069015213f, 0.8859373475f},
                 run(Adam.adam(0.9, 0.999, 1e-8, 0.1), 0.1f, 0.2f, -0.4f, 0.1f), 1e-6, 1e-6);
-        Compare.assertClose("adamw", new float[] {0.8900000050f, 0.9177103565f, 0.9222023187f},
+        FloatAsserts.assertClose("adamw", new float[] {0.8900000050f, 0.9177103565f, 0.9222023187f},
                 run(Adam.adamW(0.9, 0.999, 1e-8, 0.1), 0.1f, 0.2f, -0.4f, 0.1f), 1e-6, 1e-6);
     }
 
@@ -79,7 +79,7 @@ class OptimizerTest {
                 q.grad().copyFrom(Tensor.of(grads[s].clone(), 2, 3));
                 b2.step(List.of(q), 0.05f);
             }
-            Compare.assertBitwiseEqual(fresh.name() + " resumed", p.value().toArray(), q.value().toArray());
+            FloatAsserts.assertBitwiseEqual(fresh.name() + " resumed", p.value().toArray(), q.value().toArray());
             assertEquals(4, b2.steps());
         }
     }

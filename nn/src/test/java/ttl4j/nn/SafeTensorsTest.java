@@ -1,5 +1,6 @@
 package ttl4j.nn;
 
+import ttl4j.engine.io.Json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,7 +20,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import ttl4j.engine.Compare;
+import ttl4j.engine.FloatAsserts;
 import ttl4j.engine.Tensor;
 
 class SafeTensorsTest {
@@ -54,7 +55,7 @@ class SafeTensorsTest {
         assertEquals(List.copyOf(sample().keySet()), List.copyOf(c.tensors().keySet()));
         for (Map.Entry<String, Tensor> e : sample().entrySet()) {
             assertArrayEquals(e.getValue().shape(), c.tensors().get(e.getKey()).shape());
-            Compare.assertBitwiseEqual(e.getKey(), e.getValue().toArray(), c.tensors().get(e.getKey()).toArray());
+            FloatAsserts.assertBitwiseEqual(e.getKey(), e.getValue().toArray(), c.tensors().get(e.getKey()).toArray());
         }
         try (var s = Files.list(dir)) {
             assertEquals(1, s.count(), "no temporary file left behind");
@@ -147,7 +148,7 @@ class SafeTensorsTest {
             float[] expected = params.get(parts[0]).value().toArray();
             float[] got = new float[parts.length - 1];
             for (int j = 1; j < parts.length; j++) got[j - 1] = (float) Double.parseDouble(parts[j]);
-            Compare.assertBitwiseEqual(parts[0] + " read by numpy", expected, got);
+            FloatAsserts.assertBitwiseEqual(parts[0] + " read by numpy", expected, got);
         }
     }
 

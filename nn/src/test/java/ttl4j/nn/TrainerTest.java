@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import ttl4j.engine.Compare;
+import ttl4j.engine.FloatAsserts;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
 
@@ -96,7 +96,7 @@ class TrainerTest {
         Trainer b = trainer(spec, Adam::adam, LrSchedule.cosine(0.01, 24, 4, 0));
         Trainer.Result ra = a.fit(blobs(1, 250, true), blobs(2, 64, false), 3);
         Trainer.Result rb = b.fit(blobs(1, 250, true), blobs(2, 64, false), 3);
-        Compare.assertBitwiseEqual("weights", weights(a), weights(b));
+        FloatAsserts.assertBitwiseEqual("weights", weights(a), weights(b));
         assertEquals(java.util.Arrays.toString(metrics(ra)), java.util.Arrays.toString(metrics(rb)));
         // And a different seed gives a different run.
         Trainer c = new Trainer(ModelSpec.build(spec, new int[] {FEATURES}, 5), Adam.adam(), LrSchedule.cosine(0.01, 24, 4, 0), 78);
@@ -122,7 +122,7 @@ class TrainerTest {
             assertEquals("none", loaded.metadata().get("preprocessing"));
             Trainer second = Trainer.resume(loaded);
             Trainer.Result rs = second.fit(blobs(1, 250, true), blobs(2, 64, false), 4);
-            Compare.assertBitwiseEqual(full.optimizer().name() + " resumed weights", weights(full), weights(second));
+            FloatAsserts.assertBitwiseEqual(full.optimizer().name() + " resumed weights", weights(full), weights(second));
             assertEquals(rf.epochs().get(3).trainLoss(), rs.epochs().get(1).trainLoss());
             assertEquals(rf.epochs().get(3).evalLoss(), rs.epochs().get(1).evalLoss());
 
@@ -139,7 +139,7 @@ class TrainerTest {
             Trainer cont = Trainer.resume(Checkpoint.load(mid));
             assertEquals(8 + 4, cont.globalStep());
             Trainer.Result rc = cont.fit(blobs(1, 250, true), blobs(2, 64, false), 4);
-            Compare.assertBitwiseEqual(full.optimizer().name() + " mid-epoch resume", weights(full), weights(cont));
+            FloatAsserts.assertBitwiseEqual(full.optimizer().name() + " mid-epoch resume", weights(full), weights(cont));
             assertEquals(rf.epochs().get(1).trainLoss(), rc.epochs().get(0).trainLoss(), "epoch 2 metrics survive the stop");
         }
     }
@@ -237,7 +237,7 @@ class TrainerTest {
         assertEquals("layers.1.scale", e.where());
         assertTrue(e.getMessage().contains("gradient of layers.1.scale"), e.getMessage());
         assertTrue(e.getMessage().contains("no checkpoint"), e.getMessage());
-        Compare.assertBitwiseEqual("weights untouched by the failing step", w0, m.params().get(0).value().toArray());
+        FloatAsserts.assertBitwiseEqual("weights untouched by the failing step", w0, m.params().get(0).value().toArray());
     }
 
     @Test
@@ -251,10 +251,10 @@ class TrainerTest {
         assertEquals(m.spec(), back.spec());
         assertEquals(List.of("layers.1.weight", "layers.1.bias", "layers.3.weight", "layers.3.bias"), List.copyOf(c.weights().keySet()));
         for (int i = 0; i < m.params().size(); i++) {
-            Compare.assertBitwiseEqual(m.params().get(i).name(), m.params().get(i).value().toArray(), back.params().get(i).value().toArray());
+            FloatAsserts.assertBitwiseEqual(m.params().get(i).name(), m.params().get(i).value().toArray(), back.params().get(i).value().toArray());
         }
         Tensor x = Tensor.randn(new SplittableRandom(3), 1f, 4, 2, 3);
-        Compare.assertBitwiseEqual("same outputs", m.forward(x, false).toArray(), back.forward(x, false).toArray());
+        FloatAsserts.assertBitwiseEqual("same outputs", m.forward(x, false).toArray(), back.forward(x, false).toArray());
         IOException e = assertThrows(IOException.class, () -> c.loadWeights(ModelSpec.build("flatten|dense(4)|relu|dense(2)", new int[] {2, 3}, 0)));
         assertTrue(e.getMessage().contains("layers.1.weight has shape [5, 6], model expects [4, 6]"), e.getMessage());
         assertThrows(IOException.class, () -> Trainer.resume(c), "a weights-only checkpoint cannot resume training");

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import ttl4j.engine.Compare;
+import ttl4j.engine.FloatAsserts;
 import ttl4j.engine.Tensor;
 import ttl4j.nn.Dense;
 import ttl4j.nn.Init;
@@ -44,7 +44,7 @@ class DenseCompressionTest {
             assertArrayEquals(new int[] {4, 2}, l.inRanks());
             float[] expected = d.reconstruct().toArray();
             float[] got = l.reconstructWeight().toArray();
-            Compare.assertClose(method + ": layer weight vs decomposition", expected, got, 1e-5, 1e-4);
+            FloatAsserts.assertClose(method + ": layer weight vs decomposition", expected, got, 1e-5, 1e-4);
             // Pins the index convention independently of both implementations.
             for (int j1 = 0; j1 < 3; j1++)
                 for (int j2 = 0; j2 < 4; j2++)
@@ -69,12 +69,12 @@ class DenseCompressionTest {
         DenseCompression.Result res = DenseCompression.compress(dense.weight().value(), dense.bias().value(), out, in, full,
                 DenseCompression.Method.HOSVD, Init.HE);
         assertTrue(res.decomposition().relativeError() < 1e-5, "relative error " + res.decomposition().relativeError());
-        Compare.assertClose("full-rank weight", dense.weight().value().toArray(), res.layer().reconstructWeight().toArray(), 1e-5, 1e-4);
+        FloatAsserts.assertClose("full-rank weight", dense.weight().value().toArray(), res.layer().reconstructWeight().toArray(), 1e-5, 1e-4);
         Tensor x = Tensor.randn(rnd, 1f, 17, 42);
         float[] yDense = dense.forward(x, false).toArray();
         for (TuckerLayer.Mode mode : TuckerLayer.Mode.values()) {
             TuckerLayer l = DenseCompression.toLayer(res.decomposition(), out, in, dense.bias().value(), mode, Init.HE);
-            Compare.assertClose("outputs, " + mode, yDense, l.forward(x, false).toArray(), 1e-4, 1e-4);
+            FloatAsserts.assertClose("outputs, " + mode, yDense, l.forward(x, false).toArray(), 1e-4, 1e-4);
         }
     }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import java.util.stream.Stream;
-import ttl4j.engine.Compare;
+import ttl4j.engine.FloatAsserts;
 import ttl4j.engine.Tensor;
 import ttl4j.nn.Init;
 
@@ -66,21 +66,21 @@ class TuckerGradientTest {
 
         TtlRef ref = new TtlRef(l);
         double[] xd = TtlRef.toDouble(x.toArray());
-        Compare.assertClose(name + " forward vs double reference", TtlRef.toFloat(ref.forward(xd, batch)), y.toArray(), 1e-5, 1e-4);
+        FloatAsserts.assertClose(name + " forward vs double reference", TtlRef.toFloat(ref.forward(xd, batch)), y.toArray(), 1e-5, 1e-4);
 
         l.zeroGrad();
         Tensor dx = l.backward(rw.copy());
         DoubleSupplier objective = () -> dot(ref.forward(xd, batch), rd);
 
-        Compare.assertClose(name + " input gradient", fd(xd, objective), dx.toArray(), ATOL, RTOL);
+        FloatAsserts.assertClose(name + " input gradient", fd(xd, objective), dx.toArray(), ATOL, RTOL);
         assertEquals(x.shape().length, dx.shape().length, "input gradient has the input's shape");
-        Compare.assertClose(name + " core gradient", fd(ref.core, objective), l.core().grad().toArray(), ATOL, RTOL);
-        Compare.assertClose(name + " bias gradient", fd(ref.bias, objective), l.bias().grad().toArray(), ATOL, RTOL);
+        FloatAsserts.assertClose(name + " core gradient", fd(ref.core, objective), l.core().grad().toArray(), ATOL, RTOL);
+        FloatAsserts.assertClose(name + " bias gradient", fd(ref.bias, objective), l.bias().grad().toArray(), ATOL, RTOL);
         for (int n = 0; n < in.length; n++) {
-            Compare.assertClose(name + " gradient of in_factors." + n, fd(ref.a[n], objective), l.inFactor(n).grad().toArray(), ATOL, RTOL);
+            FloatAsserts.assertClose(name + " gradient of in_factors." + n, fd(ref.a[n], objective), l.inFactor(n).grad().toArray(), ATOL, RTOL);
         }
         for (int m = 0; m < out.length; m++) {
-            Compare.assertClose(name + " gradient of out_factors." + m, fd(ref.b[m], objective), l.outFactor(m).grad().toArray(), ATOL, RTOL);
+            FloatAsserts.assertClose(name + " gradient of out_factors." + m, fd(ref.b[m], objective), l.outFactor(m).grad().toArray(), ATOL, RTOL);
         }
     }
 
@@ -97,13 +97,13 @@ class TuckerGradientTest {
 
         TtlRef ref = new TtlRef(l);
         double[] dw = ref.denseGrad(TtlRef.toDouble(x.toArray()), TtlRef.toDouble(d.toArray()), batch);
-        Compare.assertClose(name + " core vs explicit", TtlRef.toFloat(ref.explicitCoreGrad(dw)), l.core().grad().toArray(), 1e-4, 1e-3);
+        FloatAsserts.assertClose(name + " core vs explicit", TtlRef.toFloat(ref.explicitCoreGrad(dw)), l.core().grad().toArray(), 1e-4, 1e-3);
         for (int m = 0; m < out.length; m++) {
-            Compare.assertClose(name + " out_factors." + m + " vs explicit", TtlRef.toFloat(ref.explicitFactorGrad(dw, m)),
+            FloatAsserts.assertClose(name + " out_factors." + m + " vs explicit", TtlRef.toFloat(ref.explicitFactorGrad(dw, m)),
                     l.outFactor(m).grad().toArray(), 1e-4, 1e-3);
         }
         for (int n = 0; n < in.length; n++) {
-            Compare.assertClose(name + " in_factors." + n + " vs explicit", TtlRef.toFloat(ref.explicitFactorGrad(dw, out.length + n)),
+            FloatAsserts.assertClose(name + " in_factors." + n + " vs explicit", TtlRef.toFloat(ref.explicitFactorGrad(dw, out.length + n)),
                     l.inFactor(n).grad().toArray(), 1e-4, 1e-3);
         }
 
@@ -113,7 +113,7 @@ class TuckerGradientTest {
         l.backward(d);
         float[] twice = l.core().grad().toArray();
         for (int i = 0; i < once.length; i++) once[i] *= 2;
-        Compare.assertClose(name + " accumulated core gradient", once, twice, 1e-5, 1e-5);
+        FloatAsserts.assertClose(name + " accumulated core gradient", once, twice, 1e-5, 1e-5);
     }
 
     private static float[] fd(double[] p, DoubleSupplier objective) {

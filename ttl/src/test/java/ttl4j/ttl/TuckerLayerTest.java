@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import ttl4j.engine.Compare;
+import ttl4j.engine.FloatAsserts;
 import ttl4j.engine.Tensor;
 import ttl4j.nn.ArrayBatchSource;
 import ttl4j.nn.Adam;
@@ -77,7 +77,7 @@ class TuckerLayerTest {
         // The spec a layer prints builds the same layer.
         Sequential b = ModelSpec.build(a.spec(), new int[] {4, 6}, 3);
         assertEquals(a.spec(), b.spec());
-        Compare.assertBitwiseEqual("same seed, same core", t.core().value().toArray(), ((TuckerLayer) b.layer(0)).core().value().toArray());
+        FloatAsserts.assertBitwiseEqual("same seed, same core", t.core().value().toArray(), ((TuckerLayer) b.layer(0)).core().value().toArray());
         assertEquals(List.of("core", "in_factors.0", "in_factors.1", "out_factors.0", "out_factors.1", "bias"),
                 t.params().stream().map(Param::name).toList());
 
@@ -144,19 +144,19 @@ class TuckerLayerTest {
             float[] yf = f.forward(x, true).toArray();
             float[] yr = rc.forward(x, true).toArray();
             float[] yd = dense.forward(x, true).toArray();
-            Compare.assertClose("factorised vs reconstructed, batch " + batch, yr, yf, 1e-5, 1e-4);
-            Compare.assertClose("factorised vs dense, batch " + batch, yd, yf, 1e-5, 1e-4);
+            FloatAsserts.assertClose("factorised vs reconstructed, batch " + batch, yr, yf, 1e-5, 1e-4);
+            FloatAsserts.assertClose("factorised vs dense, batch " + batch, yd, yf, 1e-5, 1e-4);
             f.zeroGrad();
             rc.zeroGrad();
             dense.zeroGrad();
             float[] dxf = f.backward(d).toArray();
             float[] dxr = rc.backward(d).toArray();
             float[] dxd = dense.backward(d).toArray();
-            Compare.assertClose("input gradient factorised vs dense, batch " + batch, dxd, dxf, 1e-5, 1e-4);
-            Compare.assertClose("input gradient reconstructed vs dense, batch " + batch, dxd, dxr, 1e-5, 1e-4);
-            Compare.assertClose("bias gradient vs dense", dense.bias().grad().toArray(), f.bias().grad().toArray(), 1e-5, 1e-4);
+            FloatAsserts.assertClose("input gradient factorised vs dense, batch " + batch, dxd, dxf, 1e-5, 1e-4);
+            FloatAsserts.assertClose("input gradient reconstructed vs dense, batch " + batch, dxd, dxr, 1e-5, 1e-4);
+            FloatAsserts.assertClose("bias gradient vs dense", dense.bias().grad().toArray(), f.bias().grad().toArray(), 1e-5, 1e-4);
             for (int k = 0; k < f.params().size(); k++) {
-                Compare.assertClose("gradient of " + f.params().get(k).name() + " factorised vs reconstructed",
+                FloatAsserts.assertClose("gradient of " + f.params().get(k).name() + " factorised vs reconstructed",
                         f.params().get(k).grad().toArray(), rc.params().get(k).grad().toArray(), 1e-5, 1e-4);
             }
         }
@@ -202,7 +202,7 @@ class TuckerLayerTest {
         assertEquals("ttl(4x6->2x3; r=2x3; s=2x2)|relu|dense(5)", ck.modelSpec());
         Sequential back = ck.buildModel();
         Tensor x = Tensor.randn(new SplittableRandom(4), 1f, 3, 24);
-        Compare.assertBitwiseEqual("reloaded model output", m.forward(x, false).toArray(), back.forward(x, false).toArray());
+        FloatAsserts.assertBitwiseEqual("reloaded model output", m.forward(x, false).toArray(), back.forward(x, false).toArray());
     }
 
     private static List<Integer> toList(int[] a) {

@@ -2,7 +2,7 @@ package ttl4j.engine.simd;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import ttl4j.engine.Compare;
+import ttl4j.engine.FloatAsserts;
 import ttl4j.engine.ScalarOps;
 
 /** Both exp strategies of the vector softmax (only one is the default on a given JDK) against the twin. */
@@ -21,7 +21,7 @@ class VectorSoftmaxExpTest {
             for (boolean vectorExp : new boolean[] {true, false}) {
                 float[] z = new float[n];
                 VectorOps.softmaxAxis(outer, len, inner, x, 2, z, 0, vectorExp);
-                Compare.assertClose("softmax " + java.util.Arrays.toString(s) + " vectorExp=" + vectorExp, r, z, 1e-9, 4e-6);
+                FloatAsserts.assertClose("softmax " + java.util.Arrays.toString(s) + " vectorExp=" + vectorExp, r, z, 1e-9, 4e-6);
             }
         }
     }

@@ -1,4 +1,4 @@
-package ttl4j.nn;
+package ttl4j.engine.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The small JSON subset safetensors headers need, both ways. Parsed values are
+ * The one JSON reader and writer (safetensors headers, checkpoint metadata, machine-readable output). Parsed values are
  * {@code Map<String,Object>} (insertion-ordered), {@code List<Object>}, {@code String},
  * {@code Long} (integers), {@code Double}, {@code Boolean} and {@code null}.
  */

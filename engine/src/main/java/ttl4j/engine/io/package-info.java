@@ -1,0 +1,2 @@
+/** Text formats every module shares: {@link ttl4j.engine.io.Json}. */
+package ttl4j.engine.io;
