@@ -1,18 +1,48 @@
 package ttl4j.engine;
 
 /**
- * The engine's SIMD seam: every hot kernel, with a scalar implementation ({@link ScalarKernels},
- * the readable specification and the fallback) and a Vector API one ({@code ttl4j.engine.simd}).
- * {@link Engine#kernels()} picks one at start-up.
+ * The engine's SIMD seam: every hot kernel behind one facade that validates its arguments once and
+ * runs them on the implementation {@link Engine} chose at start-up ({@link KernelSupport}: the
+ * scalar one, {@link ScalarGemm} and {@link ScalarOps}, which is the readable specification and the
+ * fallback, or the Vector API one in {@code ttl4j.engine.simd}). Bad sizes, offsets, strides and
+ * aliasing throw IllegalArgumentException naming the kernel, the operand and the values.
  *
  * <p>All matrices are row-major {@code float[]} with an offset and a leading dimension (the
  * distance between consecutive rows). Vectors are {@code n} contiguous floats from an offset.
  * Outputs may alias inputs only where a method says so.
  */
-public interface Kernels {
+public final class Kernels {
+    private final KernelSupport.Implementation impl;
+    private final KernelSupport.Gemm gemm;
+    private final KernelSupport.ModeProductSlices slices;
+    private final KernelSupport.Contraction contraction;
+    private final KernelSupport.Elementwise ew;
+    private final KernelSupport.Reductions red;
+
+    Kernels(KernelSupport.Implementation impl) {
+        this.impl = impl;
+        this.gemm = impl.gemm();
+        this.slices = impl.slices();
+        this.contraction = impl.contraction();
+        this.ew = impl.elementwise();
+        this.red = impl.reductions();
+    }
+
+    /** The implementation behind this facade (unchecked: for engine code that validated its own arguments). */
+    public KernelSupport.Implementation implementation() {
+        return impl;
+    }
+
+    /** Floats per vector of the implementation (1 for scalar). */
+    public int lanes() {
+        return impl.lanes();
+    }
+
 
     /** Human-readable name, e.g. {@code "vector (512-bit, 16 floats)"} or {@code "scalar"}. */
-    String name();
+    public String name() {
+        return impl.name();
+    }
 
     // ---------------------------------------------------------------- GEMM
 
@@ -22,19 +52,29 @@ public interface Kernels {
      * {@code beta == 0} overwrites C (NaNs in C are not propagated). Each C element is summed
      * over k in the same order whatever the thread count.
      */
-    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-              float beta, float[] c, int cOff, int ldc);
+              float beta, float[] c, int cOff, int ldc) {
+        KernelChecks.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        gemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
 
     /**
      * {@code batch} independent GEMMs of the same shapes; operand i starts at
      * {@code off + i * stride}. A stride of 0 shares that operand across the batch.
      * Output blocks of different batch entries must not overlap.
      */
-    void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
+    public void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, int strideA,
                      float[] b, int bOff, int ldb, int strideB,
-                     float beta, float[] c, int cOff, int ldc, int strideC);
+                     float beta, float[] c, int cOff, int ldc, int strideC) {
+        KernelChecks.checkBatched(batch, transA, transB, m, n, k, a, aOff, lda, strideA, b, bOff, ldb, strideB,
+                c, cOff, ldc, strideC);
+        if (batch == 0 || m == 0 || n == 0) return;
+        gemm.gemmBatched(batch, transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB,
+                beta, c, cOff, ldc, strideC);
+    }
 
     /**
      * Small factor times many slices (the mode-n product of a tensor viewed as T (P, I, Q)):
@@ -45,15 +85,19 @@ public interface Kernels {
      * over p); each Y element is summed over i in increasing order whatever the split. Y must not
      * overlap T or U; {@code beta == 0} overwrites Y.
      */
-    void modeProductSlices(int p, int in, int q, int k, float alpha, float[] u, int uOff, int ldu, boolean transU,
-                           float[] t, int tOff, float beta, float[] y, int yOff);
+    public void modeProductSlices(int p, int in, int q, int k, float alpha, float[] u, int uOff, int ldu, boolean transU,
+                           float[] t, int tOff, float beta, float[] y, int yOff) {
+        KernelChecks.checkSlices(p, in, q, k, u, uOff, ldu, transU, t, tOff, y, yOff);
+        if ((long) p * k * q == 0) return;
+        slices.modeProductSlices(p, in, q, k, alpha, u, uOff, ldu, transU, t, tOff, beta, y, yOff);
+    }
 
     /**
      * Whether {@link #modeProductSlices} has a fast path for this shape; when false, callers are
      * better served by (batched) GEMMs.
      */
-    default boolean modeProductSlicesFast(int in, int q, int k) {
-        return false;
+    public boolean modeProductSlicesFast(int in, int q, int k) {
+        return slices.modeProductSlicesFast(in, q, k);
     }
 
     /**
@@ -64,69 +108,120 @@ public interface Kernels {
      * summed in an order that depends only on P, Q and the element, never on the split. C must not
      * overlap X or Y; {@code beta == 0} overwrites C.
      */
-    void contractSlices(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff, float[] y, int yOff,
-                        float beta, float[] c, int cOff, int ldc);
+    public void contractSlices(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff, float[] y, int yOff,
+                        float beta, float[] c, int cOff, int ldc) {
+        KernelChecks.checkContraction(p, in, q, k, i0, i1, x, xOff, y, yOff, c, cOff, ldc);
+        if (i1 == i0 || k == 0) return;
+        contraction.contractSlices(p, in, q, k, i0, i1, x, xOff, y, yOff, beta, c, cOff, ldc);
+    }
 
     /**
      * Whether {@link #contractSlices} has a fast path for rows of length {@code q}; when false,
      * callers are better served by GEMMs on the unfoldings.
      */
-    default boolean contractSlicesFast(int q) {
-        return false;
+    public boolean contractSlicesFast(int q) {
+        return contraction.contractSlicesFast(q);
     }
 
     // ---------------------------------------------------------------- elementwise (z may alias x or y)
 
     /** {@code z = x + y}. */
-    void add(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff);
+    public void add(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
+        KernelChecks.binary("add", n, x, xOff, y, yOff, z, zOff);
+        ew.add(n, x, xOff, y, yOff, z, zOff);
+    }
 
     /** {@code z = x - y}. */
-    void sub(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff);
+    public void sub(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
+        KernelChecks.binary("sub", n, x, xOff, y, yOff, z, zOff);
+        ew.sub(n, x, xOff, y, yOff, z, zOff);
+    }
 
     /** Hadamard product {@code z = x * y}. */
-    void mul(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff);
+    public void mul(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
+        KernelChecks.binary("mul", n, x, xOff, y, yOff, z, zOff);
+        ew.mul(n, x, xOff, y, yOff, z, zOff);
+    }
 
     /** {@code z = alpha * x}. */
-    void scale(int n, float alpha, float[] x, int xOff, float[] z, int zOff);
+    public void scale(int n, float alpha, float[] x, int xOff, float[] z, int zOff) {
+        KernelChecks.unary("scale", n, x, xOff, "z", z, zOff);
+        ew.scale(n, alpha, x, xOff, z, zOff);
+    }
 
     /**
      * Unsigned bytes (pixels) to floats: {@code z[i] = fma(x[i] & 0xff, scale, shift)}, one
      * rounding, the same bits on every path.
      */
-    void bytesToFloats(int n, byte[] x, int xOff, float scale, float shift, float[] z, int zOff);
+    public void bytesToFloats(int n, byte[] x, int xOff, float scale, float shift, float[] z, int zOff) {
+        KernelChecks.length("bytesToFloats", n);
+        KernelChecks.range("bytesToFloats", "x", x, xOff, n);
+        KernelChecks.range("bytesToFloats", "z", z, zOff, n);
+        ew.bytesToFloats(n, x, xOff, scale, shift, z, zOff);
+    }
 
     /** {@code y += alpha * x}. */
-    void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        KernelChecks.unary("axpy", n, x, xOff, "y", y, yOff);
+        ew.axpy(n, alpha, x, xOff, y, yOff);
+    }
 
     /** {@code z = max(x, 0)}. */
-    void relu(int n, float[] x, int xOff, float[] z, int zOff);
+    public void relu(int n, float[] x, int xOff, float[] z, int zOff) {
+        KernelChecks.unary("relu", n, x, xOff, "z", z, zOff);
+        ew.relu(n, x, xOff, z, zOff);
+    }
 
     /** ReLU's backward through its mask: {@code dx = x > 0 ? dy : 0} (x is the forward input). */
-    void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff);
+    public void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+        KernelChecks.reluBackward(n, x, xOff, dy, dyOff, dx, dxOff);
+        ew.reluBackward(n, x, xOff, dy, dyOff, dx, dxOff);
+    }
 
     /** {@code z[r, c] = x[r, c] + v[c]} for an R x C row-major block (z may alias x). */
-    void addRowVector(int rows, int cols, float[] x, int xOff, float[] v, int vOff, float[] z, int zOff);
+    public void addRowVector(int rows, int cols, float[] x, int xOff, float[] v, int vOff, float[] z, int zOff) {
+        KernelChecks.addRowVector(rows, cols, x, xOff, v, vOff, z, zOff);
+        ew.addRowVector(rows, cols, x, xOff, v, vOff, z, zOff);
+    }
 
     // ---------------------------------------------------------------- reductions
 
     /** Dot product of two vectors. */
-    float dot(int n, float[] x, int xOff, float[] y, int yOff);
+    public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        KernelChecks.dot(n, x, xOff, y, yOff);
+        return red.dot(n, x, xOff, y, yOff);
+    }
 
     /** Sum of a vector. */
-    float sum(int n, float[] x, int xOff);
+    public float sum(int n, float[] x, int xOff) {
+        KernelChecks.sum(n, x, xOff);
+        return red.sum(n, x, xOff);
+    }
 
     /**
      * Reductions along one axis: x is viewed as {@code outer x len x inner} (row-major), z as
      * {@code outer x inner}. {@code len} must be at least 1 for max, argmax and softmax.
      */
-    void sumAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff);
+    public void sumAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff) {
+        KernelChecks.axis("sumAxis", outer, len, inner, x, xOff, z, zOff, false);
+        red.sumAxis(outer, len, inner, x, xOff, z, zOff);
+    }
 
     /** Maximum along the axis (see {@link #sumAxis}); NaN if any element along it is NaN. */
-    void maxAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff);
+    public void maxAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff) {
+        KernelChecks.axis("maxAxis", outer, len, inner, x, xOff, z, zOff, true);
+        red.maxAxis(outer, len, inner, x, xOff, z, zOff);
+    }
 
     /** Index of the first maximum along the axis (see {@link #sumAxis}). */
-    void argmaxAxis(int outer, int len, int inner, float[] x, int xOff, int[] z, int zOff);
+    public void argmaxAxis(int outer, int len, int inner, float[] x, int xOff, int[] z, int zOff) {
+        KernelChecks.argmax(outer, len, inner, x, xOff, z, zOff);
+        red.argmaxAxis(outer, len, inner, x, xOff, z, zOff);
+    }
 
     /** Numerically stable softmax along the axis; z has x's layout (z may alias x). */
-    void softmaxAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff);
+    public void softmaxAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff) {
+        KernelChecks.softmax(outer, len, inner, x, xOff, z, zOff);
+        red.softmaxAxis(outer, len, inner, x, xOff, z, zOff);
+    }
 }

@@ -104,6 +104,87 @@ public final class Parallel {
     }
 
     /**
+     * Whether a memory-bound pass over {@code elements} elements (elementwise kernels, reductions,
+     * copies) is worth splitting: more than one thread and at least {@link Tuning#PARALLEL_MIN_ELEMENTS}.
+     */
+    public static boolean worthSplittingElements(long elements) {
+        return threads > 1 && elements >= Tuning.PARALLEL_MIN_ELEMENTS;
+    }
+
+    /** A body run on the indices [lo, hi) of a block; blocks never share outputs. */
+    @FunctionalInterface
+    public interface Range {
+        void run(int lo, int hi);
+    }
+
+    /** A body run on the rows [o0, o1) and columns [q0, q1) of a block of an output grid. */
+    @FunctionalInterface
+    public interface Block {
+        void run(int o0, int o1, int q0, int q1);
+    }
+
+    /**
+     * Runs {@code body} over [0, n) cut into at most {@code maxTasks} blocks of equal length (the
+     * last one shorter), each starting at a multiple of {@code align} (whole register tiles, whole
+     * cache lines), one task per block; on the caller's thread in one block when {@code split} is
+     * false, there is one thread or one block. Every index is in exactly one block, so a body whose
+     * outputs depend only on the index gives the same results for any split.
+     */
+    public static void forRanges(int n, int align, int maxTasks, boolean split, Range body) {
+        if (n <= 0) return;
+        if (!split || threads <= 1 || maxTasks <= 1 || n <= align) {
+            body.run(0, n);
+            return;
+        }
+        int block = roundUp(ceilDiv(n, maxTasks), align);
+        int tasks = ceilDiv(n, block);
+        if (tasks == 1) {
+            body.run(0, n);
+            return;
+        }
+        forEach(tasks, t -> body.run(t * block, (int) Math.min(n, (long) (t + 1) * block)));
+    }
+
+    /** {@link #forRanges(int, int, int, boolean, Range)} with no alignment and a few blocks per thread (to even out uneven progress). */
+    public static void forRanges(int n, boolean split, Range body) {
+        forRanges(n, 1, 4 * threads, split, body);
+    }
+
+    /**
+     * Runs {@code body} over an {@code outer x inner} grid of outputs that each cost {@code cost}
+     * elements of memory-bound work: on the caller's thread when that is too little to split
+     * ({@link #worthSplittingElements}), else by blocks of whole rows when there are enough of them,
+     * otherwise also by column blocks starting at multiples of {@code align}.
+     */
+    public static void forGrid(int outer, int inner, long cost, int align, Block body) {
+        if (outer == 0 || inner == 0) return;
+        if (!worthSplittingElements((long) outer * inner * cost)) {
+            body.run(0, outer, 0, inner);
+            return;
+        }
+        int want = 4 * threads;
+        if (outer >= want || inner <= align) {
+            forRanges(outer, 1, want, true, (a, b) -> body.run(a, b, 0, inner));
+            return;
+        }
+        int colBlocks = Math.min(ceilDiv(inner, align), ceilDiv(want, outer));
+        int cb = roundUp(ceilDiv(inner, colBlocks), align);
+        int nc = ceilDiv(inner, cb);
+        forEach(outer * nc, t -> {
+            int o = t / nc, c = t % nc;
+            body.run(o, o + 1, c * cb, Math.min(inner, (c + 1) * cb));
+        });
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (int) (((long) a + b - 1) / b);
+    }
+
+    private static int roundUp(int a, int m) {
+        return ceilDiv(a, m) * m;
+    }
+
+    /**
      * Runs {@code body.accept(i)} for every i in [0, tasks) and returns when all have finished.
      * An exception thrown by a task is rethrown here (after the other tasks finish); when several
      * tasks fail, the first recorded failure is thrown.

@@ -144,7 +144,9 @@ class ContractSlicesTest {
             Parallel.setThreads(2);
             long jobs = Parallel.jobsPublished();
             TensorAlgebra.contractAllBut(shape, 1, x, 0, y, 0, k, 0f, two, 0);
-            org.junit.jupiter.api.Assertions.assertTrue(Parallel.jobsPublished() > jobs, "the contraction was split");
+            if (Engine.isVectorized()) {
+                org.junit.jupiter.api.Assertions.assertTrue(Parallel.jobsPublished() > jobs, "the contraction was split");
+            }
         } finally {
             Parallel.setThreads(before);
         }

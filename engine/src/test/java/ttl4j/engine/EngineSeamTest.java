@@ -1,6 +1,7 @@
 package ttl4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,11 +11,46 @@ import org.junit.jupiter.api.Test;
 class EngineSeamTest {
 
     @Test
-    void vectorKernelsAreChosenWhenTheModuleIsPresent() {
-        // Surefire runs with --add-modules=jdk.incubator.vector, so the seam must pick the vector kernels.
+    void theKernelsAreTheOnesTheWidthKnobAsksFor() {
+        // Surefire runs with --add-modules=jdk.incubator.vector, so the seam picks the vector kernels
+        // unless -Dttl4j.vectorBits forces a width (0 = scalar).
+        String bits = System.getProperty("ttl4j.vectorBits");
+        assertEquals("scalar", Engine.scalar().name());
+        assertEquals(1, Engine.scalar().lanes());
+        if ("0".equals(bits)) {
+            assertFalse(Engine.isVectorized(), Engine.reason());
+            assertEquals("scalar", Engine.kernels().name());
+            return;
+        }
         assertTrue(Engine.isVectorized(), "expected vector kernels, got: " + Engine.reason());
         assertTrue(Engine.kernels().name().startsWith("vector"), Engine.kernels().name());
-        assertEquals("scalar", Engine.scalar().name());
+        if (bits != null) {
+            assertTrue(Engine.kernels().name().startsWith("vector (" + bits + "-bit, " + Integer.parseInt(bits) / 32 + " floats)"),
+                    Engine.kernels().name());
+            assertEquals(Integer.parseInt(bits) / 32, Engine.kernels().lanes());
+        }
+    }
+
+    @Test
+    void theWidthKnobAcceptsOnlyWidthsItKnows() {
+        String key = ttl4j.engine.simd.VectorSupport.WIDTH_PROPERTY, before = System.getProperty(key);
+        try {
+            for (String ok : new String[] {"0", "128", "256", "512", " 256 "}) {
+                System.setProperty(key, ok);
+                assertEquals(Integer.parseInt(ok.trim()), ttl4j.engine.simd.VectorSupport.requestedBits(), ok);
+            }
+            for (String bad : new String[] {"64", "1024", "-1", "wide", "256.0"}) {
+                System.setProperty(key, bad);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        ttl4j.engine.simd.VectorSupport::requestedBits, bad);
+                assertTrue(e.getMessage().contains(key + "=" + bad) && e.getMessage().contains("128, 256 or 512"), e.getMessage());
+            }
+            System.clearProperty(key);
+            assertEquals(-1, ttl4j.engine.simd.VectorSupport.requestedBits());
+        } finally {
+            if (before == null) System.clearProperty(key);
+            else System.setProperty(key, before);
+        }
     }
 
     @Test

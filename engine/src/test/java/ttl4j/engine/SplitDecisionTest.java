@@ -67,6 +67,8 @@ class SplitDecisionTest {
 
     @Test
     void smallTrainingProductsStayOnTheCallingThread() {
+        // the split decisions are the vector kernels' (the scalar fallback runs on the caller's thread)
+        org.junit.jupiter.api.Assumptions.assumeTrue(Engine.isVectorized(), "scalar kernels never split");
         withThreads(2, () -> {
             // a 784 -> 300 -> 10 network at batch 128: the 300 x 10 layer's products (K or N of 10)
             assertEquals(0, jobs(() -> gemm(false, false, 128, 300, 10)), "dX = dY W, K = 10");

@@ -336,7 +336,9 @@ class TensorAlgebraTest {
                 for (int mode = 0; mode < 4; mode++) {
                     long jobs = Parallel.jobsPublished();
                     got.add(TensorAlgebra.modeProduct(big, mode, bigUs[mode], false).toArray());
-                    if (threads == 2) assertTrue(Parallel.jobsPublished() > jobs, "mode " + mode + " of the larger tensor splits");
+                    if (threads == 2 && Engine.isVectorized()) {
+                        assertTrue(Parallel.jobsPublished() > jobs, "mode " + mode + " of the larger tensor splits");
+                    }
                 }
                 got.add(TensorAlgebra.multiModeProduct(t, us, new int[] {0, 1, 2, 3}, false).toArray());
                 for (int n = 0; n < 4; n++) got.add(TensorAlgebra.mttkrp(t, factors, n).toArray());

@@ -8,12 +8,18 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Packs a transposed B operand (stored N x K, so each k's 64 values are 64 rows apart) with 16 x 16
  * in-register transposes of 512-bit vectors: a scalar copy costs a load and a store per float, which
- * is 10-20% of a GEMM with M near 128. Only loaded when the preferred species has 16 float lanes.
+ * is a large share of a GEMM with M near 128. Only used when {@link Species} has 16 float lanes
+ * (512-bit vectors): the shuffles and masks below are written for that width, and narrower
+ * vectors pack a transposed B with the scalar copy.
  */
 final class Transpose16 {
     private Transpose16() {}
 
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    static final VectorSpecies<Float> S = Species.F;
+
+    static {
+        if (Species.VL != 16) throw new IllegalStateException("Transpose16 needs 16-float vectors, the kernels use " + Species.VL);
+    }
 
     private static final VectorShuffle<Float> X8 = VectorShuffle.fromOp(S, i -> i ^ 8);
     private static final VectorMask<Float> HI8 = VectorMask.fromLong(S, 0xFF00L);

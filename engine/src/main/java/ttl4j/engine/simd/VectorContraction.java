@@ -3,7 +3,7 @@ package ttl4j.engine.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
-import ttl4j.engine.GemmChecks;
+import ttl4j.engine.KernelSupport;
 import ttl4j.engine.ScalarGemm;
 
 /**
@@ -19,15 +19,18 @@ import ttl4j.engine.ScalarGemm;
  * (An infinity in Y on such a lane then gives NaN where the exact sum is infinite: either way the
  * result is not finite.)
  */
-final class VectorContraction {
+final class VectorContraction implements KernelSupport.Contraction {
+    static final VectorContraction INSTANCE = new VectorContraction();
+
     private VectorContraction() {}
 
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    static final int VL = S.length();
-    private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
+    static final VectorSpecies<Float> S = Species.F;
+    static final int VL = Species.VL;
+    private static final VectorSpecies<Integer> SI = Species.I;
     private static final int IB = 4, KB_MAX = 5;
 
-    static boolean fast(int q) {
+    @Override
+    public boolean contractSlicesFast(int q) {
         return q >= VL;
     }
 
@@ -40,13 +43,12 @@ final class VectorContraction {
 
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[IB * KB_MAX * VL]);
 
-    static void contract(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff, float[] y, int yOff,
-                         float beta, float[] c, int cOff, int ldc) {
-        GemmChecks.checkContraction(p, in, q, k, i0, i1, x, xOff, y, yOff, c, cOff, ldc);
-        if (i1 == i0 || k == 0) return;
+    @Override
+    public void contractSlices(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff, float[] y, int yOff,
+                               float beta, float[] c, int cOff, int ldc) {
         if (q < VL || p == 0) {
             // short rows: the scalar definition (callers take GEMMs instead when fast() is false)
-            ScalarGemm.contractSlices(p, in, q, k, i0, i1, x, xOff, y, yOff, beta, c, cOff, ldc);
+            ScalarGemm.INSTANCE.contractSlices(p, in, q, k, i0, i1, x, xOff, y, yOff, beta, c, cOff, ldc);
             return;
         }
         float[] lanes = LANES.get();

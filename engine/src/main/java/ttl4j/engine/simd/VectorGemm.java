@@ -3,7 +3,7 @@ package ttl4j.engine.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
-import ttl4j.engine.GemmChecks;
+import ttl4j.engine.KernelSupport;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.Tuning;
 
@@ -27,11 +27,13 @@ import ttl4j.engine.Tuning;
  * Tasks own disjoint output tiles, and edge tiles use the same arithmetic as full ones, so results
  * are bitwise identical for any thread count.
  */
-final class VectorGemm {
+final class VectorGemm implements KernelSupport.Gemm {
+    static final VectorGemm INSTANCE = new VectorGemm();
+
     private VectorGemm() {}
 
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    static final int VL = S.length();
+    static final VectorSpecies<Float> S = Species.F;
+    static final int VL = Species.VL;
     /**
      * Rows of the micro-tile: 6 x 4 accumulators + 4 B vectors + 1 broadcast fit the 32 AVX-512
      * registers. Before JDK 21, 5 rows: JDK 17's C2 compiled the 6-row kernel about 30% slower in
@@ -71,10 +73,10 @@ final class VectorGemm {
 
     // ------------------------------------------------------------------ entry points
 
-    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
-        GemmChecks.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                 worthSplitting(m, n, k), SCRATCH.get(), null, null);
     }
@@ -84,12 +86,11 @@ final class VectorGemm {
         return Parallel.worthSplitting((long) m * n * k, (long) m * k + (long) k * n + (long) m * n);
     }
 
-    static void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
+    @Override
+    public void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, int strideA,
                             float[] b, int bOff, int ldb, int strideB,
                             float beta, float[] c, int cOff, int ldc, int strideC) {
-        GemmChecks.checkBatched(batch, transA, transB, m, n, k, a, aOff, lda, strideA, b, bOff, ldb, strideB,
-                c, cOff, ldc, strideC);
         if (batch == 0 || m == 0 || n == 0) return;
         long madds = (long) m * n * k;
         if (batch == 1 || k == 0 || alpha == 0f) {

@@ -2,7 +2,8 @@ package ttl4j.engine.simd;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-import ttl4j.engine.GemmChecks;
+import ttl4j.engine.KernelSupport;
+import ttl4j.engine.ScalarGemm;
 
 /**
  * Small factor times many slices: T (P, I, Q), U (K, I) -> Y (P, K, Q), {@code Y[p] = alpha * U T[p] + beta * Y[p]}
@@ -24,11 +25,13 @@ import ttl4j.engine.GemmChecks;
  * is {@code s = fma(U[k,i], T[p,i,q], s)} from 0 over increasing i, then {@code alpha*s} or
  * {@code fma(beta, Y, alpha*s)}, so results do not depend on how the caller splits p.
  */
-final class VectorModeProduct {
+final class VectorModeProduct implements KernelSupport.ModeProductSlices {
+    static final VectorModeProduct INSTANCE = new VectorModeProduct();
+
     private VectorModeProduct() {}
 
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    static final int VL = S.length();
+    static final VectorSpecies<Float> S = Species.F;
+    static final int VL = Species.VL;
     /** k rows of the middle-mode register tile (its columns are four vectors). */
     private static final int KB = 4;
     private static final boolean TRANSPOSE16 = VL == 16;
@@ -39,7 +42,8 @@ final class VectorModeProduct {
     private static final boolean LAST_MODE_FAST = TRANSPOSE16 && Runtime.version().feature() >= 21;
 
     /** Shapes with a vector path; the others still work, in scalar code. */
-    static boolean fast(int in, int q, int k) {
+    @Override
+    public boolean modeProductSlicesFast(int in, int q, int k) {
         if (in == 0 || k == 0) return false;
         if (q == 1) return LAST_MODE_FAST && lastModeFits(k);
         return q >= VL;
@@ -64,10 +68,9 @@ final class VectorModeProduct {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    static void slices(int p, int in, int q, int k, float alpha, float[] u, int uOff, int ldu, boolean transU,
-                       float[] t, int tOff, float beta, float[] y, int yOff) {
-        GemmChecks.checkSlices(p, in, q, k, u, uOff, ldu, transU, t, tOff, y, yOff);
-        if (p == 0 || q == 0 || k == 0) return;
+    @Override
+    public void modeProductSlices(int p, int in, int q, int k, float alpha, float[] u, int uOff, int ldu, boolean transU,
+                                  float[] t, int tOff, float beta, float[] y, int yOff) {
         Scratch s = SCRATCH.get();
         int uks = transU ? 1 : ldu, uis = transU ? ldu : 1;
         if (q == 1 && lastModeFits(k)) {
@@ -84,33 +87,12 @@ final class VectorModeProduct {
         return x.length >= need ? x : new float[(int) need];
     }
 
-    /** The Y element of the scalar parts, with the vector parts' arithmetic. */
-    private static float finish(float acc, float alpha, float beta, float yOld) {
-        float v = alpha * acc;
-        return beta == 0f ? v : Math.fma(beta, yOld, v);
-    }
-
-    private static void scalarRange(int p0, int p1, int in, int q, int j0, int k, float alpha, float[] u, int uOff,
-                                    int uks, int uis, float[] t, int tOff, float beta, float[] y, int yOff) {
-        for (int pp = p0; pp < p1; pp++) {
-            int ts = tOff + pp * in * q, ys = yOff + pp * k * q;
-            for (int kk = 0; kk < k; kk++) {
-                for (int j = j0; j < q; j++) {
-                    float acc = 0f;
-                    for (int i = 0; i < in; i++) acc = Math.fma(u[uOff + kk * uks + i * uis], t[ts + i * q + j], acc);
-                    int yi = ys + kk * q + j;
-                    y[yi] = finish(acc, alpha, beta, y[yi]);
-                }
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ middle modes (Q >= one vector)
 
     private static void middle(int p, int in, int q, int k, float alpha, float[] u, int uOff, int uks, int uis,
                                float[] t, int tOff, float beta, float[] y, int yOff, Scratch s) {
         if (q < VL) {
-            scalarRange(0, p, in, q, 0, k, alpha, u, uOff, uks, uis, t, tOff, beta, y, yOff);
+            ScalarGemm.sliceRange(0, p, in, q, 0, k, alpha, u, uOff, uks, uis, t, tOff, beta, y, yOff);
             return;
         }
         int qv = (q + VL - 1) / VL;
@@ -315,7 +297,7 @@ final class VectorModeProduct {
             accumulate8x2(in, uq, tt, alpha, s.tile);
             writeRows(s, beta, y, yOff + p0 * 8, 16);
         }
-        scalarRange(blocks * 32, p, in, 1, 0, k, alpha, u, uOff, uks, uis, t, tOff, beta, y, yOff);
+        ScalarGemm.sliceRange(blocks * 32, p, in, 1, 0, k, alpha, u, uOff, uks, uis, t, tOff, beta, y, yOff);
     }
 
     /** K = 8: tile[(par*8 + j)*16 + m] = alpha * sum_i U[j, i] T[p0 + 2m + par, i]; each broadcast feeds two FMAs. */

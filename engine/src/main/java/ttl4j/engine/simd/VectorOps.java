@@ -5,98 +5,34 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
-import ttl4j.engine.OpsChecks;
+import ttl4j.engine.KernelSupport;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.ScalarOps;
-import ttl4j.engine.Tuning;
 
 /**
- * Vector API elementwise kernels and reductions; contracts in {@link ttl4j.engine.Kernels}, scalar
- * twins in {@link ScalarOps}. Each kernel validates once, then works on ranges: a vector loop up to
- * {@code loopBound} and a scalar tail (masked tails are slow on older JDKs).
- *
- * <p>Elementwise kernels compute every element exactly as the scalar twin does (no FMA contraction),
- * so they agree bitwise. Reductions along an axis with {@code inner > 1} run across {@code inner}
- * (one lane per output, rows of x added in order), so {@code sumAxis}, {@code maxAxis} and
- * {@code argmaxAxis} agree bitwise there too; with {@code inner == 1} they run along the axis with
- * several accumulators and differ from the twin only by summation order.
+ * Vector API elementwise kernels; contracts in {@link ttl4j.engine.Kernels}, scalar twins (also
+ * their tails) in {@link ScalarOps}. A vector loop up to {@code loopBound}, then the twin on the
+ * rest (masked tails are slow on older JDKs). Every element is computed exactly as the twin does
+ * (no FMA contraction where the twin has none), so both agree bitwise.
  */
-final class VectorOps {
+final class VectorOps implements KernelSupport.Elementwise {
+    static final VectorOps INSTANCE = new VectorOps();
+
     private VectorOps() {}
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
-    private static final int L = S.length();
+    private static final VectorSpecies<Float> S = Species.F;
+    private static final VectorSpecies<Integer> SI = Species.I;
+    private static final int L = Species.VL;
     /** Parallel blocks start at multiples of this, so two tasks never write the same cache line. */
-    private static final int ALIGN = Math.max(64, 4 * L);
-    /** Rows of a softmax with inner == 1 are exponentiated in batches of about this many elements (L1-sized). */
-    private static final int SOFTMAX_BATCH = 4096;
-    private static final boolean VECTOR_EXP = Tuning.SOFTMAX_VECTOR_EXP;
-
-    // ---------------------------------------------------------------- splitting work over the pool
-
-    @FunctionalInterface
-    private interface Range {
-        void run(int from, int to);
-    }
-
-    @FunctionalInterface
-    private interface Block {
-        void run(int o0, int o1, int q0, int q1);
-    }
-
-    private static boolean serial(long work) {
-        return work < Tuning.PARALLEL_MIN_ELEMENTS || Parallel.threads() == 1;
-    }
-
-    /** Runs body over [0, count) in blocks of whole multiples of {@code align} items, one task per block. */
-    private static void forBlocks(int count, int align, Range body) {
-        int tasks = 4 * Parallel.threads(); // a few per thread evens out uneven progress
-        int block = roundUp(ceilDiv(count, tasks), align);
-        int n = ceilDiv(count, block);
-        Parallel.forEach(n, t -> body.run(t * block, Math.min(count, (t + 1) * block)));
-    }
-
-    /**
-     * Runs body over an outer x inner grid of outputs, each costing {@code cost} elements of work:
-     * by blocks of whole rows when there are enough of them, otherwise also by column blocks.
-     */
-    private static void forOutputs(int outer, int inner, long cost, Block body) {
-        if (outer == 0 || inner == 0) return;
-        if (serial((long) outer * inner * cost)) {
-            body.run(0, outer, 0, inner);
-            return;
-        }
-        int want = 4 * Parallel.threads();
-        if (outer >= want || inner <= ALIGN) {
-            forBlocks(outer, 1, (a, b) -> body.run(a, b, 0, inner));
-            return;
-        }
-        int colBlocks = Math.min(ceilDiv(inner, ALIGN), ceilDiv(want, outer));
-        int cb = roundUp(ceilDiv(inner, colBlocks), ALIGN);
-        int nc = ceilDiv(inner, cb);
-        Parallel.forEach(outer * nc, t -> {
-            int o = t / nc, c = t % nc;
-            body.run(o, o + 1, c * cb, Math.min(inner, (c + 1) * cb));
-        });
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (int) (((long) a + b - 1) / b);
-    }
-
-    private static int roundUp(int a, int m) {
-        return ceilDiv(a, m) * m;
-    }
+    static final int ALIGN = Math.max(64, 4 * L);
 
     // ---------------------------------------------------------------- elementwise
 
-    static void add(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
-        OpsChecks.binary("add", n, x, xOff, y, yOff, z, zOff);
-        if (serial(n)) addRange(0, n, x, xOff, y, yOff, z, zOff);
-        else forBlocks(n, ALIGN, (a, b) -> addRange(a, b, x, xOff, y, yOff, z, zOff));
+    @Override
+    public void add(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
+        if (!Parallel.worthSplittingElements(n)) addRange(0, n, x, xOff, y, yOff, z, zOff);
+        else Parallel.forRanges(n, ALIGN, 4 * Parallel.threads(), true, (a, b) -> addRange(a, b, x, xOff, y, yOff, z, zOff));
     }
 
     private static void addRange(int from, int to, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
@@ -104,13 +40,13 @@ final class VectorOps {
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector.fromArray(S, x, xOff + i).add(FloatVector.fromArray(S, y, yOff + i)).intoArray(z, zOff + i);
         }
-        for (; i < to; i++) z[zOff + i] = x[xOff + i] + y[yOff + i];
+        if (i < to) ScalarOps.INSTANCE.add(to - i, x, xOff + i, y, yOff + i, z, zOff + i);
     }
 
-    static void sub(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
-        OpsChecks.binary("sub", n, x, xOff, y, yOff, z, zOff);
-        if (serial(n)) subRange(0, n, x, xOff, y, yOff, z, zOff);
-        else forBlocks(n, ALIGN, (a, b) -> subRange(a, b, x, xOff, y, yOff, z, zOff));
+    @Override
+    public void sub(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
+        if (!Parallel.worthSplittingElements(n)) subRange(0, n, x, xOff, y, yOff, z, zOff);
+        else Parallel.forRanges(n, ALIGN, 4 * Parallel.threads(), true, (a, b) -> subRange(a, b, x, xOff, y, yOff, z, zOff));
     }
 
     private static void subRange(int from, int to, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
@@ -118,13 +54,13 @@ final class VectorOps {
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector.fromArray(S, x, xOff + i).sub(FloatVector.fromArray(S, y, yOff + i)).intoArray(z, zOff + i);
         }
-        for (; i < to; i++) z[zOff + i] = x[xOff + i] - y[yOff + i];
+        if (i < to) ScalarOps.INSTANCE.sub(to - i, x, xOff + i, y, yOff + i, z, zOff + i);
     }
 
-    static void mul(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
-        OpsChecks.binary("mul", n, x, xOff, y, yOff, z, zOff);
-        if (serial(n)) mulRange(0, n, x, xOff, y, yOff, z, zOff);
-        else forBlocks(n, ALIGN, (a, b) -> mulRange(a, b, x, xOff, y, yOff, z, zOff));
+    @Override
+    public void mul(int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
+        if (!Parallel.worthSplittingElements(n)) mulRange(0, n, x, xOff, y, yOff, z, zOff);
+        else Parallel.forRanges(n, ALIGN, 4 * Parallel.threads(), true, (a, b) -> mulRange(a, b, x, xOff, y, yOff, z, zOff));
     }
 
     private static void mulRange(int from, int to, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
@@ -132,13 +68,13 @@ final class VectorOps {
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector.fromArray(S, x, xOff + i).mul(FloatVector.fromArray(S, y, yOff + i)).intoArray(z, zOff + i);
         }
-        for (; i < to; i++) z[zOff + i] = x[xOff + i] * y[yOff + i];
+        if (i < to) ScalarOps.INSTANCE.mul(to - i, x, xOff + i, y, yOff + i, z, zOff + i);
     }
 
-    static void scale(int n, float alpha, float[] x, int xOff, float[] z, int zOff) {
-        OpsChecks.unary("scale", n, x, xOff, "z", z, zOff);
-        if (serial(n)) scaleRange(0, n, alpha, x, xOff, z, zOff);
-        else forBlocks(n, ALIGN, (a, b) -> scaleRange(a, b, alpha, x, xOff, z, zOff));
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOff, float[] z, int zOff) {
+        if (!Parallel.worthSplittingElements(n)) scaleRange(0, n, alpha, x, xOff, z, zOff);
+        else Parallel.forRanges(n, ALIGN, 4 * Parallel.threads(), true, (a, b) -> scaleRange(a, b, alpha, x, xOff, z, zOff));
     }
 
     private static void scaleRange(int from, int to, float alpha, float[] x, int xOff, float[] z, int zOff) {
@@ -146,34 +82,32 @@ final class VectorOps {
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector.fromArray(S, x, xOff + i).mul(alpha).intoArray(z, zOff + i);
         }
-        for (; i < to; i++) z[zOff + i] = alpha * x[xOff + i];
+        if (i < to) ScalarOps.INSTANCE.scale(to - i, alpha, x, xOff + i, z, zOff + i);
     }
 
-    /** Bytes per vector of {@link #bytesToFloats}: as many as the float vector has lanes. */
-    private static final VectorSpecies<Byte> SB = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+    /** Bytes per vector of {@link #bytesToFloats}: as many as the float vector has lanes (none below 8 lanes: no 32-bit shape). */
+    private static final VectorSpecies<Byte> SB = Species.sameLanes(byte.class, 8);
 
-    static void bytesToFloats(int n, byte[] x, int xOff, float scale, float shift, float[] z, int zOff) {
-        OpsChecks.length("bytesToFloats", n);
-        OpsChecks.range("bytesToFloats", "x", x, xOff, n);
-        OpsChecks.range("bytesToFloats", "z", z, zOff, n);
-        if (serial(n)) bytesToFloatsRange(0, n, x, xOff, scale, shift, z, zOff);
-        else forBlocks(n, ALIGN, (a, b) -> bytesToFloatsRange(a, b, x, xOff, scale, shift, z, zOff));
+    @Override
+    public void bytesToFloats(int n, byte[] x, int xOff, float scale, float shift, float[] z, int zOff) {
+        if (!Parallel.worthSplittingElements(n)) bytesToFloatsRange(0, n, x, xOff, scale, shift, z, zOff);
+        else Parallel.forRanges(n, ALIGN, 4 * Parallel.threads(), true, (a, b) -> bytesToFloatsRange(a, b, x, xOff, scale, shift, z, zOff));
     }
 
     private static void bytesToFloatsRange(int from, int to, byte[] x, int xOff, float scale, float shift, float[] z, int zOff) {
         int i = from;
-        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+        for (int bound = SB == null ? from : from + S.loopBound(to - from); i < bound; i += L) {
             // sign-extending widening, then the low byte kept: the unsigned value
             IntVector v = (IntVector) ByteVector.fromArray(SB, x, xOff + i).convertShape(VectorOperators.B2I, SI, 0);
             ((FloatVector) v.and(0xff).convertShape(VectorOperators.I2F, S, 0)).fma(scale, shift).intoArray(z, zOff + i);
         }
-        for (; i < to; i++) z[zOff + i] = Math.fma((float) (x[xOff + i] & 0xff), scale, shift);
+        if (i < to) ScalarOps.INSTANCE.bytesToFloats(to - i, x, xOff + i, scale, shift, z, zOff + i);
     }
 
-    static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
-        OpsChecks.unary("axpy", n, x, xOff, "y", y, yOff);
-        if (serial(n)) axpyRange(0, n, alpha, x, xOff, y, yOff);
-        else forBlocks(n, ALIGN, (a, b) -> axpyRange(a, b, alpha, x, xOff, y, yOff));
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        if (!Parallel.worthSplittingElements(n)) axpyRange(0, n, alpha, x, xOff, y, yOff);
+        else Parallel.forRanges(n, ALIGN, 4 * Parallel.threads(), true, (a, b) -> axpyRange(a, b, alpha, x, xOff, y, yOff));
     }
 
     private static void axpyRange(int from, int to, float alpha, float[] x, int xOff, float[] y, int yOff) {
@@ -184,13 +118,13 @@ final class VectorOps {
             FloatVector.fromArray(S, x, xOff + i).mul(alpha).add(FloatVector.fromArray(S, y, yOff + i))
                     .intoArray(y, yOff + i);
         }
-        for (; i < to; i++) y[yOff + i] += alpha * x[xOff + i];
+        if (i < to) ScalarOps.INSTANCE.axpy(to - i, alpha, x, xOff + i, y, yOff + i);
     }
 
-    static void relu(int n, float[] x, int xOff, float[] z, int zOff) {
-        OpsChecks.unary("relu", n, x, xOff, "z", z, zOff);
-        if (serial(n)) reluRange(0, n, x, xOff, z, zOff);
-        else forBlocks(n, ALIGN, (a, b) -> reluRange(a, b, x, xOff, z, zOff));
+    @Override
+    public void relu(int n, float[] x, int xOff, float[] z, int zOff) {
+        if (!Parallel.worthSplittingElements(n)) reluRange(0, n, x, xOff, z, zOff);
+        else Parallel.forRanges(n, ALIGN, 4 * Parallel.threads(), true, (a, b) -> reluRange(a, b, x, xOff, z, zOff));
     }
 
     private static void reluRange(int from, int to, float[] x, int xOff, float[] z, int zOff) {
@@ -201,16 +135,13 @@ final class VectorOps {
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
             zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(z, zOff + i);
         }
-        for (; i < to; i++) {
-            float v = x[xOff + i];
-            z[zOff + i] = v > 0f ? v : 0f;
-        }
+        if (i < to) ScalarOps.INSTANCE.relu(to - i, x, xOff + i, z, zOff + i);
     }
 
-    static void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-        OpsChecks.reluBackward(n, x, xOff, dy, dyOff, dx, dxOff);
-        if (serial(n)) reluBackwardRange(0, n, x, xOff, dy, dyOff, dx, dxOff);
-        else forBlocks(n, ALIGN, (a, b) -> reluBackwardRange(a, b, x, xOff, dy, dyOff, dx, dxOff));
+    @Override
+    public void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+        if (!Parallel.worthSplittingElements(n)) reluBackwardRange(0, n, x, xOff, dy, dyOff, dx, dxOff);
+        else Parallel.forRanges(n, ALIGN, 4 * Parallel.threads(), true, (a, b) -> reluBackwardRange(a, b, x, xOff, dy, dyOff, dx, dxOff));
     }
 
     private static void reluBackwardRange(int from, int to, float[] x, int xOff, float[] dy, int dyOff,
@@ -221,377 +152,13 @@ final class VectorOps {
             VectorMask<Float> on = FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f);
             zero.blend(FloatVector.fromArray(S, dy, dyOff + i), on).intoArray(dx, dxOff + i);
         }
-        for (; i < to; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
+        if (i < to) ScalarOps.INSTANCE.reluBackward(to - i, x, xOff + i, dy, dyOff + i, dx, dxOff + i);
     }
 
-    static void addRowVector(int rows, int cols, float[] x, int xOff, float[] v, int vOff, float[] z, int zOff) {
-        OpsChecks.addRowVector(rows, cols, x, xOff, v, vOff, z, zOff);
-        forOutputs(rows, 1, cols, (r0, r1, q0, q1) -> {
+    @Override
+    public void addRowVector(int rows, int cols, float[] x, int xOff, float[] v, int vOff, float[] z, int zOff) {
+        Parallel.forGrid(rows, 1, cols, ALIGN, (r0, r1, q0, q1) -> {
             for (int r = r0; r < r1; r++) addRange(0, cols, x, xOff + r * cols, v, vOff, z, zOff + r * cols);
         });
-    }
-
-    // ---------------------------------------------------------------- dot and sum (chunked, see ScalarOps)
-
-    static float dot(int n, float[] x, int xOff, float[] y, int yOff) {
-        OpsChecks.dot(n, x, xOff, y, yOff);
-        int chunks = ceilDiv(n, ScalarOps.SUM_CHUNK);
-        if (serial(n)) {
-            float total = 0f;
-            for (int c = 0; c < chunks; c++) total += dotChunk(c, n, x, xOff, y, yOff);
-            return total;
-        }
-        float[] partial = new float[chunks];
-        forBlocks(chunks, 1, (a, b) -> {
-            for (int c = a; c < b; c++) partial[c] = dotChunk(c, n, x, xOff, y, yOff);
-        });
-        return addInOrder(partial);
-    }
-
-    private static float dotChunk(int c, int n, float[] x, int xOff, float[] y, int yOff) {
-        int from = c * ScalarOps.SUM_CHUNK;
-        return dotRun(Math.min(ScalarOps.SUM_CHUNK, n - from), x, xOff + from, y, yOff + from);
-    }
-
-    private static float dotRun(int n, float[] x, int xOff, float[] y, int yOff) {
-        // four independent accumulators hide the FMA latency
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        int i = 0;
-        for (int bound = n - n % (4 * L); i < bound; i += 4 * L) {
-            a0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), a0);
-            a1 = FloatVector.fromArray(S, x, xOff + i + L).fma(FloatVector.fromArray(S, y, yOff + i + L), a1);
-            a2 = FloatVector.fromArray(S, x, xOff + i + 2 * L).fma(FloatVector.fromArray(S, y, yOff + i + 2 * L), a2);
-            a3 = FloatVector.fromArray(S, x, xOff + i + 3 * L).fma(FloatVector.fromArray(S, y, yOff + i + 3 * L), a3);
-        }
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            a0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), a0);
-        }
-        float s = i == 0 ? 0f : addLanes(a0.add(a1).add(a2.add(a3)));
-        for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
-        return s;
-    }
-
-    static float sum(int n, float[] x, int xOff) {
-        OpsChecks.sum(n, x, xOff);
-        int chunks = ceilDiv(n, ScalarOps.SUM_CHUNK);
-        if (serial(n)) {
-            float total = 0f;
-            for (int c = 0; c < chunks; c++) total += sumChunk(c, n, x, xOff);
-            return total;
-        }
-        float[] partial = new float[chunks];
-        forBlocks(chunks, 1, (a, b) -> {
-            for (int c = a; c < b; c++) partial[c] = sumChunk(c, n, x, xOff);
-        });
-        return addInOrder(partial);
-    }
-
-    private static float sumChunk(int c, int n, float[] x, int xOff) {
-        int from = c * ScalarOps.SUM_CHUNK;
-        return sumRun(Math.min(ScalarOps.SUM_CHUNK, n - from), x, xOff + from);
-    }
-
-    private static float sumRun(int n, float[] x, int xOff) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        int i = 0;
-        for (int bound = n - n % (4 * L); i < bound; i += 4 * L) {
-            a0 = a0.add(FloatVector.fromArray(S, x, xOff + i));
-            a1 = a1.add(FloatVector.fromArray(S, x, xOff + i + L));
-            a2 = a2.add(FloatVector.fromArray(S, x, xOff + i + 2 * L));
-            a3 = a3.add(FloatVector.fromArray(S, x, xOff + i + 3 * L));
-        }
-        for (int bound = S.loopBound(n); i < bound; i += L) a0 = a0.add(FloatVector.fromArray(S, x, xOff + i));
-        float s = i == 0 ? 0f : addLanes(a0.add(a1).add(a2.add(a3)));
-        for (; i < n; i++) s += x[xOff + i];
-        return s;
-    }
-
-    /**
-     * Lanes added left to right. Not reduceLanes(ADD): its order is unspecified and differs between
-     * the interpreter and the C2 intrinsic, so a result would depend on which tier ran the call.
-     */
-    private static float addLanes(FloatVector v) {
-        float[] t = new float[L];
-        v.intoArray(t, 0);
-        float s = t[0];
-        for (int j = 1; j < L; j++) s += t[j];
-        return s;
-    }
-
-    /** Chunk sums combined left to right, the order ScalarOps defines. */
-    private static float addInOrder(float[] partial) {
-        float total = 0f;
-        for (float p : partial) total += p;
-        return total;
-    }
-
-    // ---------------------------------------------------------------- reductions along an axis
-
-    static void sumAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff) {
-        OpsChecks.axis("sumAxis", outer, len, inner, x, xOff, z, zOff, false);
-        forOutputs(outer, inner, Math.max(1, len), (o0, o1, q0, q1) -> {
-            for (int o = o0; o < o1; o++) {
-                int xb = xOff + o * len * inner, zb = zOff + o * inner;
-                if (inner == 1) z[zb] = sumRun(len, x, xb);
-                else sumColumns(len, inner, q0, q1, x, xb, z, zb);
-            }
-        });
-    }
-
-    /** Columns [q0, q1) of a len x inner block summed down the rows, in row order. */
-    private static void sumColumns(int len, int inner, int q0, int q1, float[] x, int xb, float[] z, int zb) {
-        int q = q0;
-        for (; q + 4 * L <= q1; q += 4 * L) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            for (int l = 0, p = xb + q; l < len; l++, p += inner) {
-                a0 = a0.add(FloatVector.fromArray(S, x, p));
-                a1 = a1.add(FloatVector.fromArray(S, x, p + L));
-                a2 = a2.add(FloatVector.fromArray(S, x, p + 2 * L));
-                a3 = a3.add(FloatVector.fromArray(S, x, p + 3 * L));
-            }
-            a0.intoArray(z, zb + q);
-            a1.intoArray(z, zb + q + L);
-            a2.intoArray(z, zb + q + 2 * L);
-            a3.intoArray(z, zb + q + 3 * L);
-        }
-        for (; q + L <= q1; q += L) {
-            FloatVector a = FloatVector.zero(S);
-            for (int l = 0, p = xb + q; l < len; l++, p += inner) a = a.add(FloatVector.fromArray(S, x, p));
-            a.intoArray(z, zb + q);
-        }
-        for (; q < q1; q++) {
-            float s = 0f;
-            for (int l = 0, p = xb + q; l < len; l++, p += inner) s += x[p];
-            z[zb + q] = s;
-        }
-    }
-
-    static void maxAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff) {
-        OpsChecks.axis("maxAxis", outer, len, inner, x, xOff, z, zOff, true);
-        forOutputs(outer, inner, len, (o0, o1, q0, q1) -> {
-            for (int o = o0; o < o1; o++) {
-                int xb = xOff + o * len * inner, zb = zOff + o * inner;
-                if (inner == 1) z[zb] = maxRun(len, x, xb);
-                else maxColumns(len, inner, q0, q1, x, xb, z, zb);
-            }
-        });
-    }
-
-    /**
-     * Maximum of a run; NaN if any element is NaN. Lanewise MAX follows Math.max (NaN wins, +0 above
-     * -0), and max is commutative on those rules, so the result equals the scalar twin's bitwise.
-     */
-    private static float maxRun(int n, float[] x, int xOff) {
-        FloatVector a0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), a1 = a0, a2 = a0, a3 = a0;
-        int i = 0;
-        for (int bound = n - n % (4 * L); i < bound; i += 4 * L) {
-            a0 = a0.max(FloatVector.fromArray(S, x, xOff + i));
-            a1 = a1.max(FloatVector.fromArray(S, x, xOff + i + L));
-            a2 = a2.max(FloatVector.fromArray(S, x, xOff + i + 2 * L));
-            a3 = a3.max(FloatVector.fromArray(S, x, xOff + i + 3 * L));
-        }
-        for (int bound = S.loopBound(n); i < bound; i += L) a0 = a0.max(FloatVector.fromArray(S, x, xOff + i));
-        // short runs (softmax over 10 classes) skip the lane reduction, which costs more than they do
-        float m = i == 0 ? Float.NEGATIVE_INFINITY : a0.max(a1).max(a2.max(a3)).reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) m = Math.max(m, x[xOff + i]);
-        return m;
-    }
-
-    private static void maxColumns(int len, int inner, int q0, int q1, float[] x, int xb, float[] z, int zb) {
-        int q = q0;
-        for (; q + 2 * L <= q1; q += 2 * L) {
-            FloatVector a0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), a1 = a0;
-            for (int l = 0, p = xb + q; l < len; l++, p += inner) {
-                a0 = a0.max(FloatVector.fromArray(S, x, p));
-                a1 = a1.max(FloatVector.fromArray(S, x, p + L));
-            }
-            a0.intoArray(z, zb + q);
-            a1.intoArray(z, zb + q + L);
-        }
-        for (; q + L <= q1; q += L) {
-            FloatVector a = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int l = 0, p = xb + q; l < len; l++, p += inner) a = a.max(FloatVector.fromArray(S, x, p));
-            a.intoArray(z, zb + q);
-        }
-        for (; q < q1; q++) {
-            float m = Float.NEGATIVE_INFINITY;
-            for (int l = 0, p = xb + q; l < len; l++, p += inner) m = Math.max(m, x[p]);
-            z[zb + q] = m;
-        }
-    }
-
-    static void argmaxAxis(int outer, int len, int inner, float[] x, int xOff, int[] z, int zOff) {
-        OpsChecks.argmax(outer, len, inner, x, xOff, z, zOff);
-        forOutputs(outer, inner, len, (o0, o1, q0, q1) -> {
-            for (int o = o0; o < o1; o++) {
-                int xb = xOff + o * len * inner, zb = zOff + o * inner;
-                if (inner == 1) z[zb] = argmaxRun(len, x, xb);
-                else argmaxColumns(len, inner, q0, q1, x, xb, z, zb);
-            }
-        });
-    }
-
-    /**
-     * Index of the first maximum of a run, with the twin's NaN rule (NaN never compares greater, so
-     * NaNs are skipped unless the first element is NaN). Every lane starts from the first element and
-     * keeps its own first maximum (strict greater-than); the lanes are then merged by the largest
-     * value and, among equal values, the smallest index.
-     */
-    private static int argmaxRun(int n, float[] x, int xOff) {
-        float first = x[xOff];
-        if (Float.isNaN(first)) return 0;
-        int bound = S.loopBound(n);
-        int best = 0;
-        float m = first;
-        int i = 0;
-        if (bound > 0) {
-            FloatVector mv = FloatVector.broadcast(S, first);
-            IntVector iv = IntVector.zero(SI);
-            IntVector lane = IntVector.zero(SI).addIndex(1);
-            for (; i < bound; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-                VectorMask<Float> gt = v.compare(VectorOperators.GT, mv);
-                mv = mv.blend(v, gt);
-                iv = iv.blend(lane.add(i), gt.cast(SI));
-            }
-            m = mv.reduceLanes(VectorOperators.MAX); // no NaN: lanes start from a number and skip NaNs
-            best = iv.blend(Integer.MAX_VALUE, mv.compare(VectorOperators.EQ, m).not().cast(SI))
-                    .reduceLanes(VectorOperators.MIN);
-        }
-        for (; i < n; i++) {
-            float v = x[xOff + i];
-            if (v > m) {
-                m = v;
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private static void argmaxColumns(int len, int inner, int q0, int q1, float[] x, int xb, int[] z, int zb) {
-        int q = q0;
-        for (; q + L <= q1; q += L) {
-            FloatVector m = FloatVector.fromArray(S, x, xb + q);
-            IntVector idx = IntVector.zero(SI);
-            for (int l = 1, p = xb + inner + q; l < len; l++, p += inner) {
-                FloatVector v = FloatVector.fromArray(S, x, p);
-                VectorMask<Float> gt = v.compare(VectorOperators.GT, m);
-                m = m.blend(v, gt);
-                idx = idx.blend(l, gt.cast(SI));
-            }
-            idx.intoArray(z, zb + q);
-        }
-        for (; q < q1; q++) {
-            int best = 0;
-            float m = x[xb + q];
-            for (int l = 1, p = xb + inner + q; l < len; l++, p += inner) {
-                if (x[p] > m) {
-                    m = x[p];
-                    best = l;
-                }
-            }
-            z[zb + q] = best;
-        }
-    }
-
-    // ---------------------------------------------------------------- softmax
-
-    static void softmaxAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff) {
-        softmaxAxis(outer, len, inner, x, xOff, z, zOff, VECTOR_EXP);
-    }
-
-    /** As {@link #softmaxAxis(int, int, int, float[], int, float[], int)} with the exp strategy given. */
-    static void softmaxAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff, boolean vectorExp) {
-        OpsChecks.softmax(outer, len, inner, x, xOff, z, zOff);
-        forOutputs(outer, inner, 3L * len, (o0, o1, q0, q1) -> {
-            if (inner == 1) softmaxRows(o0, o1, len, x, xOff, z, zOff, vectorExp);
-            else {
-                for (int o = o0; o < o1; o++) {
-                    int b = o * len * inner;
-                    softmaxColumns(len, inner, q0, q1, x, xOff + b, z, zOff + b, vectorExp);
-                }
-            }
-        });
-    }
-
-    /**
-     * Rows [r0, r1) of length len. Rows are taken in L1-sized batches and the whole batch is
-     * exponentiated in one pass, so even rows shorter than a vector (e.g. 10 classes) get vector exp.
-     */
-    private static void softmaxRows(int r0, int r1, int len, float[] x, int xOff, float[] z, int zOff, boolean vectorExp) {
-        int batch = Math.max(1, SOFTMAX_BATCH / len);
-        for (int b0 = r0; b0 < r1; b0 += batch) {
-            int b1 = Math.min(r1, b0 + batch);
-            for (int r = b0; r < b1; r++) {
-                // subtracting the row maximum keeps exp from overflowing; the largest term becomes 1
-                float m = maxRun(len, x, xOff + r * len);
-                subScalar(len, x, xOff + r * len, m, z, zOff + r * len);
-            }
-            exp((b1 - b0) * len, z, zOff + b0 * len, vectorExp);
-            for (int r = b0; r < b1; r++) {
-                float inv = 1f / sumRun(len, z, zOff + r * len);
-                scaleRange(0, len, inv, z, zOff + r * len, z, zOff + r * len);
-            }
-        }
-    }
-
-    /** Columns [q0, q1) of a len x inner block, each a softmax down the rows. */
-    private static void softmaxColumns(int len, int inner, int q0, int q1, float[] x, int xb, float[] z, int zb,
-                                       boolean vectorExp) {
-        int q = q0;
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        for (; q + L <= q1; q += L) {
-            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int l = 0, p = q; l < len; l++, p += inner) m = m.max(FloatVector.fromArray(S, x, xb + p));
-            FloatVector s = FloatVector.zero(S);
-            for (int l = 0, p = q; l < len; l++, p += inner) {
-                FloatVector d = FloatVector.fromArray(S, x, xb + p).sub(m);
-                if (vectorExp) {
-                    d = d.lanewise(VectorOperators.EXP);
-                    d.intoArray(z, zb + p);
-                } else {
-                    d.intoArray(z, zb + p);
-                    exp(L, z, zb + p, false);
-                    d = FloatVector.fromArray(S, z, zb + p);
-                }
-                s = s.add(d);
-            }
-            FloatVector inv = one.div(s);
-            for (int l = 0, p = q; l < len; l++, p += inner) {
-                FloatVector.fromArray(S, z, zb + p).mul(inv).intoArray(z, zb + p);
-            }
-        }
-        for (; q < q1; q++) {
-            float m = Float.NEGATIVE_INFINITY;
-            for (int l = 0, p = q; l < len; l++, p += inner) m = Math.max(m, x[xb + p]);
-            float s = 0f;
-            for (int l = 0, p = q; l < len; l++, p += inner) {
-                float e = (float) Math.exp(x[xb + p] - m);
-                z[zb + p] = e;
-                s += e;
-            }
-            float inv = 1f / s;
-            for (int l = 0, p = q; l < len; l++, p += inner) z[zb + p] *= inv;
-        }
-    }
-
-    /** {@code z = x - c}. */
-    private static void subScalar(int n, float[] x, int xOff, float c, float[] z, int zOff) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).sub(c).intoArray(z, zOff + i);
-        }
-        for (; i < n; i++) z[zOff + i] = x[xOff + i] - c;
-    }
-
-    /** {@code z = exp(z)} in place. */
-    private static void exp(int n, float[] z, int zOff, boolean vectorExp) {
-        int i = 0;
-        if (vectorExp) {
-            for (int bound = S.loopBound(n); i < bound; i += L) {
-                FloatVector.fromArray(S, z, zOff + i).lanewise(VectorOperators.EXP).intoArray(z, zOff + i);
-            }
-        }
-        for (; i < n; i++) z[zOff + i] = (float) Math.exp(z[zOff + i]);
     }
 }

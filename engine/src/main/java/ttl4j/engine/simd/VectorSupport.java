@@ -1,9 +1,9 @@
 package ttl4j.engine.simd;
 
 /**
- * What the engine needs to know about the Vector API before touching it. This class must not
- * reference any Vector API type: {@code Engine} loads it to decide whether the vector kernels can be
- * loaded at all.
+ * What the engine needs to know about the Vector API before touching it: the module, the width
+ * knob, and the class that builds the vector implementation. This class must not reference any
+ * Vector API type: {@code Engine} loads it to decide whether the vector kernels can be loaded at all.
  */
 public final class VectorSupport {
     private VectorSupport() {}
@@ -11,8 +11,30 @@ public final class VectorSupport {
     /** The incubator module the vector kernels are written against. */
     public static final String MODULE = "jdk.incubator.vector";
 
-    /** The kernels' class, loaded reflectively so the scalar path never links against the module. */
+    /**
+     * System property forcing a vector width in bits: 0 (the scalar kernels), 128, 256 or 512 (at
+     * most the CPU's widest). Unset, the CPU's preferred width. Lets tests run the 4- and 8-lane paths
+     * on a machine whose native vectors are wider, as users' machines may be.
+     */
+    public static final String WIDTH_PROPERTY = "ttl4j.vectorBits";
+
+    /** Builds the vector implementation; loaded reflectively so the scalar path never links against the module. */
     public static final String KERNELS_CLASS = "ttl4j.engine.simd.VectorKernels";
+
+    /** The width the property asks for: -1 when unset (native), else 0, 128, 256 or 512. */
+    public static int requestedBits() {
+        String v = System.getProperty(WIDTH_PROPERTY);
+        if (v == null || v.isBlank()) return -1;
+        switch (v.trim()) {
+            case "0": return 0;
+            case "128": return 128;
+            case "256": return 256;
+            case "512": return 512;
+            default:
+                throw new IllegalArgumentException("system property " + WIDTH_PROPERTY + "=" + v
+                        + ": expected 0 (scalar), 128, 256 or 512");
+        }
+    }
 
     /** Why the vector kernels are not in use when the module is missing, and what to do about it. */
     public static String missingModuleReason() {

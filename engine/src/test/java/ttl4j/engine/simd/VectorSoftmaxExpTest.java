@@ -17,10 +17,10 @@ class VectorSoftmaxExpTest {
             float[] x = new float[n + 2];
             for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextDouble() * 60 - 30);
             float[] r = new float[n];
-            ScalarOps.softmaxAxis(outer, len, inner, x, 2, r, 0);
+            ScalarOps.INSTANCE.softmaxAxis(outer, len, inner, x, 2, r, 0);
             for (boolean vectorExp : new boolean[] {true, false}) {
                 float[] z = new float[n];
-                VectorOps.softmaxAxis(outer, len, inner, x, 2, z, 0, vectorExp);
+                VectorReductions.softmaxAxis(outer, len, inner, x, 2, z, 0, vectorExp);
                 FloatAsserts.assertClose("softmax " + java.util.Arrays.toString(s) + " vectorExp=" + vectorExp, r, z, 1e-9, 4e-6);
             }
         }

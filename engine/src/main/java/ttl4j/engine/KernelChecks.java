@@ -1,10 +1,16 @@
 package ttl4j.engine;
 
-/** Argument validation shared by the GEMM implementations; messages name the bad value. */
-public final class GemmChecks {
-    private GemmChecks() {}
+/**
+ * Argument validation of the {@link Kernels} facade, done once per call (never per element) before
+ * an implementation runs; messages name the kernel, the operand and the values.
+ */
+final class KernelChecks {
+    private KernelChecks() {}
 
-    public static void check(boolean transA, boolean transB, int m, int n, int k,
+    // ---------------------------------------------------------------- GEMM and the slice products
+
+
+    static void check(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc) {
         if (m < 0 || n < 0 || k < 0) {
@@ -20,7 +26,7 @@ public final class GemmChecks {
     }
 
     /** Checks that a rows x cols row-major block with leading dimension ld fits in the array. */
-    public static void matrix(String name, float[] x, int off, int rows, int cols, int ld) {
+    static void matrix(String name, float[] x, int off, int rows, int cols, int ld) {
         if (x == null) throw new NullPointerException("gemm: " + name + " is null");
         if (ld < cols) {
             throw new IllegalArgumentException("gemm: " + name + " is " + rows + " x " + cols
@@ -37,7 +43,7 @@ public final class GemmChecks {
      * Checks a batched GEMM: batch and strides non-negative, the first and last entries fit their
      * arrays (strides are non-negative, so the others do too), and C is not shared across entries.
      */
-    public static void checkBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
+    static void checkBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
                                     float[] a, int aOff, int lda, int strideA,
                                     float[] b, int bOff, int ldb, int strideB,
                                     float[] c, int cOff, int ldc, int strideC) {
@@ -64,7 +70,7 @@ public final class GemmChecks {
         check(transA, transB, m, n, k, a, (int) la, lda, b, (int) lb, ldb, c, (int) lc, ldc);
     }
     /** Checks a small-factor slice product (see {@link Kernels#modeProductSlices}); messages name the sizes. */
-    public static void checkSlices(int p, int in, int q, int k, float[] u, int uOff, int ldu, boolean transU,
+    static void checkSlices(int p, int in, int q, int k, float[] u, int uOff, int ldu, boolean transU,
                                    float[] t, int tOff, float[] y, int yOff) {
         if (p < 0 || in < 0 || q < 0 || k < 0) {
             throw new IllegalArgumentException("modeProductSlices: negative size P=" + p + " I=" + in + " Q=" + q + " K=" + k);
@@ -94,7 +100,7 @@ public final class GemmChecks {
         }
     }
 
-    public static void checkContraction(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff,
+    static void checkContraction(int p, int in, int q, int k, int i0, int i1, float[] x, int xOff,
                                         float[] y, int yOff, float[] c, int cOff, int ldc) {
         if (p < 0 || in < 0 || q < 0 || k < 0) {
             throw new IllegalArgumentException("contractSlices: negative size P=" + p + " I=" + in + " Q=" + q + " K=" + k);
@@ -119,5 +125,124 @@ public final class GemmChecks {
         if (c == x && cOff < xOff + xSize && xOff < cEnd || c == y && cOff < yOff + ySize && yOff < cEnd) {
             throw new IllegalArgumentException("contractSlices: C [" + cOff + ", " + cEnd + ") overlaps X or Y");
         }
+    }
+
+    // ---------------------------------------------------------------- elementwise and reductions
+
+
+    /** Checks {@code n >= 0}. */
+    static void length(String kernel, int n) {
+        if (n < 0) throw new IllegalArgumentException(kernel + ": negative length " + n);
+    }
+
+    /** Checks that {@code n} floats from {@code off} fit in {@code x} (nothing is needed when n == 0). */
+    static void range(String kernel, String name, float[] x, int off, long n) {
+        if (n == 0) return;
+        if (x == null) throw new NullPointerException(kernel + ": " + name + " is null");
+        fits(kernel, name, x.length, off, n);
+    }
+
+    /** As {@link #range(String, String, float[], int, long)} for a byte array. */
+    static void range(String kernel, String name, byte[] x, int off, long n) {
+        if (n == 0) return;
+        if (x == null) throw new NullPointerException(kernel + ": " + name + " is null");
+        fits(kernel, name, x.length, off, n);
+    }
+
+    /** As {@link #range(String, String, float[], int, long)} for an int array. */
+    static void range(String kernel, String name, int[] x, int off, long n) {
+        if (n == 0) return;
+        if (x == null) throw new NullPointerException(kernel + ": " + name + " is null");
+        fits(kernel, name, x.length, off, n);
+    }
+
+    private static void fits(String kernel, String name, int arrayLength, int off, long n) {
+        if (off < 0 || off + n > arrayLength) {
+            throw new IllegalArgumentException(kernel + ": " + name + " (offset " + off + ", length " + n
+                    + ") does not fit an array of " + arrayLength);
+        }
+    }
+
+    /**
+     * Checks the sizes of an axis reduction (x viewed as outer x len x inner) and returns the element
+     * count of x; {@code needLen} demands {@code len >= 1} (max, argmax, softmax have no empty value).
+     */
+    static long axisSize(String kernel, int outer, int len, int inner, boolean needLen) {
+        if (outer < 0 || len < 0 || inner < 0) {
+            throw new IllegalArgumentException(kernel + ": negative size outer=" + outer + " len=" + len + " inner=" + inner);
+        }
+        if (needLen && len < 1) {
+            throw new IllegalArgumentException(kernel + ": reduction along an axis of length " + len
+                    + " (outer=" + outer + ", inner=" + inner + "): needs at least 1 element");
+        }
+        long n = (long) outer * len * inner;
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(kernel + ": outer=" + outer + " len=" + len + " inner=" + inner
+                    + " has more than 2^31 elements");
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- per-kernel checks
+
+    static void binary(String kernel, int n, float[] x, int xOff, float[] y, int yOff, float[] z, int zOff) {
+        length(kernel, n);
+        range(kernel, "x", x, xOff, n);
+        range(kernel, "y", y, yOff, n);
+        range(kernel, "z", z, zOff, n);
+    }
+
+    /** {@code out} names the output operand ("z", or "y" for axpy). */
+    static void unary(String kernel, int n, float[] x, int xOff, String out, float[] z, int zOff) {
+        length(kernel, n);
+        range(kernel, "x", x, xOff, n);
+        range(kernel, out, z, zOff, n);
+    }
+
+    static void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+        length("reluBackward", n);
+        range("reluBackward", "x", x, xOff, n);
+        range("reluBackward", "dy", dy, dyOff, n);
+        range("reluBackward", "dx", dx, dxOff, n);
+    }
+
+    static void addRowVector(int rows, int cols, float[] x, int xOff, float[] v, int vOff, float[] z, int zOff) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("addRowVector: negative size rows=" + rows + " cols=" + cols);
+        }
+        long n = (long) rows * cols;
+        range("addRowVector", "x", x, xOff, n);
+        range("addRowVector", "v", v, vOff, rows == 0 ? 0 : cols);
+        range("addRowVector", "z", z, zOff, n);
+    }
+
+    static void dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        length("dot", n);
+        range("dot", "x", x, xOff, n);
+        range("dot", "y", y, yOff, n);
+    }
+
+    static void sum(int n, float[] x, int xOff) {
+        length("sum", n);
+        range("sum", "x", x, xOff, n);
+    }
+
+    static void axis(String kernel, int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff,
+                            boolean needLen) {
+        long n = axisSize(kernel, outer, len, inner, needLen);
+        range(kernel, "x", x, xOff, n);
+        range(kernel, "z", z, zOff, (long) outer * inner);
+    }
+
+    static void argmax(int outer, int len, int inner, float[] x, int xOff, int[] z, int zOff) {
+        long n = axisSize("argmaxAxis", outer, len, inner, true);
+        range("argmaxAxis", "x", x, xOff, n);
+        range("argmaxAxis", "z", z, zOff, (long) outer * inner);
+    }
+
+    static void softmax(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff) {
+        long n = axisSize("softmaxAxis", outer, len, inner, true);
+        range("softmaxAxis", "x", x, xOff, n);
+        range("softmaxAxis", "z", z, zOff, n);
     }
 }
