@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.ModeProducts;
 import ttl4j.engine.linalg.QR;
 import ttl4j.engine.linalg.Svd;
 import ttl4j.ttl.decomp.RankSpec;
@@ -63,7 +63,7 @@ public class DecompositionBenchmark {
                 us[n] = QR.orthonormalColumns(shape[n], planted[n], rnd);
                 modes[n] = n;
             }
-            t = TensorAlgebra.multiModeProduct(core, us, modes, false);
+            t = ModeProducts.multiModeProduct(core, us, modes, false);
             double rms = Math.sqrt(Tensor.sizeOf(planted) / (double) t.size());
             Tensor noise = Tensor.randn(rnd, (float) (0.1 * rms), shape);
             for (int i = 0; i < t.size(); i++) t.setFlat(i, t.getFlat(i) + noise.getFlat(i));

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.KroneckerProducts;
 
 /**
  * Khatri-Rao product through the kernel seam against a plain loop writing the same output.
@@ -74,7 +74,7 @@ public class KhatriRaoBenchmark {
     @Benchmark
     public Tensor khatriRao() {
         // Into a reused output, as the plain loop does: allocating 128 MB per call would time the GC.
-        TensorAlgebra.khatriRaoInto(list, seamOut);
+        KroneckerProducts.khatriRaoInto(list, seamOut);
         return seamOut;
     }
 

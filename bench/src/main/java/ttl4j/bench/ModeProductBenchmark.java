@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.ModeProducts;
 
 /**
  * Mode-n product of a 4-way tensor with U (I_n/2, I_n) in each mode, beside our GEMM on the
@@ -91,7 +91,7 @@ public class ModeProductBenchmark {
 
     @Benchmark
     public float[] modeProduct() {
-        TensorAlgebra.modeProduct(dims, mode, k, 1f, t, 0, u, 0, false, 0f, y, 0);
+        ModeProducts.modeProduct(dims, mode, k, 1f, t, 0, u, 0, false, 0f, y, 0);
         return y;
     }
 

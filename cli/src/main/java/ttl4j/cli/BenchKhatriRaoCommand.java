@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.KroneckerProducts;
 
 /** {@code ttl bench khatri-rao}: GB/s of output written by the Khatri-Rao and Kronecker products. */
 @Command(name = "khatri-rao", mixinStandardHelpOptions = true,
@@ -46,13 +46,13 @@ final class BenchKhatriRaoCommand implements Callable<Integer> {
             double bytes = 4.0 * rows * c[0][1];
             // Into a reused output: a fresh 100+ MB array per call would time the allocator, not the kernel.
             Tensor out = Tensor.zeros((int) rows, c[0][1]);
-            h.measure("khatri-rao", label(c, "kr"), bytes, "byte", () -> TensorAlgebra.khatriRaoInto(mats, out));
+            h.measure("khatri-rao", label(c, "kr"), bytes, "byte", () -> KroneckerProducts.khatriRaoInto(mats, out));
         }
         for (int[][] c : KRONECKER) {
             List<Tensor> mats = matrices(rnd, c);
             double bytes = 4.0;
             for (int[] s : c) bytes *= (double) s[0] * s[1];
-            h.measure("kronecker", label(c, "kron"), bytes, "byte", () -> TensorAlgebra.kronecker(mats));
+            h.measure("kronecker", label(c, "kron"), bytes, "byte", () -> KroneckerProducts.kronecker(mats));
         }
         if (json) h.printJson(System.out);
         else h.printTable(System.out);
@@ -75,13 +75,13 @@ final class BenchKhatriRaoCommand implements Callable<Integer> {
     static void verify() {
         SplittableRandom rnd = new SplittableRandom(7);
         Tensor a = Tensor.randn(rnd, 1f, 3, 5), b = Tensor.randn(rnd, 1f, 2, 5), c = Tensor.randn(rnd, 1f, 4, 5);
-        Tensor kr = TensorAlgebra.khatriRao(List.of(a, b, c));
+        Tensor kr = KroneckerProducts.khatriRao(List.of(a, b, c));
         for (int i = 0; i < 3; i++) for (int j = 0; j < 2; j++) for (int k = 0; k < 4; k++) for (int r = 0; r < 5; r++) {
             double e = (double) a.get(i, r) * b.get(j, r) * c.get(k, r);
             check("khatri-rao", kr.get((i * 2 + j) * 4 + k, r), e);
         }
         Tensor x = Tensor.randn(rnd, 1f, 3, 2), y = Tensor.randn(rnd, 1f, 2, 5);
-        Tensor kron = TensorAlgebra.kronecker(List.of(x, y));
+        Tensor kron = KroneckerProducts.kronecker(List.of(x, y));
         for (int i = 0; i < 3; i++) for (int j = 0; j < 2; j++) for (int p = 0; p < 2; p++) for (int q = 0; q < 5; q++) {
             check("kronecker", kron.get(i * 2 + p, j * 5 + q), (double) x.get(i, j) * y.get(p, q));
         }

@@ -12,7 +12,7 @@ import ttl4j.engine.Engine;
 import ttl4j.engine.Kernels;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.ModeProducts;
 
 /**
  * {@code ttl bench mode-product}: GFLOPS of the mode-n product of a 4-way tensor in each mode, next
@@ -84,7 +84,7 @@ final class BenchModeProductCommand implements Callable<Integer> {
                 double[] mt = new double[rounds], gt = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     mt[r] = h.measure("mode-product", label + " mode " + md, flops, "flop", () ->
-                            TensorAlgebra.modeProduct(shape, md, k, 1f, td, 0, u.data(), 0, false, 0f, y, 0)).medianSeconds();
+                            ModeProducts.modeProduct(shape, md, k, 1f, td, 0, u.data(), 0, false, 0f, y, 0)).medianSeconds();
                     gt[r] = h.measure("gemm", gemmShape, flops, "flop", () ->
                             ker.gemm(false, false, k, n, in, 1f, u.data(), 0, in, td, 0, n, 0f, c, 0, n)).medianSeconds();
                 }
@@ -104,7 +104,7 @@ final class BenchModeProductCommand implements Callable<Integer> {
         for (int mode = 0; mode < 4; mode++) {
             int in = shape[mode], k = 3;
             Tensor u = Tensor.randn(rnd, 1f, k, in);
-            Tensor y = TensorAlgebra.modeProduct(t, mode, u, false);
+            Tensor y = ModeProducts.modeProduct(t, mode, u, false);
             int p = t.sizeBetween(0, mode), q = t.sizeBetween(mode + 1, 4);
             for (int a = 0; a < p; a++) {
                 for (int kk = 0; kk < k; kk++) {

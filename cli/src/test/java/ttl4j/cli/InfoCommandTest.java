@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code ttl info} in fresh JVMs: with the Vector API module, without it, and with scalar forced. */
+/** {@code ttl info} in fresh JVMs: with the Vector API module, without it, and with a width (or scalar) forced. */
 class InfoCommandTest {
 
     private static String run(String... jvmArgs) throws IOException, InterruptedException {
@@ -43,8 +43,15 @@ class InfoCommandTest {
 
     @Test
     void scalarCanBeForced() throws Exception {
-        String out = run("--add-modules=jdk.incubator.vector", "-Dttl4j.scalar=true");
+        String out = run("--add-modules=jdk.incubator.vector", "-Dttl4j.vectorBits=0");
         assertTrue(out.contains("kernels   scalar"), out);
         assertTrue(out.contains("forced"), out);
+    }
+
+    @Test
+    void aNarrowerWidthCanBeForced() throws Exception {
+        String out = run("--add-modules=jdk.incubator.vector", "-Dttl4j.vectorBits=128");
+        assertTrue(out.contains("kernels   vector (128-bit, 4 floats)"), out);
+        assertTrue(out.contains("128-bit forced"), out);
     }
 }

@@ -1,12 +1,13 @@
 package ttl4j.engine;
 
+import ttl4j.engine.algebra.ModeProducts;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The all-but-one-mode contraction kernel ({@link Kernels#contractSlices}) against its scalar twin, and {@link TensorAlgebra#contractAllBut}. */
+/** The all-but-one-mode contraction kernel ({@link Kernels#contractSlices}) against its scalar twin, and {@link ModeProducts#contractAllBut}. */
 class ContractSlicesTest {
     private static final Kernels VEC = Engine.kernels();
     private static final Kernels SCALAR = Engine.scalar();
@@ -110,16 +111,16 @@ class ContractSlicesTest {
                         float[] y = random(r, Tensor.sizeOf(yShape));
                         float[] one = new float[shape[mode] * k], two = new float[shape[mode] * k];
                         Parallel.setThreads(1);
-                        TensorAlgebra.contractAllBut(shape, mode, x, 0, y, 0, k, 0f, one, 0);
+                        ModeProducts.contractAllBut(shape, mode, x, 0, y, 0, k, 0f, one, 0);
                         Parallel.setThreads(2);
-                        TensorAlgebra.contractAllBut(shape, mode, x, 0, y, 0, k, 0f, two, 0);
+                        ModeProducts.contractAllBut(shape, mode, x, 0, y, 0, k, 0f, two, 0);
                         String what = "mode " + mode + " of " + Arrays.toString(shape) + " K=" + k;
                         FloatAsserts.assertBitwiseEqual(what, one, two);
                         int terms = Tensor.sizeOf(shape) / shape[mode];
                         FloatAsserts.assertClose(what, reference(shape, mode, x, y, k), one, 1e-6 * terms, 1e-5);
                         // beta = 1 accumulates
                         float[] acc = one.clone();
-                        TensorAlgebra.contractAllBut(shape, mode, x, 0, y, 0, k, 1f, acc, 0);
+                        ModeProducts.contractAllBut(shape, mode, x, 0, y, 0, k, 1f, acc, 0);
                         for (int i = 0; i < one.length; i++) one[i] *= 2;
                         FloatAsserts.assertClose(what + " accumulated", one, acc, 1e-6 * terms, 1e-5);
                     }
@@ -140,10 +141,10 @@ class ContractSlicesTest {
         int before = Parallel.threads();
         try {
             Parallel.setThreads(1);
-            TensorAlgebra.contractAllBut(shape, 1, x, 0, y, 0, k, 0f, one, 0);
+            ModeProducts.contractAllBut(shape, 1, x, 0, y, 0, k, 0f, one, 0);
             Parallel.setThreads(2);
             long jobs = Parallel.jobsPublished();
-            TensorAlgebra.contractAllBut(shape, 1, x, 0, y, 0, k, 0f, two, 0);
+            ModeProducts.contractAllBut(shape, 1, x, 0, y, 0, k, 0f, two, 0);
             if (Engine.isVectorized()) {
                 org.junit.jupiter.api.Assertions.assertTrue(Parallel.jobsPublished() > jobs, "the contraction was split");
             }
@@ -163,8 +164,8 @@ class ContractSlicesTest {
         assertThrows(IllegalArgumentException.class, () -> SCALAR.contractSlices(2, 2, 2, 2, 0, 2, x, 0, y, 0, 0f, c, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> SCALAR.contractSlices(1, 2, 2, 2, 0, 2, x, 0, y, 0, 0f, x, 2, 2));
         assertThrows(IllegalArgumentException.class,
-                () -> TensorAlgebra.contractAllBut(new int[] {4, 4}, 1, x, 0, y, 60, 2, 0f, c, 0));
+                () -> ModeProducts.contractAllBut(new int[] {4, 4}, 1, x, 0, y, 60, 2, 0f, c, 0));
         assertThrows(IllegalArgumentException.class,
-                () -> TensorAlgebra.contractAllBut(new int[] {4, 4}, 2, x, 0, y, 0, 2, 0f, c, 0));
+                () -> ModeProducts.contractAllBut(new int[] {4, 4}, 2, x, 0, y, 0, 2, 0f, c, 0));
     }
 }

@@ -1,5 +1,7 @@
 package ttl4j.engine;
 
+import ttl4j.engine.algebra.AlgebraReference;
+import ttl4j.engine.algebra.ModeProducts;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
@@ -93,9 +95,9 @@ class ModeProductSlicesTest {
                         int in = shape[mode], k = in / 2;
                         Tensor u = transU ? Tensor.wrap(random(r, in * k), 0, in, k) : Tensor.wrap(random(r, k * in), 0, k, in);
                         Parallel.setThreads(1);
-                        Tensor one = TensorAlgebra.modeProduct(t, mode, u, transU);
+                        Tensor one = ModeProducts.modeProduct(t, mode, u, transU);
                         Parallel.setThreads(2);
-                        Tensor two = TensorAlgebra.modeProduct(t, mode, u, transU);
+                        Tensor two = ModeProducts.modeProduct(t, mode, u, transU);
                         String what = "mode " + mode + " of " + java.util.Arrays.toString(shape) + " transU=" + transU;
                         FloatAsserts.assertBitwiseEqual(what, one.toArray(), two.toArray());
                         Tensor ref = AlgebraReference.modeProduct(t, mode, u, transU);

@@ -1,5 +1,6 @@
 package ttl4j.engine;
 
+import ttl4j.engine.algebra.ModeProducts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,10 +82,10 @@ class SplitDecisionTest {
             SplittableRandom r = new SplittableRandom(3);
             Tensor t = Tensor.wrap(random(r, 128 * 28 * 28), 0, 128, 28, 28);
             Tensor u = Tensor.wrap(random(r, 5 * 28), 0, 5, 28);
-            assertEquals(0, jobs(() -> TensorAlgebra.modeProduct(t, 1, u, false)), "128 x 28 x 28 times 5 x 28");
+            assertEquals(0, jobs(() -> ModeProducts.modeProduct(t, 1, u, false)), "128 x 28 x 28 times 5 x 28");
             Tensor big = Tensor.wrap(random(r, 64 * 96 * 96), 0, 64, 96, 96);
             Tensor ub = Tensor.wrap(random(r, 64 * 96), 0, 64, 96);
-            assertTrue(jobs(() -> TensorAlgebra.modeProduct(big, 1, ub, false)) > 0, "64 x 96 x 96 times 64 x 96");
+            assertTrue(jobs(() -> ModeProducts.modeProduct(big, 1, ub, false)) > 0, "64 x 96 x 96 times 64 x 96");
         });
         withThreads(1, () -> assertEquals(0, jobs(() -> gemm(false, true, 128, 300, 784)), "one thread"));
     }

@@ -2,7 +2,8 @@ package ttl4j.ttl;
 
 import java.util.Arrays;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.ModeProducts;
+import ttl4j.engine.algebra.ProductOrder;
 
 /**
  * A fixed sequence of mode-n products on a row-major tensor, {@code T x_{m_1} U_1 x_{m_2} U_2 ...},
@@ -38,7 +39,7 @@ final class ModeChain {
         for (int j = 0; j < steps.length; j++) {
             useTransposed[j] = Tensor.sizeOf(Arrays.copyOfRange(shapes[j], steps[j].mode() + 1, shapes[j].length)) == 1;
             cost += (long) Tensor.sizeOf(shapes[j]) * steps[j].k();
-            w += TensorAlgebra.modeProductWork(shapes[j], steps[j].mode(), steps[j].k());
+            w += ProductOrder.modeProductWork(shapes[j], steps[j].mode(), steps[j].k());
             shapes[j + 1] = shapes[j].clone();
             shapes[j + 1][steps[j].mode()] = steps[j].k();
         }
@@ -47,7 +48,7 @@ final class ModeChain {
     }
 
     /**
-     * The same products in the order of least estimated time ({@link TensorAlgebra#fastestOrder}):
+     * The same products in the order of least estimated time ({@link ProductOrder#fastestOrder}):
      * e.g. on a 28 x 28 input projected to ranks 5 x 5 both orders need the same multiply-adds, but
      * reducing the first mode first keeps the vector lanes along rows of 28 instead of 5.
      */
@@ -57,7 +58,7 @@ final class ModeChain {
             modes[j] = steps[j].mode();
             ks[j] = steps[j].k();
         }
-        int[] order = TensorAlgebra.fastestOrder(start, modes, ks);
+        int[] order = ProductOrder.fastestOrder(start, modes, ks);
         Step[] sorted = new Step[steps.length];
         for (int j = 0; j < steps.length; j++) sorted[j] = steps[order[j]];
         return new ModeChain(start, sorted);
@@ -84,7 +85,7 @@ final class ModeChain {
         return madds;
     }
 
-    /** Estimated time in full-width multiply-adds ({@link TensorAlgebra#modeProductWork}). */
+    /** Estimated time in full-width multiply-adds ({@link ProductOrder#modeProductWork}). */
     double work() {
         return work;
     }
@@ -114,7 +115,7 @@ final class ModeChain {
             float[] dst = last ? out : mids[j + 1];
             int dstOff = last ? outOff : 0;
             Tensor u = useTransposed[j] ? s.transposed() : s.plain();
-            TensorAlgebra.modeProduct(shapes[j], s.mode(), s.k(), 1f, cur, curOff, u.data(), u.offset(),
+            ModeProducts.modeProduct(shapes[j], s.mode(), s.k(), 1f, cur, curOff, u.data(), u.offset(),
                     useTransposed[j], 0f, dst, dstOff);
             cur = dst;
             curOff = dstOff;

@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Kernels;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.ModeProducts;
+import ttl4j.engine.algebra.ProductOrder;
 import ttl4j.nn.Init;
 import ttl4j.nn.Layer;
 import ttl4j.nn.Param;
@@ -41,7 +42,7 @@ import ttl4j.nn.Param;
  * forward pass are kept: {@code P}, {@code U}, and every intermediate of the projection chain, so
  * the partial projection {@code X x_{k != n} A_k^T} that {@code dA_n} needs starts from the longest
  * prefix already computed (the one for the last-applied mode is free); or, when its estimated time
- * is lower ({@link TensorAlgebra#contractAllButWork}), {@code dA_n} is X contracted with
+ * is lower ({@link ProductOrder#contractAllButWork}), {@code dA_n} is X contracted with
  * {@code dP x_{k != n} A_k}, which on the 28 x 28 MNIST layer replaces a last-mode pass over the
  * input down to rank 5 by a contraction along whole rows of 28. Symmetrically the pull-back
  * {@code D -> V} keeps its intermediates for the {@code dB_m}. In reconstructed mode the input
@@ -196,7 +197,7 @@ public final class TuckerLayer implements Layer, CompressedLayer {
             Tensor gram = Tensor.zeros(r, r);
             Engine.kernels().gemm(true, false, r, r, d, 1f, f.data(), f.offset(), r, f.data(), f.offset(), r,
                     0f, gram.data(), 0, r);
-            t = TensorAlgebra.modeProduct(t, k, gram, false);
+            t = ModeProducts.modeProduct(t, k, gram, false);
         }
         double s = 0;
         for (int i = 0; i < g.size(); i++) s += (double) g.getFlat(i) * t.getFlat(i);
@@ -279,8 +280,8 @@ public final class TuckerLayer implements Layer, CompressedLayer {
                 for (int k = 0, j = 0; k < nIn; k++) if (k != n) others[j++] = back[k];
                 expandDp[n] = ModeChain.cheapest(pShape, others);
                 ModeChain z = zRest[n];
-                double viaZ = z.work() + TensorAlgebra.contractAllButWork(z.shape(z.length()), n + 1, inRanks[n]);
-                double viaE = expandDp[n].work() + TensorAlgebra.contractAllButWork(xShape, n + 1, inRanks[n]);
+                double viaZ = z.work() + ProductOrder.contractAllButWork(z.shape(z.length()), n + 1, inRanks[n]);
+                double viaE = expandDp[n].work() + ProductOrder.contractAllButWork(xShape, n + 1, inRanks[n]);
                 viaExpansion[n] = viaE < viaZ;
             }
             hFrom = new int[nOut];
@@ -500,7 +501,7 @@ public final class TuckerLayer implements Layer, CompressedLayer {
                 hOff = 0;
             }
             Tensor gbm = outFactors[m].grad();
-            TensorAlgebra.contractAllBut(rest.shape(rest.length()), m + 1, hm, hOff, u, 0, outRanks[m], beta,
+            ModeProducts.contractAllBut(rest.shape(rest.length()), m + 1, hm, hOff, u, 0, outRanks[m], beta,
                     gbm.data(), gbm.offset());
         }
 
@@ -518,7 +519,7 @@ public final class TuckerLayer implements Layer, CompressedLayer {
             if (p.viaExpansion[n]) {
                 ModeChain e = p.expandDp[n];
                 e.run(dp, 0, mids(e, null), z, 0);
-                TensorAlgebra.contractAllBut(p.xShape, n + 1, x.data(), x.offset(), z, 0, inRanks[n], beta,
+                ModeProducts.contractAllBut(p.xShape, n + 1, x.data(), x.offset(), z, 0, inRanks[n], beta,
                         gan.data(), gan.offset());
                 continue;
             }
@@ -536,7 +537,7 @@ public final class TuckerLayer implements Layer, CompressedLayer {
                 zn = z;
                 zOff = 0;
             }
-            TensorAlgebra.contractAllBut(rest.shape(rest.length()), n + 1, zn, zOff, dp, 0, inRanks[n], beta,
+            ModeProducts.contractAllBut(rest.shape(rest.length()), n + 1, zn, zOff, dp, 0, inRanks[n], beta,
                     gan.data(), gan.offset());
         }
         gradPendingZero = false;

@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.Mttkrp;
 import ttl4j.engine.linalg.SymmetricEigen;
 
 /**
@@ -65,7 +65,7 @@ public final class CpAls {
             it++;
             double inner = 0;
             for (int n = 0; n < order; n++) {
-                Tensor m = TensorAlgebra.mttkrp(t, factors, n);
+                Tensor m = Mttkrp.of(t, factors, n);
                 double[] v = hadamardExcept(grams, n, rank);
                 double[] vinv = pseudoInverse(v, rank);
                 Tensor a = Tensor.zeros(shape[n], rank);

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.KroneckerProducts;
 
 /**
  * A CP (canonical polyadic) decomposition {@code T ~ sum_r weights[r] a_0r o a_1r o ... o a_{N-1}r}.
@@ -52,7 +52,7 @@ public record CpDecomposition(float[] weights, List<Tensor> factors, double rela
             }
             return out;
         }
-        Tensor kr = TensorAlgebra.khatriRao(factors.subList(1, order));
+        Tensor kr = KroneckerProducts.khatriRao(factors.subList(1, order));
         int rest = kr.dim(0);
         Engine.kernels().gemm(false, true, i0, rest, r, 1f, a0.data(), 0, r, kr.data(), kr.offset(), r, 0f,
                 out.data(), 0, rest);

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Kernels;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.Unfolding;
 import ttl4j.engine.linalg.QR;
 import ttl4j.engine.linalg.SymmetricEigen;
 
@@ -49,7 +49,7 @@ final class ModeBasis {
             return new ModeBasis(clip(e.values()), e, null, in);
         }
         // Tall unfolding: the M x M Gram T_(n)^T T_(n).
-        Tensor x = n == 0 ? t.reshape(in, m) : TensorAlgebra.unfold(t, n);
+        Tensor x = n == 0 ? t.reshape(in, m) : Unfolding.unfold(t, n);
         float[] gf = new float[m * m];
         Engine.kernels().gemm(true, false, m, m, in, 1f, x.data(), x.offset(), m, x.data(), x.offset(), m, 0f, gf, 0, m);
         SymmetricEigen e = SymmetricEigen.decompose(symmetrise(gf, m), m);

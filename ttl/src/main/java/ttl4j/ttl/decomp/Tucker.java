@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.ModeProducts;
 
 /**
  * Tucker decompositions of tensors of any order: truncated HOSVD, its sequential variant
@@ -89,7 +89,7 @@ public final class Tucker {
             if (r < ranks[n]) u = padColumns(u, ranks[n]);
             factors[n] = u;
             kept[n] = b.keptEnergy(r);
-            y = TensorAlgebra.modeProduct(y, n, u, true);
+            y = ModeProducts.modeProduct(y, n, u, true);
         }
         return finish(t, y, factors, ranks, kept, 0, true, "st-hosvd");
     }
@@ -154,7 +154,7 @@ public final class Tucker {
                 factors[n] = r < ranks[n] ? padColumns(u, ranks[n]) : u;
                 kept[n] = b.keptEnergy(r);
             }
-            core = TensorAlgebra.modeProduct(y, order - 1, factors[order - 1], true);
+            core = ModeProducts.modeProduct(y, order - 1, factors[order - 1], true);
             double fit = fitOf(core, norm2);
             if (Math.abs(fit - fitPrev) < options.tolerance()) {
                 converged = true;
@@ -181,7 +181,7 @@ public final class Tucker {
             modes.add(k);
         }
         if (us.isEmpty()) return t;
-        return TensorAlgebra.multiModeProduct(t, us.toArray(new Tensor[0]),
+        return ModeProducts.multiModeProduct(t, us.toArray(new Tensor[0]),
                 modes.stream().mapToInt(Integer::intValue).toArray(), true);
     }
 

@@ -3,11 +3,11 @@ package ttl4j.ttl.decomp;
 import java.util.Arrays;
 import java.util.List;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.ModeProducts;
 
 /**
  * A Tucker decomposition {@code T ~ G x_0 U_0 x_1 U_1 ... x_{N-1} U_{N-1}} (0-based modes,
- * row-major conventions of {@link TensorAlgebra}).
+ * row-major conventions of {@link ModeProducts}).
  *
  * @param core           G, shape {@code R_0 x ... x R_{N-1}}
  * @param factors        U_n, {@code I_n x R_n}, orthonormal columns
@@ -68,7 +68,7 @@ public record TuckerDecomposition(Tensor core, List<Tensor> factors, int[] ranks
         int n = factors.size();
         int[] modes = new int[n];
         for (int i = 0; i < n; i++) modes[i] = i;
-        return TensorAlgebra.multiModeProduct(core, factors.toArray(new Tensor[0]), modes, false);
+        return ModeProducts.multiModeProduct(core, factors.toArray(new Tensor[0]), modes, false);
     }
 
     @Override

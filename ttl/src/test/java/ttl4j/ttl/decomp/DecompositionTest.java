@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.algebra.ModeProducts;
 import ttl4j.engine.linalg.QR;
 
 class DecompositionTest {
@@ -25,7 +25,7 @@ class DecompositionTest {
             us[n] = QR.orthonormalColumns(shape[n], ranks[n], rnd);
             modes[n] = n;
         }
-        return TensorAlgebra.multiModeProduct(core, us, modes, false);
+        return ModeProducts.multiModeProduct(core, us, modes, false);
     }
 
     static double orthogonality(Tensor q) {

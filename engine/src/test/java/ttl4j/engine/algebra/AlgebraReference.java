@@ -1,16 +1,19 @@
-package ttl4j.engine;
+package ttl4j.engine.algebra;
 
+import ttl4j.engine.Tensor;
+
+import ttl4j.engine.algebra.ModeProducts;
 import java.util.List;
 
 /**
  * Element-wise definitions of the tensor algebra, accumulated in double over general
- * multi-indices: slow and obviously right, the specification {@link TensorAlgebra} is tested against.
+ * multi-indices: slow and obviously right, the specification {@link ModeProducts} is tested against.
  */
-final class AlgebraReference {
+public final class AlgebraReference {
     private AlgebraReference() {}
 
     /** Advances a row-major multi-index (last index fastest); false after the last one. */
-    static boolean next(int[] idx, int[] shape) {
+    public static boolean next(int[] idx, int[] shape) {
         for (int d = shape.length - 1; d >= 0; d--) {
             if (++idx[d] < shape[d]) return true;
             idx[d] = 0;
@@ -18,13 +21,13 @@ final class AlgebraReference {
         return false;
     }
 
-    static boolean isEmpty(int[] shape) {
+    public static boolean isEmpty(int[] shape) {
         for (int d : shape) if (d == 0) return true;
         return false;
     }
 
     /** {@code (T x_mode U)[.., k, ..] = sum_i T[.., i, ..] U[k, i]} (U[i, k] when transposed). */
-    static Tensor modeProduct(Tensor t, int mode, Tensor u, boolean transposeU) {
+    public static Tensor modeProduct(Tensor t, int mode, Tensor u, boolean transposeU) {
         int[] shape = t.shape();
         int k = transposeU ? u.dim(1) : u.dim(0);
         int[] outShape = shape.clone();
@@ -46,7 +49,7 @@ final class AlgebraReference {
     }
 
     /** Row (i_0, .., i_{m-1}) of the result, column r: {@code prod_j A_j[i_j, r]}. */
-    static Tensor khatriRao(List<Tensor> mats) {
+    public static Tensor khatriRao(List<Tensor> mats) {
         int m = mats.size();
         int r = mats.get(0).dim(1);
         int[] rowShape = new int[m];
@@ -68,7 +71,7 @@ final class AlgebraReference {
     }
 
     /** Entry ((i_0..), (j_0..)) of the result: {@code prod_k A_k[i_k, j_k]}. */
-    static Tensor kronecker(List<Tensor> mats) {
+    public static Tensor kronecker(List<Tensor> mats) {
         int m = mats.size();
         int[] rs = new int[m], cs = new int[m];
         for (int j = 0; j < m; j++) {
@@ -94,7 +97,7 @@ final class AlgebraReference {
     }
 
     /** {@code M[i_n, r] = sum over all indices of T[idx] prod_{k != n} A_k[i_k, r]}. */
-    static Tensor mttkrp(Tensor t, List<Tensor> factors, int n) {
+    public static Tensor mttkrp(Tensor t, List<Tensor> factors, int n) {
         int[] shape = t.shape();
         int r = -1;
         for (int k = 0; k < shape.length; k++) if (k != n || shape.length == 1) r = factors.get(k).dim(1);
@@ -116,7 +119,7 @@ final class AlgebraReference {
     }
 
     /** Plain matrix product in double: A (m, k) B (k, n). */
-    static Tensor matmul(Tensor a, Tensor b) {
+    public static Tensor matmul(Tensor a, Tensor b) {
         int m = a.dim(0), k = a.dim(1), n = b.dim(1);
         Tensor c = Tensor.zeros(m, n);
         for (int i = 0; i < m; i++) {
@@ -129,7 +132,7 @@ final class AlgebraReference {
         return c;
     }
 
-    static Tensor transpose(Tensor a) {
+    public static Tensor transpose(Tensor a) {
         Tensor t = Tensor.zeros(a.dim(1), a.dim(0));
         for (int i = 0; i < a.dim(0); i++) for (int j = 0; j < a.dim(1); j++) t.set(a.get(i, j), j, i);
         return t;
