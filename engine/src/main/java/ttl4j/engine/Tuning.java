@@ -39,8 +39,8 @@ public final class Tuning {
 
     /**
      * How long an idle pool worker (and a caller waiting for its workers) spins before parking.
-     * Training issues kernels back to back with short serial gaps; a parked worker takes tens of
-     * microseconds to wake, which is as long as a whole small GEMM.
+     * Training issues kernels back to back with short serial gaps; a parked worker takes about as
+     * long to wake as a whole small GEMM takes to run.
      */
     public static final long PARALLEL_SPIN_NANOS = longProp("parallel.spinNanos", 50_000L);
 
@@ -52,7 +52,7 @@ public final class Tuning {
     public static final int MODE_PRODUCT_SLICES_MAX_U = intProp("modeProduct.slicesMaxU", 8192);
     /**
      * Softmax computes exp with the Vector API's lanewise EXP (true) or a scalar Math.exp pass (false):
-     * lanewise EXP is ~10x faster where the JIT has vector math stubs (x86 with AVX-512, JDK 17 and 25),
+     * lanewise EXP is much faster where the JIT has vector math stubs (x86 with AVX-512, JDK 17 and 25),
      * but falls back to per-lane Java code, far slower than the scalar pass, where it has none.
      * Off by default: the stub and the fallback (used until C2 compiles the caller) round differently,
      * so a run's results depended on when the JIT finished (ttl-mnist's loss after 6 epochs varied

@@ -25,9 +25,9 @@ public record QR(Tensor q, Tensor r) {
      * @throws IllegalArgumentException for a non-2-D or non-finite input
      */
     public static QR decompose(Tensor a) {
-        int[] shape = Dense.checkMatrix("QR", a);
+        int[] shape = DoubleMatrices.checkMatrix("QR", a);
         int m = shape[0], n = shape[1], k = Math.min(m, n);
-        double[] at = Dense.transposeToDouble(a); // row j = column j of A
+        double[] at = DoubleMatrices.transposeToDouble(a); // row j = column j of A
         double[] tau = new double[k];
         double[] diag = new double[k];
         for (int j = 0; j < k; j++) {
@@ -52,8 +52,8 @@ public record QR(Tensor q, Tensor r) {
             diag[j] = beta;
             for (int l = j + 1; l < n; l++) {
                 int cl = l * m;
-                double s = t * Dense.dot(m - j, at, cj + j, at, cl + j);
-                Dense.axpy(m - j, -s, at, cj + j, at, cl + j);
+                double s = t * DoubleMatrices.dot(m - j, at, cj + j, at, cl + j);
+                DoubleMatrices.axpy(m - j, -s, at, cj + j, at, cl + j);
             }
         }
         // Flip signs so that R's diagonal is non-negative: row i of R and column i of Q together.
@@ -73,8 +73,8 @@ public record QR(Tensor q, Tensor r) {
             if (tau[j] == 0) continue;
             int cj = j * m;
             for (int c = j; c < k; c++) {
-                double s = tau[j] * Dense.dot(m - j, at, cj + j, qt, c * m + j);
-                if (s != 0) Dense.axpy(m - j, -s, at, cj + j, qt, c * m + j);
+                double s = tau[j] * DoubleMatrices.dot(m - j, at, cj + j, qt, c * m + j);
+                if (s != 0) DoubleMatrices.axpy(m - j, -s, at, cj + j, qt, c * m + j);
             }
         }
         Tensor q = Tensor.zeros(m, k);

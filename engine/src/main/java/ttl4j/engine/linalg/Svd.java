@@ -57,7 +57,7 @@ public record Svd(Tensor u, float[] s, Tensor v) {
         for (int i = 0; i < m; i++) for (int j = 0; j < k; j++) us[i * k + j] = (double) ud[u.offset() + i * k + j] * s[j];
         for (int i = 0; i < n; i++) for (int j = 0; j < k; j++) vt[j * n + i] = vd[v.offset() + i * k + j];
         double[] c = new double[m * n];
-        Dense.gemmAdd(m, n, k, us, vt, c);
+        DoubleMatrices.gemmAdd(m, n, k, us, vt, c);
         Tensor out = Tensor.zeros(m, n);
         for (int i = 0; i < c.length; i++) out.data()[i] = (float) c[i];
         return out;
@@ -70,35 +70,35 @@ public record Svd(Tensor u, float[] s, Tensor v) {
      * @throws ArithmeticException      if the eigen iteration does not converge
      */
     public static Svd decompose(Tensor a) {
-        int[] shape = Dense.checkMatrix("Svd", a);
+        int[] shape = DoubleMatrices.checkMatrix("Svd", a);
         int m = shape[0], n = shape[1];
         int k = Math.min(m, n);
         if (k == 0) return new Svd(Tensor.zeros(m, 0), new float[0], Tensor.zeros(n, 0));
         boolean tall = m >= n;
         int q = Math.max(m, n);
         // X (K x Q): the long-side vectors are rows of W X with W the small-side eigenvectors.
-        double[] x = tall ? Dense.transposeToDouble(a) : Dense.toDouble(a);
-        SymmetricEigen eig = SymmetricEigen.decompose(Dense.gramRows(x, k, q), k);
+        double[] x = tall ? DoubleMatrices.transposeToDouble(a) : DoubleMatrices.toDouble(a);
+        SymmetricEigen eig = SymmetricEigen.decompose(DoubleMatrices.gramRows(x, k, q), k);
         double[] w = eig.vectors();
         double[] z = new double[k * q];
-        Dense.gemmAdd(k, q, k, w, x, z);
+        DoubleMatrices.gemmAdd(k, q, k, w, x, z);
         double smax = Math.sqrt(Math.max(0, eig.values()[0]));
         double[] sv = new double[k];
         boolean[] zero = new boolean[k];
         for (int i = 0; i < k; i++) {
             double si = Math.sqrt(Math.max(0, eig.values()[i]));
             int zo = i * q;
-            double before = Math.sqrt(Dense.dot(q, z, zo, z, zo));
+            double before = Math.sqrt(DoubleMatrices.dot(q, z, zo, z, zo));
             if (si < REORTHOGONALISE_BELOW * smax) {
                 for (int pass = 0; pass < 2; pass++) {
                     for (int j = 0; j < i; j++) {
                         if (zero[j]) continue;
-                        double c = Dense.dot(q, z, j * q, z, zo);
-                        Dense.axpy(q, -c, z, j * q, z, zo);
+                        double c = DoubleMatrices.dot(q, z, j * q, z, zo);
+                        DoubleMatrices.axpy(q, -c, z, j * q, z, zo);
                     }
                 }
             }
-            double norm = Math.sqrt(Dense.dot(q, z, zo, z, zo));
+            double norm = Math.sqrt(DoubleMatrices.dot(q, z, zo, z, zo));
             // Mostly inside the span of the earlier vectors: A v_i was rounding noise, s_i is zero.
             if (!(norm > 1e-300) || norm < 0.5 * before) {
                 zero[i] = true;
@@ -146,11 +146,11 @@ public record Svd(Tensor u, float[] s, Tensor v) {
                 for (int pass = 0; pass < 2; pass++) {
                     for (int j = 0; j < k; j++) {
                         if (zero[j]) continue;
-                        double c = Dense.dot(q, z, j * q, cand, 0);
-                        Dense.axpy(q, -c, z, j * q, cand, 0);
+                        double c = DoubleMatrices.dot(q, z, j * q, cand, 0);
+                        DoubleMatrices.axpy(q, -c, z, j * q, cand, 0);
                     }
                 }
-                double nn = Dense.dot(q, cand, 0, cand, 0);
+                double nn = DoubleMatrices.dot(q, cand, 0, cand, 0);
                 if (nn >= 0.5 * (q - valid) / (double) q) {
                     double inv = 1 / Math.sqrt(nn);
                     for (int c = 0; c < q; c++) z[i * q + c] = cand[c] * inv;

@@ -33,13 +33,6 @@ public record SymmetricEigen(double[] values, double[] vectors, int n) {
 
     private static final double EPS = Math.ulp(1.0);
 
-    /** Eigenvalues as floats, descending. */
-    public float[] valuesFloat() {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) values[i];
-        return v;
-    }
-
     /** The eigenvectors as the <b>columns</b> of a new {@code N x N} float matrix (column j for {@code values[j]}). */
     public Tensor vectorsAsColumns() {
         Tensor v = Tensor.zeros(n, n);
@@ -58,12 +51,12 @@ public record SymmetricEigen(double[] values, double[] vectors, int n) {
      * @throws ArithmeticException      if the QL iteration does not converge
      */
     public static SymmetricEigen decompose(Tensor a) {
-        int[] s = Dense.checkMatrix("SymmetricEigen", a);
+        int[] s = DoubleMatrices.checkMatrix("SymmetricEigen", a);
         if (s[0] != s[1]) {
             throw new IllegalArgumentException("SymmetricEigen: matrix must be square, got " + s[0] + " x " + s[1]);
         }
         int n = s[0];
-        double[] x = Dense.toDouble(a);
+        double[] x = DoubleMatrices.toDouble(a);
         double max = 0;
         for (double v : x) max = Math.max(max, Math.abs(v));
         for (int i = 0; i < n; i++) {
@@ -107,7 +100,7 @@ public record SymmetricEigen(double[] values, double[] vectors, int n) {
         for (int i = 0; i < n; i++) {
             values[i] = d[order[i]];
             System.arraycopy(y, order[i] * n, vec, i * n, n);
-            Dense.signByLargest(vec, i * n, n);
+            DoubleMatrices.signByLargest(vec, i * n, n);
         }
         return new SymmetricEigen(values, vec, n);
     }
@@ -145,9 +138,9 @@ public record SymmetricEigen(double[] values, double[] vectors, int n) {
             int b0 = (k + 1) * n + k + 1;
             double[] aa = a;
             rows(len, (long) len * len, (lo, hi) -> {
-                for (int i = lo; i < hi; i++) p[i] = t * Dense.dot(len, aa, b0 + i * n, aa, xo);
+                for (int i = lo; i < hi; i++) p[i] = t * DoubleMatrices.dot(len, aa, b0 + i * n, aa, xo);
             });
-            double pv = Dense.dot(len, p, 0, a, xo);
+            double pv = DoubleMatrices.dot(len, p, 0, a, xo);
             double kk = 0.5 * t * pv;
             for (int i = 0; i < len; i++) w[i] = p[i] - kk * a[xo + i];
             rows(len, (long) len * len, (lo, hi) -> {
@@ -177,8 +170,8 @@ public record SymmetricEigen(double[] values, double[] vectors, int n) {
             rows(len, (long) len * len, (lo, hi) -> {
                 for (int r = lo; r < hi; r++) {
                     int ro = (c0 + r) * n + c0;
-                    double s = t * Dense.dot(len, y, ro, a, xo);
-                    if (s != 0) Dense.axpy(len, -s, a, xo, y, ro);
+                    double s = t * DoubleMatrices.dot(len, y, ro, a, xo);
+                    if (s != 0) DoubleMatrices.axpy(len, -s, a, xo, y, ro);
                 }
             });
         }
@@ -206,13 +199,13 @@ public record SymmetricEigen(double[] values, double[] vectors, int n) {
                 }
                 // Shift from the leading 2x2 block's eigenvalue closer to d[l].
                 double g = (d[l + 1] - d[l]) / (2 * e[l]);
-                double r = Dense.hypot(g, 1);
+                double r = DoubleMatrices.hypot(g, 1);
                 g = d[m] - d[l] + e[l] / (g + Math.copySign(r, g));
                 double s = 1, c = 1, p = 0;
                 boolean split = false;
                 for (int i = m - 1; i >= l; i--) {
                     double f = s * e[i], b = c * e[i];
-                    r = Dense.hypot(f, g);
+                    r = DoubleMatrices.hypot(f, g);
                     e[i + 1] = r;
                     if (r == 0) {
                         // The chase met an exact zero: the matrix has split; restart the search.

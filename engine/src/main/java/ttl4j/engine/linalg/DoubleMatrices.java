@@ -9,8 +9,8 @@ import ttl4j.engine.Tensor;
  * input checks, and a cache-blocked {@code C += A B} on row-major {@code double[]} whose inner loop
  * is a contiguous multiply-add the JIT vectorises.
  */
-final class Dense {
-    private Dense() {}
+final class DoubleMatrices {
+    private DoubleMatrices() {}
 
     /** Rows of C per parallel task: each task owns whole rows of C, so results do not depend on threads. */
     private static final int ROW_BLOCK = 16;
