@@ -2,7 +2,6 @@ package ttl4j.ttl;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -11,7 +10,9 @@ import ttl4j.engine.Kernels;
 import ttl4j.engine.Tensor;
 import ttl4j.engine.TensorAlgebra;
 import ttl4j.nn.Init;
+import ttl4j.nn.Buffers;
 import ttl4j.nn.Layer;
+import ttl4j.nn.LayerGradients;
 import ttl4j.nn.Param;
 
 /**
@@ -92,11 +93,9 @@ public final class TuckerLayer implements Layer, CompressedLayer {
     private final Param[] inFactors, outFactors;
     /** Transposed copies {@code A_n^T (R_n, I_n)}, {@code B_m^T (S_m, J_m)}, refreshed before each use (see {@link ModeChain.Step}). */
     private final Tensor[] inT, outT;
-    private final List<Param> params;
+    private final LayerGradients grads;
     private final Mode mode;
     private final Init init;
-    private boolean inputGradNeeded = true;
-    private boolean gradPendingZero = true;
 
     public TuckerLayer(int[] inShape, int[] outShape, int[] inRanks, int[] outRanks, Mode mode, Init init,
                        SplittableRandom rnd) {
@@ -147,7 +146,7 @@ public final class TuckerLayer implements Layer, CompressedLayer {
         this.outT = new Tensor[nOut];
         for (int n = 0; n < nIn; n++) inT[n] = Tensor.zeros(inRanks[n], inShape[n]);
         for (int m = 0; m < nOut; m++) outT[m] = Tensor.zeros(outRanks[m], outShape[m]);
-        this.params = Collections.unmodifiableList(ps);
+        this.grads = new LayerGradients(ps, bias);
         initialise(rnd);
     }
 
@@ -241,8 +240,8 @@ public final class TuckerLayer implements Layer, CompressedLayer {
             this.b = b;
             this.training = training;
             this.inputGrad = inputGrad;
-            int[] xShape = batchShape(b, inShape), pShape = batchShape(b, inRanks);
-            int[] uShape = batchShape(b, outRanks), yShape = batchShape(b, outShape);
+            int[] xShape = Buffers.batchShape(b, inShape), pShape = Buffers.batchShape(b, inRanks);
+            int[] uShape = Buffers.batchShape(b, outRanks), yShape = Buffers.batchShape(b, outShape);
             ModeChain.Step[] proj = new ModeChain.Step[nIn], back = new ModeChain.Step[nIn];
             for (int n = 0; n < nIn; n++) {
                 Tensor an = inFactors[n].value();
@@ -325,13 +324,6 @@ public final class TuckerLayer implements Layer, CompressedLayer {
         return s;
     }
 
-    private static int[] batchShape(int b, int[] sample) {
-        int[] s = new int[sample.length + 1];
-        s[0] = b;
-        System.arraycopy(sample, 0, s, 1, sample.length);
-        return s;
-    }
-
     private Plan cached;
 
     private Plan plan(int b, boolean training, boolean inputGrad) {
@@ -345,29 +337,24 @@ public final class TuckerLayer implements Layer, CompressedLayer {
 
     /** Multiply-adds of one training step (forward and backward) at batch size {@code b}, both algorithms. */
     public Costs costs(int b, boolean training) {
-        return new Plan(b, training, inputGradNeeded).costs;
+        return new Plan(b, training, grads.inputGradNeeded()).costs;
     }
 
     /** Whether the gradient of input factor n at batch size {@code b} contracts X with the expanded dP (tests). */
     boolean factorGradientViaExpansion(int b, int n) {
-        return new Plan(b, true, inputGradNeeded).viaExpansion[n];
+        return new Plan(b, true, grads.inputGradNeeded()).viaExpansion[n];
     }
 
     /** Whether a step at batch size {@code b} would use the reconstructed weight. */
     public boolean usesReconstruction(int b, boolean training) {
-        return new Plan(b, training, inputGradNeeded).reconstructed;
+        return new Plan(b, training, grads.inputGradNeeded()).reconstructed;
     }
 
     // ================================================================ buffers
 
     private float[][] proj = new float[0][];   // proj[j]: projection intermediate j (1..N), proj[N] = P
     private float[][] pulled = new float[0][]; // pulled[j]: pull-back intermediate j (1..M), pulled[M] = V
-    private float[] u, y, dp, dx, w, z, h, sc0, sc1, db;
-
-    private static float[] ensure(float[] a, long n) {
-        if (n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("ttl: buffer of " + n + " floats is too large");
-        return a != null && a.length >= n ? a : new float[(int) n];
-    }
+    private float[] u, y, dp, w, z, h, sc0, sc1;
 
     private float[][] mids(ModeChain c, float[][] kept) {
         float[][] m = new float[c.length() + 1][];
@@ -387,7 +374,7 @@ public final class TuckerLayer implements Layer, CompressedLayer {
                     + dims(inShape) + "), got shape " + Arrays.toString(x.shape()));
         }
         int b = x.dim(0);
-        Plan p = plan(b, training, inputGradNeeded);
+        Plan p = plan(b, training, grads.inputGradNeeded());
         this.x = x;
         this.last = p;
         ensureForward(p);
@@ -413,12 +400,12 @@ public final class TuckerLayer implements Layer, CompressedLayer {
 
     private void ensureForward(Plan p) {
         if (proj.length != nIn + 1) proj = new float[nIn + 1][];
-        for (int j = 1; j <= nIn; j++) proj[j] = ensure(proj[j], p.project.size(j));
-        u = ensure(u, (long) p.b * sSize);
-        y = ensure(y, (long) p.b * outSize);
-        sc0 = ensure(sc0, p.scratch);
-        sc1 = ensure(sc1, p.scratch);
-        if (p.reconstructed) w = ensure(w, (long) outSize * inSize);
+        for (int j = 1; j <= nIn; j++) proj[j] = Buffers.ensure(proj[j], p.project.size(j));
+        u = Buffers.ensure(u, (long) p.b * sSize);
+        y = Buffers.ensure(y, (long) p.b * outSize);
+        sc0 = Buffers.ensure(sc0, p.scratch);
+        sc1 = Buffers.ensure(sc1, p.scratch);
+        if (p.reconstructed) w = Buffers.ensure(w, (long) outSize * inSize);
     }
 
     private void formWeight(Plan p) {
@@ -465,18 +452,12 @@ public final class TuckerLayer implements Layer, CompressedLayer {
         }
         ensureBackward(p);
         Kernels k = Engine.kernels();
-        float beta = gradPendingZero ? 0f : 1f;
+        float beta = grads.beta();
         float[] d = dy.data();
         int dOff = dy.offset();
 
         // 1. db = sum_b D_b.
-        Tensor gb = bias.grad();
-        if (gradPendingZero) {
-            k.sumAxis(1, b, outSize, d, dOff, gb.data(), gb.offset());
-        } else {
-            k.sumAxis(1, b, outSize, d, dOff, db, 0);
-            k.axpy(outSize, 1f, db, 0, gb.data(), gb.offset());
-        }
+        grads.addBiasGrad(b, d, dOff);
 
         // 2. V = D x_m B_m^T, intermediates kept for step 3.
         p.pull.run(d, dOff, mids(p.pull, pulled), pulled[nOut], 0);
@@ -539,10 +520,11 @@ public final class TuckerLayer implements Layer, CompressedLayer {
             TensorAlgebra.contractAllBut(rest.shape(rest.length()), n + 1, zn, zOff, dp, 0, inRanks[n], beta,
                     gan.data(), gan.offset());
         }
-        gradPendingZero = false;
+        grads.gradientsWritten();
 
         // 7. dX.
-        if (!inputGradNeeded) return null;
+        float[] dx = grads.inputGradBuffer((long) b * inSize);
+        if (dx == null) return null;
         if (p.reconstructed) {
             k.gemm(false, false, b, inSize, outSize, 1f, d, dOff, outSize, w, 0, inSize, 0f, dx, 0, inSize);
         } else {
@@ -553,35 +535,33 @@ public final class TuckerLayer implements Layer, CompressedLayer {
 
     private void ensureBackward(Plan p) {
         if (pulled.length != nOut + 1) pulled = new float[nOut + 1][];
-        for (int j = 1; j <= nOut; j++) pulled[j] = ensure(pulled[j], p.pull.size(j));
+        for (int j = 1; j <= nOut; j++) pulled[j] = Buffers.ensure(pulled[j], p.pull.size(j));
         int zMax = 0, hMax = 0;
         for (int n = 0; n < nIn; n++) {
             ModeChain c = p.viaExpansion[n] ? p.expandDp[n] : p.zRest[n];
             zMax = Math.max(zMax, c.size(c.length()));
         }
         for (ModeChain c : p.hRest) hMax = Math.max(hMax, c.size(c.length()));
-        z = ensure(z, zMax);
-        h = ensure(h, hMax);
-        dp = ensure(dp, (long) p.b * rSize);
-        db = ensure(db, outSize);
-        if (inputGradNeeded) dx = ensure(dx, (long) p.b * inSize);
+        z = Buffers.ensure(z, zMax);
+        h = Buffers.ensure(h, hMax);
+        dp = Buffers.ensure(dp, (long) p.b * rSize);
     }
 
     // ================================================================ Layer plumbing
 
     @Override
     public List<Param> params() {
-        return params;
+        return grads.params();
     }
 
     @Override
     public void zeroGrad() {
-        gradPendingZero = true;
+        grads.zeroGrad();
     }
 
     @Override
     public void setInputGradNeeded(boolean needed) {
-        inputGradNeeded = needed;
+        grads.setInputGradNeeded(needed);
     }
 
     @Override
