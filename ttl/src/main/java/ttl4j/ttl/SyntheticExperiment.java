@@ -145,7 +145,7 @@ public final class SyntheticExperiment {
     /** Generates the data, trains with importance tracking, ranks the features. */
     public static Result run(Options o) {
         o.validate();
-        TtlModule.register();
+        new TuckerSpecExtension().register();
         long t0 = System.nanoTime();
         int f = o.side() * o.side();
         Data train = generate(o, o.trainSamples(), 0), test = generate(o, o.testSamples(), 1);
