@@ -31,12 +31,7 @@ public final class ImportanceTracker implements TrainingCallback {
     public static final String CSV_HEADER = "epoch,layer,mode,index,sq_norm,share";
 
     /** One input mode of one Tucker layer: {@code layer} is the parameter prefix, e.g. {@code layers.0}. */
-    public record Site(String layer, int mode, int size, Tensor grad) {
-        /** The checkpoint name of the factor, e.g. {@code layers.0.in_factors.1}. */
-        public String param() {
-            return layer + ".in_factors." + mode;
-        }
-    }
+    private record Site(String layer, int mode, int size, Tensor grad) {}
 
     /** Completed epoch {@code epoch} (1-based): accumulated squared row norms per site. */
     public record Epoch(int epoch, long steps, List<double[]> sqNorms) {}
@@ -110,10 +105,6 @@ public final class ImportanceTracker implements TrainingCallback {
         }
         currentSteps++;
         totalSteps++;
-    }
-
-    public List<Site> sites() {
-        return sites;
     }
 
     /** Completed epochs, in order. */
