@@ -16,8 +16,8 @@ import ttl4j.nn.Trainer;
 import ttl4j.nn.TrainingCallback;
 
 /**
- * Feature importance accumulated over a training run (ttl-math.md, "What the factor gradients
- * say"): for every Tucker layer of a {@link Sequential} and every input mode {@code n}, the sum
+ * Feature importance accumulated over a training run ({@code docs/tucker-layer.md}, "Importance
+ * of the input features"): for every Tucker layer of a {@link Sequential} and every input mode {@code n}, the sum
  * over steps of the squared norm of each row of {@code dA_n}, per epoch and in total. Row {@code i}
  * of {@code dA_n} depends only on slice {@code i} of the input along mode {@code n}, so a slice that
  * carries no signal accumulates little and a constant-zero slice exactly nothing.

@@ -7,10 +7,11 @@ import ttl4j.engine.Tensor;
 import ttl4j.nn.Param;
 
 /**
- * The parameter layout of a {@link TuckerLayer} ({@code docs/tucker-layer.md}, "Shapes"): the
- * shapes and their sizes, the parameters in checkpoint order ({@code core (S_1..S_M, R_1..R_N)},
- * {@code in_factors.<n>} {@code A_n (I_n, R_n)}, {@code out_factors.<m>} {@code B_m (J_m, S_m)},
- * {@code bias (J)}), and transposed copies of the factors for the products that want them.
+ * The parameter layout of a {@link TuckerLayer} ({@code docs/tucker-layer.md}, "Shapes and index
+ * conventions"): the shapes and their sizes, the parameters in checkpoint order
+ * ({@code core (S_1..S_M, R_1..R_N)}, {@code in_factors.<n>} {@code A_n (I_n, R_n)},
+ * {@code out_factors.<m>} {@code B_m (J_m, S_m)}, {@code bias (J)}; n and m from 0 here, from 1 on
+ * that page), and transposed copies of the factors for the products that want them.
  */
 final class TuckerParams {
     final int[] inShape, outShape, inRanks, outRanks;
