@@ -23,7 +23,7 @@ public final class LayerGradients {
     private boolean inputGradNeeded = true;
     private float[] biasScratch, inputGrad;
 
-    /** {@code params}: every parameter in checkpoint order; {@code bias}: the one among them added to each output row. */
+    /** {@code params}: every parameter in checkpoint order; {@code bias}: the one added to each output row. */
     public LayerGradients(List<Param> params, Param bias) {
         if (!params.contains(bias)) throw new IllegalArgumentException("the bias " + bias.name() + " is not among the parameters");
         this.params = List.copyOf(params);
@@ -49,7 +49,10 @@ public final class LayerGradients {
         pendingZero = false;
     }
 
-    /** {@code db (+)= sum_b dY_b} for {@code dY (B, out)} at {@code d[dOff..]}: written in place after {@link #zeroGrad}, else summed aside and added. */
+    /**
+     * {@code db (+)= sum_b dY_b} for {@code dY (B, out)} at {@code d[dOff..]}: summed straight into
+     * the gradient after {@link #zeroGrad}, else summed aside and added.
+     */
     public void addBiasGrad(int b, float[] d, int dOff) {
         Tensor gb = bias.grad();
         int out = gb.size();
