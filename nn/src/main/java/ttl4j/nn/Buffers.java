@@ -1,17 +1,23 @@
 package ttl4j.nn;
 
+import java.util.Arrays;
 import ttl4j.engine.Tensor;
 
-/** Grow-only scratch arrays: a smaller batch reuses the array of a larger one through a view. */
-final class Buffers {
+/**
+ * Grow-only scratch arrays for layers and batch sources: a smaller batch reuses the array of a
+ * larger one through a view, so steady-state training allocates nothing.
+ */
+public final class Buffers {
     private Buffers() {}
 
-    static float[] ensure(float[] buf, int n) {
-        return buf != null && buf.length >= n ? buf : new float[n];
+    /** {@code buf} when it holds at least {@code n} floats, else a new array of exactly {@code n}. */
+    public static float[] ensure(float[] buf, long n) {
+        if (n < 0 || n > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("buffer of " + n + " floats is out of range");
+        return buf != null && buf.length >= n ? buf : new float[(int) n];
     }
 
     /** A batch-first shape {@code [batch, sample...]}. */
-    static int[] batchShape(int batch, int[] sample) {
+    public static int[] batchShape(int batch, int[] sample) {
         int[] s = new int[sample.length + 1];
         s[0] = batch;
         System.arraycopy(sample, 0, s, 1, sample.length);
@@ -21,6 +27,6 @@ final class Buffers {
     static int[] sampleShape(Tensor x) {
         int[] s = x.shape();
         if (s.length == 0) throw new IllegalArgumentException("expected a batch-first tensor, got a scalar");
-        return java.util.Arrays.copyOfRange(s, 1, s.length);
+        return Arrays.copyOfRange(s, 1, s.length);
     }
 }

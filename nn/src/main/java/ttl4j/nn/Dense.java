@@ -16,20 +16,17 @@ import ttl4j.engine.Tensor;
  * seeded generator; bias zero.
  *
  * <p>Forward is one GEMM with B stored as W (transB, so W^T is never formed) plus a row-vector add;
- * backward is {@code dW += dY^T X} (transA GEMM accumulating with beta 1), {@code db += sum_b dY},
- * {@code dX = dY W}.
+ * backward is {@code dW += dY^T X} (transA GEMM accumulating with beta 1, or overwriting with beta 0
+ * after {@code zeroGrad}: {@link LayerGradients}), {@code db += sum_b dY}, {@code dX = dY W}.
  */
 public final class Dense implements Layer {
     private final int in, out;
     private final Init init;
     private final Param weight, bias;
-    private final List<Param> params;
-    private boolean inputGradNeeded = true;
-    /** Set by zeroGrad: the next backward overwrites the gradients instead of adding (saves a pass over dW). */
-    private boolean gradPendingZero = true;
+    private final LayerGradients grads;
 
     private Tensor x;
-    private float[] yBuf, dxBuf, dbBuf;
+    private float[] yBuf;
 
     public Dense(int in, int out, Init init, SplittableRandom rnd) {
         if (in < 1 || out < 1) throw new IllegalArgumentException("dense: sizes must be >= 1, got in=" + in + " out=" + out);
@@ -39,7 +36,7 @@ public final class Dense implements Layer {
         this.weight = Param.zeros("weight", out, in);
         this.bias = Param.zeros("bias", out);
         init.fill(weight.value(), in, out, rnd);
-        this.params = List.of(weight, bias);
+        this.grads = new LayerGradients(List.of(weight, bias), bias);
     }
 
     public int in() {
@@ -69,7 +66,7 @@ public final class Dense implements Layer {
         }
         int b = x.dim(0);
         this.x = x;
-        yBuf = Buffers.ensure(yBuf, b * out);
+        yBuf = Buffers.ensure(yBuf, (long) b * out);
         Kernels k = Engine.kernels();
         k.gemm(false, true, b, out, in, 1f, x.data(), x.offset(), in,
                 weight.value().data(), weight.value().offset(), in, 0f, yBuf, 0, out);
@@ -83,37 +80,30 @@ public final class Dense implements Layer {
         int b = x.dim(0);
         dy.requireShape("dense(" + out + ") backward dy", b, out);
         Kernels k = Engine.kernels();
-        Tensor w = weight.value(), dw = weight.grad(), db = bias.grad();
-        float beta = gradPendingZero ? 0f : 1f;
+        Tensor w = weight.value(), dw = weight.grad();
         k.gemm(true, false, out, in, b, 1f, dy.data(), dy.offset(), out, x.data(), x.offset(), in,
-                beta, dw.data(), dw.offset(), in);
-        if (gradPendingZero) {
-            k.sumAxis(1, b, out, dy.data(), dy.offset(), db.data(), db.offset());
-        } else {
-            dbBuf = Buffers.ensure(dbBuf, out);
-            k.sumAxis(1, b, out, dy.data(), dy.offset(), dbBuf, 0);
-            k.axpy(out, 1f, dbBuf, 0, db.data(), db.offset());
-        }
-        gradPendingZero = false;
-        if (!inputGradNeeded) return null;
-        dxBuf = Buffers.ensure(dxBuf, b * in);
-        k.gemm(false, false, b, in, out, 1f, dy.data(), dy.offset(), out, w.data(), w.offset(), in, 0f, dxBuf, 0, in);
-        return Tensor.wrap(dxBuf, 0, b, in);
+                grads.beta(), dw.data(), dw.offset(), in);
+        grads.addBiasGrad(b, dy.data(), dy.offset());
+        grads.gradientsWritten();
+        float[] dx = grads.inputGradBuffer((long) b * in);
+        if (dx == null) return null;
+        k.gemm(false, false, b, in, out, 1f, dy.data(), dy.offset(), out, w.data(), w.offset(), in, 0f, dx, 0, in);
+        return Tensor.wrap(dx, 0, b, in);
     }
 
     @Override
     public List<Param> params() {
-        return params;
+        return grads.params();
     }
 
     @Override
     public void zeroGrad() {
-        gradPendingZero = true;
+        grads.zeroGrad();
     }
 
     @Override
     public void setInputGradNeeded(boolean needed) {
-        inputGradNeeded = needed;
+        grads.setInputGradNeeded(needed);
     }
 
     @Override

@@ -28,15 +28,6 @@ public final class Dropout implements Layer {
         this.seed = seed;
     }
 
-    public double p() {
-        return p;
-    }
-
-    /** Training forwards drawn so far (the RNG position). */
-    public long calls() {
-        return calls;
-    }
-
     @Override
     public Tensor forward(Tensor x, boolean training) {
         shape = x.shape();

@@ -22,20 +22,12 @@ public final class LayerArgs {
         this.named = Map.copyOf(named);
     }
 
-    public String layerName() {
-        return layer;
-    }
-
     public List<String> positional() {
         return positional;
     }
 
     public Map<String, String> named() {
         return named;
-    }
-
-    public int count() {
-        return positional.size();
     }
 
     /** Throws unless there are between {@code min} and {@code max} positional arguments and only the given names. */

@@ -6,7 +6,9 @@
  *   <li>{@link ttl4j.nn.Layer}: batch-first forward/backward with named {@link ttl4j.nn.Param}s whose
  *       gradients accumulate; {@link ttl4j.nn.Dense}, {@link ttl4j.nn.ReLU}, {@link ttl4j.nn.Tanh},
  *       {@link ttl4j.nn.Sigmoid}, {@link ttl4j.nn.Dropout}, {@link ttl4j.nn.Flatten},
- *       {@link ttl4j.nn.Sequential}. Layers reuse their buffers across steps.
+ *       {@link ttl4j.nn.Sequential}. Layers reuse their buffers across steps
+ *       ({@link ttl4j.nn.Buffers}); layers with a weight and a bias share their gradient
+ *       bookkeeping ({@link ttl4j.nn.LayerGradients}).
  *   <li>{@link ttl4j.nn.SoftmaxCrossEntropy}: fused, log-sum-exp stable, mean over the batch.
  *   <li>{@link ttl4j.nn.Sgd} (momentum, Nesterov, weight decay), {@link ttl4j.nn.Adam} (Adam, AdamW),
  *       {@link ttl4j.nn.LrSchedule} (constant, step, cosine with warm-up).

@@ -26,11 +26,6 @@ public final class CompressionReport {
         public double ratio() {
             return weights == 0 ? 1 : (double) denseWeights / weights;
         }
-
-        /** The same ratio with the biases added to both sides. */
-        public double ratioWithBiases() {
-            return (double) (denseWeights + biases) / Math.max(1, weights + biases);
-        }
     }
 
     private final List<Row> rows;

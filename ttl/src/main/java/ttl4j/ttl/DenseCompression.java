@@ -10,9 +10,9 @@ import ttl4j.ttl.decomp.Tucker;
 import ttl4j.ttl.decomp.TuckerDecomposition;
 
 /**
- * A trained dense layer turned into a {@link TuckerLayer} (ttl-math.md, "From a trained dense
- * layer"): the weight {@code W_mat (J, I)} is read row-major as the order-(M+N) tensor
- * {@code J_1..J_M x I_1..I_N} and decomposed; tensor modes {@code 0..M-1} are the output modes and
+ * A trained dense layer turned into a {@link TuckerLayer} ({@code docs/tucker-layer.md}, "From a
+ * trained dense layer"): the weight {@code W_mat (J, I)} is read row-major as the order-(M+N)
+ * tensor {@code J_1..J_M x I_1..I_N} and decomposed; tensor modes {@code 0..M-1} are the output modes and
  * {@code M..M+N-1} the input modes.
  *
  * <p>The decomposition's convention ({@code T = G x_0 U_0 ... x_{M+N-1} U_{M+N-1}}, {@code U_k}

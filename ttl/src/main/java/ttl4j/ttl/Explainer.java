@@ -35,11 +35,7 @@ public final class Explainer {
 
     /** Importance of the features of one input mode of one Tucker layer. */
     public record ModeImportance(String layer, int mode, double[] gradNorm, double[] gradShare, double[] factorNorm,
-                                 double[] factorShare) {
-        public String param() {
-            return layer + ".in_factors." + mode;
-        }
-    }
+                                 double[] factorShare) {}
 
     /**
      * {@code grads}: a copy of every parameter's gradient by checkpoint name; {@code meanInput}: the

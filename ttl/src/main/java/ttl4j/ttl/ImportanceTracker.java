@@ -16,8 +16,8 @@ import ttl4j.nn.Trainer;
 import ttl4j.nn.TrainingCallback;
 
 /**
- * Feature importance accumulated over a training run (ttl-math.md, "What the factor gradients
- * say"): for every Tucker layer of a {@link Sequential} and every input mode {@code n}, the sum
+ * Feature importance accumulated over a training run ({@code docs/tucker-layer.md}, "Importance
+ * of the input features"): for every Tucker layer of a {@link Sequential} and every input mode {@code n}, the sum
  * over steps of the squared norm of each row of {@code dA_n}, per epoch and in total. Row {@code i}
  * of {@code dA_n} depends only on slice {@code i} of the input along mode {@code n}, so a slice that
  * carries no signal accumulates little and a constant-zero slice exactly nothing.
@@ -31,12 +31,7 @@ public final class ImportanceTracker implements TrainingCallback {
     public static final String CSV_HEADER = "epoch,layer,mode,index,sq_norm,share";
 
     /** One input mode of one Tucker layer: {@code layer} is the parameter prefix, e.g. {@code layers.0}. */
-    public record Site(String layer, int mode, int size, Tensor grad) {
-        /** The checkpoint name of the factor, e.g. {@code layers.0.in_factors.1}. */
-        public String param() {
-            return layer + ".in_factors." + mode;
-        }
-    }
+    private record Site(String layer, int mode, int size, Tensor grad) {}
 
     /** Completed epoch {@code epoch} (1-based): accumulated squared row norms per site. */
     public record Epoch(int epoch, long steps, List<double[]> sqNorms) {}
@@ -110,10 +105,6 @@ public final class ImportanceTracker implements TrainingCallback {
         }
         currentSteps++;
         totalSteps++;
-    }
-
-    public List<Site> sites() {
-        return sites;
     }
 
     /** Completed epochs, in order. */

@@ -50,11 +50,6 @@ public final class SyntheticExperiment {
                     lr, rank, hidden, seed);
         }
 
-        public Options withSamples(int train, int test) {
-            return new Options(side, informativeRows, informativeCols, classes, train, test, amplitude, noise, epochs, batchSize,
-                    lr, rank, hidden, seed);
-        }
-
         /** The network: {@code ttl(side x side -> hidden; r=rank x rank; s=8)|relu|dense(classes)}. */
         public String modelSpec() {
             return "ttl(" + side + "x" + side + "->" + hidden + "; r=" + rank + "x" + rank + "; s=8)|relu|dense(" + classes + ")";
@@ -93,19 +88,20 @@ public final class SyntheticExperiment {
 
     /**
      * One run. Importance arrays are normalised shares (sum 1) of the tracker's accumulated squared
-     * gradient row norms ({@code rowImportance}: mode 0, {@code colImportance}: mode 1) and of the trained
-     * factors' row norms; precisions are the fraction of the top-k that is informative.
+     * gradient row norms ({@code rowImportance}: mode 0, {@code colImportance}: mode 1); precisions
+     * are the fraction of the top-k that is informative, by that ranking ({@code precisionRows},
+     * {@code precisionCols}) and by the trained factors' row norms ({@code factorPrecision...}).
      */
-    public record Result(Options options, double testAccuracy, double trainLoss, double[] rowImportance, double[] colImportance,
-                         double[] rowFactorNorm, double[] colFactorNorm, double precisionRows, double precisionCols,
-                         double factorPrecisionRows, double factorPrecisionCols, List<TrainingCallback.EpochMetrics> epochs,
-                         float[] meanAbsInput, double seconds) {
+    public record Result(Options options, double testAccuracy, double[] rowImportance, double[] colImportance,
+                         double precisionRows, double precisionCols, double factorPrecisionRows, double factorPrecisionCols,
+                         List<TrainingCallback.EpochMetrics> epochs, double seconds) {
         /** Precision@k over rows and columns together (2k features). */
         public double precision() {
             int kr = options.informativeRows().length, kc = options.informativeCols().length;
             return (precisionRows * kr + precisionCols * kc) / (kr + kc);
         }
 
+        /** The same for the ranking by the trained factors' row norms. */
         public double factorPrecision() {
             int kr = options.informativeRows().length, kc = options.informativeCols().length;
             return (factorPrecisionRows * kr + factorPrecisionCols * kc) / (kr + kc);
@@ -145,7 +141,7 @@ public final class SyntheticExperiment {
     /** Generates the data, trains with importance tracking, ranks the features. */
     public static Result run(Options o) {
         o.validate();
-        TtlModule.register();
+        new TuckerSpecExtension().register();
         long t0 = System.nanoTime();
         int f = o.side() * o.side();
         Data train = generate(o, o.trainSamples(), 0), test = generate(o, o.testSamples(), 1);
@@ -166,20 +162,9 @@ public final class SyntheticExperiment {
         double[] cols = ImportanceTracker.shares(tracker.total(tracker.site(1)));
         List<Explainer.ModeImportance> mi = Explainer.modeImportance(net);
         double[] rowF = mi.get(0).factorShare(), colF = mi.get(1).factorShare();
-        float[] meanAbs = new float[f];
-        for (int s = 0; s < o.trainSamples(); s++) for (int j = 0; j < f; j++) meanAbs[j] += Math.abs(train.x()[s * f + j]);
-        for (int j = 0; j < f; j++) meanAbs[j] /= o.trainSamples();
-        return new Result(o, acc, eps.get(eps.size() - 1).trainLoss(), rows, cols, rowF, colF,
-                precisionAtK(rows, o.informativeRows()), precisionAtK(cols, o.informativeCols()),
-                precisionAtK(rowF, o.informativeRows()), precisionAtK(colF, o.informativeCols()), List.copyOf(eps), meanAbs,
+        return new Result(o, acc, rows, cols, precisionAtK(rows, o.informativeRows()), precisionAtK(cols, o.informativeCols()),
+                precisionAtK(rowF, o.informativeRows()), precisionAtK(colF, o.informativeCols()), List.copyOf(eps),
                 (System.nanoTime() - t0) / 1e9);
-    }
-
-    /** One run per noise level, everything else as in {@code base}. */
-    public static List<Result> sweep(Options base, double... noises) {
-        List<Result> out = new ArrayList<>();
-        for (double n : noises) out.add(run(base.withNoise(n)));
-        return out;
     }
 
     /** The noise levels of the default sweep. */

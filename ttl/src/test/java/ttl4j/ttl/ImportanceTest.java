@@ -33,7 +33,7 @@ class ImportanceTest {
     }
 
     static Sequential model() {
-        TtlModule.register();
+        new TuckerSpecExtension().register();
         return ModelSpec.build(SPEC, new int[] {20}, 5);
     }
 

@@ -43,7 +43,7 @@ public final class CpAls {
     }
 
     public static CpDecomposition decompose(Tensor t, int rank, Options options) {
-        int[] shape = Tensors.checkTensor("cpAls", t);
+        int[] shape = Checks.finiteTensor("cpAls", t);
         if (rank < 1) throw new IllegalArgumentException("cpAls: rank must be >= 1, got " + rank);
         int order = shape.length;
         SplittableRandom rnd = new SplittableRandom(options.seed());
@@ -55,7 +55,7 @@ public final class CpAls {
             factors.add(a);
             grams[n] = gram(a);
         }
-        double norm2 = Tensors.normSquared(t);
+        double norm2 = Norms.squared(t);
         double[] lambda = new double[rank];
         Arrays.fill(lambda, 1);
         double fitPrev = Double.NEGATIVE_INFINITY;
@@ -111,7 +111,7 @@ public final class CpAls {
             sorted.add(s);
         }
         CpDecomposition d = new CpDecomposition(w, sorted, 0, it, converged);
-        double err = Tensors.relativeError(t, d.reconstruct());
+        double err = Norms.relativeError(t, d.reconstruct());
         return new CpDecomposition(w, sorted, err, it, converged);
     }
 

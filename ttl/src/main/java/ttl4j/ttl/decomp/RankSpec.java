@@ -19,8 +19,7 @@ import java.util.Arrays;
  */
 public final class RankSpec {
 
-    /** The rule. */
-    public enum Kind { EXPLICIT, ENERGY, BUDGET }
+    private enum Kind { EXPLICIT, ENERGY, BUDGET }
 
     private final Kind kind;
     private final int[] ranks;
@@ -66,20 +65,6 @@ public final class RankSpec {
         int[] f = fixed == null ? new int[mode + 1] : Arrays.copyOf(fixed, Math.max(fixed.length, mode + 1));
         f[mode] = rank;
         return new RankSpec(kind, ranks, fraction, f);
-    }
-
-    public Kind kind() {
-        return kind;
-    }
-
-    /** The fraction of {@link #energy} or {@link #budget} (NaN for explicit ranks). */
-    public double fraction() {
-        return fraction;
-    }
-
-    /** The explicit ranks (a copy), or null. */
-    public int[] ranks() {
-        return ranks == null ? null : ranks.clone();
     }
 
     /** The fixed rank of a mode, or 0 when the rule chooses it. */

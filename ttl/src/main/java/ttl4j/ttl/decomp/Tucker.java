@@ -37,7 +37,7 @@ public final class Tucker {
      * {@code G = T x_0 U_0^T ... x_{N-1} U_{N-1}^T}.
      */
     public static TuckerDecomposition hosvd(Tensor t, RankSpec spec) {
-        int[] shape = Tensors.checkTensor("hosvd", t);
+        int[] shape = Checks.finiteTensor("hosvd", t);
         int order = shape.length;
         ModeBasis[] bases = new ModeBasis[order];
         double[][] lambda = new double[order][];
@@ -66,7 +66,7 @@ public final class Tucker {
      * spectra of the original unfoldings, which costs those Grams.
      */
     public static TuckerDecomposition sequentialHosvd(Tensor t, RankSpec spec) {
-        int[] shape = Tensors.checkTensor("sequentialHosvd", t);
+        int[] shape = Checks.finiteTensor("sequentialHosvd", t);
         int order = shape.length;
         int[] ranks;
         if (spec.isExplicit()) {
@@ -132,13 +132,13 @@ public final class Tucker {
      * never decreases (up to rounding), so the result is at least as good as the HOSVD.
      */
     public static TuckerDecomposition hooi(Tensor t, RankSpec spec, HooiOptions options) {
-        int[] shape = Tensors.checkTensor("hooi", t);
+        int[] shape = Checks.finiteTensor("hooi", t);
         int order = shape.length;
         TuckerDecomposition init = options.sequentialInit() ? sequentialHosvd(t, spec) : hosvd(t, spec);
         int[] ranks = init.ranks();
         Tensor[] factors = init.factors().toArray(new Tensor[0]);
         double[] kept = init.keptEnergy();
-        double norm2 = Tensors.normSquared(t);
+        double norm2 = Norms.squared(t);
         double fitPrev = fitOf(init.core(), norm2);
         Tensor core = init.core();
         int it = 0;
@@ -168,7 +168,7 @@ public final class Tucker {
     /** {@code 1 - sqrt(1 - ||G||^2 / ||T||^2)}: the fit with orthonormal factors. */
     private static double fitOf(Tensor core, double norm2) {
         if (norm2 == 0) return 1;
-        return 1 - Math.sqrt(Math.max(0, 1 - Tensors.normSquared(core) / norm2));
+        return 1 - Math.sqrt(Math.max(0, 1 - Norms.squared(core) / norm2));
     }
 
     /** {@code T x_k U_k^T} over every mode k except {@code skip} (-1: all modes). */
@@ -203,7 +203,7 @@ public final class Tucker {
                                               int iterations, boolean converged, String method) {
         TuckerDecomposition d = new TuckerDecomposition(core, Arrays.asList(factors), ranks, kept, 0, iterations,
                 converged, method);
-        double err = Tensors.relativeError(t.reshape(t.shape()), d.reconstruct());
+        double err = Norms.relativeError(t.reshape(t.shape()), d.reconstruct());
         return new TuckerDecomposition(core, Arrays.asList(factors), ranks, kept, err, iterations, converged, method);
     }
 }

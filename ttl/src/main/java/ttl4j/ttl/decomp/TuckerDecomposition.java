@@ -39,11 +39,6 @@ public record TuckerDecomposition(Tensor core, List<Tensor> factors, int[] ranks
         return keptEnergy.clone();
     }
 
-    /** {@code 1 - relativeError}. */
-    public double fit() {
-        return 1 - relativeError;
-    }
-
     /** The dimensions I_n of the decomposed tensor. */
     public int[] shape() {
         int[] s = new int[factors.size()];

@@ -65,7 +65,7 @@ class DecompositionTest {
                     assertTrue(o < 1e-5, d.method() + " " + label + ": factor " + n + " ||U^T U - I|| = " + o);
                     assertEquals(1.0, d.keptEnergy()[n], 1e-5, d.method() + " " + label + ": kept energy of mode " + n);
                 }
-                assertTrue(Math.abs(Tensors.relativeError(t, d.reconstruct()) - d.relativeError()) < 1e-9);
+                assertTrue(Math.abs(Norms.relativeError(t, d.reconstruct()) - d.relativeError()) < 1e-9);
             }
             // The energy rule finds the exact ranks.
             TuckerDecomposition e = Tucker.hosvd(t, RankSpec.energy(0.99999));

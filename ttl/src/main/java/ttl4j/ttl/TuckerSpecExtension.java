@@ -19,31 +19,25 @@ import ttl4j.nn.SpecExtension;
  * sample must be {@code I_1 ... I_N}. Preset {@code ttl-mnist} = {@value #TTL_MNIST}, the paper's
  * MNIST network (235,200 / 3,530 = 66.63-fold on the first layer).
  *
- * <p>{@link ModelSpec} finds this module by {@link java.util.ServiceLoader} ({@link Provider}), so
- * nothing needs calling; {@link #register()} is there for callers that want to be explicit.
+ * <p>{@link ModelSpec} finds this class by {@link java.util.ServiceLoader} (it is listed in
+ * {@code META-INF/services/ttl4j.nn.SpecExtension}), so nothing needs calling; a caller that wants
+ * to be explicit calls {@code new TuckerSpecExtension().register()}.
  */
-public final class TtlModule {
-    private TtlModule() {}
-
+public final class TuckerSpecExtension implements SpecExtension {
     public static final String TTL_MNIST = "ttl(28x28->300; r=5x5; s=10)|relu|dense(10)";
 
     private static boolean registered;
 
+    public TuckerSpecExtension() {}
+
     /** Registers {@code ttl} and the {@code ttl-mnist} preset; idempotent. */
-    public static synchronized void register() {
-        if (registered) return;
-        registered = true;
-        ModelSpec.register("ttl", TtlModule::create);
-        ModelSpec.registerPreset("ttl-mnist", TTL_MNIST);
-    }
-
-    /** The {@link java.util.ServiceLoader} hook. */
-    public static final class Provider implements SpecExtension {
-        public Provider() {}
-
-        @Override
-        public void register() {
-            TtlModule.register();
+    @Override
+    public void register() {
+        synchronized (TuckerSpecExtension.class) {
+            if (registered) return;
+            registered = true;
+            ModelSpec.register("ttl", TuckerSpecExtension::create);
+            ModelSpec.registerPreset("ttl-mnist", TTL_MNIST);
         }
     }
 
