@@ -15,6 +15,7 @@ public final class Json {
 
     /** A syntax error at a character offset of the parsed text. */
     public static final class ParseException extends Exception {
+        private static final long serialVersionUID = 1L;
         private final int offset;
 
         ParseException(int offset, String message) {
