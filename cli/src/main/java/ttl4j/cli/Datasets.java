@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import ttl4j.data.Catalog;
 import ttl4j.data.Dataset;
-import ttl4j.data.DatasetStore;
 import ttl4j.data.Idx;
 import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
+import ttl4j.data.store.DatasetStore;
 import ttl4j.nn.Checkpoint;
 
 /**
