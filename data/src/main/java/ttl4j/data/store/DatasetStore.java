@@ -195,8 +195,24 @@ public final class DatasetStore {
 
     // ---------------------------------------------------------------- loading
 
-    /** Loads a split into memory, fetching the dataset first when files are missing, checking hashes not yet checked. */
+    /**
+     * Loads a split into memory. A catalogue dataset is fetched first when files are missing, and
+     * its files hashed when not yet checked; any other name is a folder {@code <dir>/<name>} of IDX
+     * files under the MNIST names, read as it is ({@link IdxFolder}).
+     *
+     * @throws DataStoreException for an unknown name (listing the choices), a file that cannot be
+     *                            obtained or a file that does not match its checksum
+     */
     public Dataset load(String name, Split split) throws IOException {
+        if (catalog.stream().noneMatch(c -> c.name().equals(name))) {
+            Path folder = IdxFolder.folder(dir, name);
+            if (folder == null || !Files.isDirectory(folder)) {
+                throw new DataStoreException("unknown dataset '" + name + "': expected "
+                        + String.join(", ", catalog.stream().map(DatasetSpec::name).toList())
+                        + ", or the name of a folder in " + dir + " holding IDX files");
+            }
+            return IdxFolder.read(folder, name, split);
+        }
         DatasetSpec s = spec(name);
         Status st = status(name);
         if (!st.complete()) st = fetch(name);

@@ -241,6 +241,33 @@ class DatasetStoreTest {
     }
 
     @Test
+    void aFolderOfIdxFilesIsADataset() throws IOException {
+        // Under the MNIST names, raw or .gz mixed; no catalogue entry, no checksums, classes from the labels.
+        Path d = Files.createDirectories(dir.resolve("own"));
+        byte[] labels = TestFiles.labels(30, 4, 2);
+        TestFiles.write(d, "train-images-idx3-ubyte.gz", TestFiles.gzip(raw.get("train-images-idx3-ubyte")));
+        TestFiles.write(d, "train-labels-idx1-ubyte", labels);
+        DatasetStore st = store(new ArrayList<>());
+        Dataset train = st.load("own", Split.TRAIN);
+        assertEquals("own-train", train.name());
+        assertEquals(30, train.size());
+        int top = 0;
+        for (int i = 8; i < labels.length; i++) top = Math.max(top, labels[i] & 0xff);
+        assertEquals(top + 1, train.numClasses());
+        DataStoreException missing = assertThrows(DataStoreException.class, () -> st.load("own", Split.TEST));
+        for (String s : new String[] {d.toString(), "has no t10k-images-idx3-ubyte (or t10k-images-idx3-ubyte.gz)",
+                "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"}) {
+            assertTrue(missing.getMessage().contains(s), "'" + s + "' not in: " + missing.getMessage());
+        }
+        for (String bad : new String[] {"nothere", "../own", "own/../own", ""}) {
+            DataStoreException e = assertThrows(DataStoreException.class, () -> st.load(bad, Split.TRAIN), bad);
+            assertTrue(e.getMessage().startsWith("unknown dataset '" + bad + "': expected tiny, or the name of a folder in "
+                    + dir.toAbsolutePath().normalize() + " holding IDX files"), e.getMessage());
+        }
+        assertTrue(requests.isEmpty(), "a folder dataset is never fetched");
+    }
+
+    @Test
     void dataDirectoryOptionWins() {
         assertEquals(Path.of("/some/where"), DatasetStore.resolveDir("/some/where"));
         Path def = DatasetStore.resolveDir(null);
