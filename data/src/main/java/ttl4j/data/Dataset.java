@@ -7,7 +7,7 @@ import java.util.List;
  * An in-memory labelled image dataset kept as bytes: {@code images} holds N records of
  * {@code channels x height x width} unsigned bytes each (channel planes first, as in the IDX and
  * CIFAR files), {@code labels} one unsigned byte per record. Floats are made per batch
- * ({@link Batches}), because CIFAR-10 as floats would take 600 MB.
+ * ({@link BatchConverter}), because CIFAR-10 as floats would take 600 MB.
  */
 public final class Dataset {
     private final String name;
