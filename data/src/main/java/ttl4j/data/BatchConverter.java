@@ -21,7 +21,6 @@ public final class BatchConverter {
     private static final int CONVERT_COST = 2;
 
     private final Dataset ds;
-    private final Preprocessing prep;
     private final float[] scales, shifts;
 
     public BatchConverter(Dataset ds, Preprocessing prep) {
@@ -30,17 +29,8 @@ public final class BatchConverter {
                     + " has " + ds.channels());
         }
         this.ds = ds;
-        this.prep = prep;
         this.scales = prep.floatScales();
         this.shifts = prep.floatShifts();
-    }
-
-    public Dataset dataset() {
-        return ds;
-    }
-
-    public Preprocessing preprocessing() {
-        return prep;
     }
 
     /**

@@ -75,15 +75,10 @@ public final class DataFiles {
         }
     }
 
-    /** Opens the content, decompressing when the file is gzip. */
-    public static InputStream openContent(Path file) throws IOException {
-        return open(file).in;
-    }
-
     /** SHA-256 (lower-case hex) of the file's content, uncompressed when the file is gzip. */
     public static String sha256OfContent(Path file) throws IOException {
         MessageDigest md = sha256();
-        try (InputStream in = new DigestInputStream(openContent(file), md)) {
+        try (Opened o = open(file); InputStream in = new DigestInputStream(o.in, md)) {
             byte[] buf = new byte[1 << 16];
             while (in.read(buf) >= 0) {
                 // digest only

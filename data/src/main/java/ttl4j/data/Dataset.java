@@ -1,6 +1,5 @@
 package ttl4j.data;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -131,16 +130,6 @@ public final class Dataset {
         int[] c = new int[numClasses];
         for (byte b : labels) c[b & 0xff]++;
         return c;
-    }
-
-    /** Records [from, to) as a new dataset (copies). */
-    public Dataset subset(int from, int to) {
-        if (from < 0 || to > size || from > to) {
-            throw new IndexOutOfBoundsException("subset [" + from + ", " + to + ") of dataset " + name + " with " + size + " records");
-        }
-        int f = features();
-        return new Dataset(name, Arrays.copyOfRange(images, from * f, to * f), Arrays.copyOfRange(labels, from, to),
-                channels, height, width, numClasses, classNames);
     }
 
     @Override

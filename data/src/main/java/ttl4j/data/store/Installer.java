@@ -39,10 +39,6 @@ final class Installer {
         this.log = log;
     }
 
-    Path target() {
-        return target;
-    }
-
     /**
      * Copies {@code content} into a temporary file, fsyncs it, checks the SHA-256 of its
      * (uncompressed) content and only then renames it to {@code <name>} or {@code <name>.gz} (by its
