@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ttl4j.data.Catalog;
 import ttl4j.data.DataStoreException;
-import ttl4j.data.DatasetStore;
+import ttl4j.data.store.DatasetStore;
 
 /** {@code ttl data}: obtain, list and verify the datasets in the data directory. */
 @Command(name = "data", mixinStandardHelpOptions = true,

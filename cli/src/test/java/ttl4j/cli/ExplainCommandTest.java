@@ -85,7 +85,7 @@ class ExplainCommandTest {
         Sequential model = ck.buildModel();
         assertEquals(model.paramMap().keySet(), grads.tensors().keySet());
         Dataset test = Datasets.load(data.toString(), "tiny", Split.TEST, m -> { });
-        Batch b = DatasetBatchSource.inOrder(test, 20, Preprocessing.fromJson(ck.metadata().get("preprocessing"))).batch(0, 0);
+        Batch b = DatasetBatchSource.inOrder(test, 20, Preprocessing.fromJson(ck.metadata().get("preprocessing"))).batch(0, 0, 0);
         Tensor x = b.inputs().copy();
         int[] y = b.labels().clone();
         float eps = 1e-2f;

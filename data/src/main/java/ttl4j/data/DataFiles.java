@@ -23,6 +23,19 @@ public final class DataFiles {
      */
     static final long MAX_GZIP_RATIO = 1100;
 
+    /**
+     * The file called {@code name} in {@code dir}, raw or gzip: {@code name} first, then
+     * {@code name.gz}; null when neither is a regular file. Every reader of a data directory looks
+     * files up through here, so the raw-or-.gz rule lives in one place.
+     */
+    public static Path find(Path dir, String name) {
+        Path raw = dir.resolve(name);
+        if (Files.isRegularFile(raw)) return raw;
+        Path gz = dir.resolve(name + ".gz");
+        if (Files.isRegularFile(gz)) return gz;
+        return null;
+    }
+
     /** True when the file starts with the gzip magic bytes 1f 8b. */
     public static boolean isGzip(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
@@ -62,15 +75,10 @@ public final class DataFiles {
         }
     }
 
-    /** Opens the content, decompressing when the file is gzip. */
-    public static InputStream openContent(Path file) throws IOException {
-        return open(file).in;
-    }
-
     /** SHA-256 (lower-case hex) of the file's content, uncompressed when the file is gzip. */
     public static String sha256OfContent(Path file) throws IOException {
         MessageDigest md = sha256();
-        try (InputStream in = new DigestInputStream(openContent(file), md)) {
+        try (Opened o = open(file); InputStream in = new DigestInputStream(o.in, md)) {
             byte[] buf = new byte[1 << 16];
             while (in.read(buf) >= 0) {
                 // digest only

@@ -1,13 +1,12 @@
 package ttl4j.data;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * An in-memory labelled image dataset kept as bytes: {@code images} holds N records of
  * {@code channels x height x width} unsigned bytes each (channel planes first, as in the IDX and
  * CIFAR files), {@code labels} one unsigned byte per record. Floats are made per batch
- * ({@link Batches}), because CIFAR-10 as floats would take 600 MB.
+ * ({@link BatchConverter}), because CIFAR-10 as floats would take 600 MB.
  */
 public final class Dataset {
     private final String name;
@@ -131,16 +130,6 @@ public final class Dataset {
         int[] c = new int[numClasses];
         for (byte b : labels) c[b & 0xff]++;
         return c;
-    }
-
-    /** Records [from, to) as a new dataset (copies). */
-    public Dataset subset(int from, int to) {
-        if (from < 0 || to > size || from > to) {
-            throw new IndexOutOfBoundsException("subset [" + from + ", " + to + ") of dataset " + name + " with " + size + " records");
-        }
-        int f = features();
-        return new Dataset(name, Arrays.copyOfRange(images, from * f, to * f), Arrays.copyOfRange(labels, from, to),
-                channels, height, width, numClasses, classNames);
     }
 
     @Override

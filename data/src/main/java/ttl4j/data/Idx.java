@@ -49,12 +49,17 @@ public final class Idx {
     /**
      * Reads images and labels into a dataset, checking that the counts agree.
      *
+     * @param numClasses the number of classes, or 0 to take the largest label plus one
      * @param classNames class names or null
      */
     public static Dataset readDataset(String name, Path images, Path labels, int numClasses, List<String> classNames)
             throws IOException {
         Content img = readImages(images);
-        byte[] lab = readLabels(labels, numClasses);
+        byte[] lab = readLabels(labels, numClasses > 0 ? numClasses : 256);
+        if (numClasses <= 0) {
+            numClasses = 1;
+            for (byte v : lab) numClasses = Math.max(numClasses, (v & 0xff) + 1);
+        }
         if (img.dims()[0] != lab.length) {
             throw new DataFormatException(labels.toString(), 4, "label count does not match the images: expected "
                     + img.dims()[0] + " (as in " + images + "), found " + lab.length);

@@ -1,9 +1,12 @@
 package ttl4j.data;
 
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import ttl4j.engine.io.Json;
 
 /**
  * How bytes become network inputs: {@code x = (pixel * scale - mean[c]) / std[c]} for channel c,
@@ -110,44 +113,52 @@ public record Preprocessing(double scale, double[] mean, double[] std) {
         return Math.fma((float) pixel, (float) (scale / std[c]), (float) (-mean[c] / std[c]));
     }
 
-    /** Compact JSON, e.g. {@code {"scale":0.00392156862745098,"mean":[0.0],"std":[1.0]}}. */
+    /**
+     * Compact JSON, e.g. {@code {"scale":0.00392156862745098,"mean":[0.0],"std":[1.0]}}: the keys in
+     * this order, numbers as {@link Double#toString}. Checkpoints hold this text, so it must not change.
+     */
     public String toJson() {
-        return "{\"scale\":" + num(scale) + ",\"mean\":" + arr(mean) + ",\"std\":" + arr(std) + "}";
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scale", scale);
+        m.put("mean", list(mean));
+        m.put("std", list(std));
+        return Json.write(m);
     }
 
-    private static final Pattern JSON = Pattern.compile(
-            "\\{\\s*\"scale\"\\s*:\\s*([^,\\s]+)\\s*,\\s*\"mean\"\\s*:\\s*\\[([^\\]]*)\\]\\s*,\\s*\"std\"\\s*:\\s*\\[([^\\]]*)\\]\\s*\\}");
-
-    /** Parses what {@link #toJson()} writes. */
+    /** Parses what {@link #toJson()} writes (any key order, any JSON whitespace). */
     public static Preprocessing fromJson(String json) {
-        Matcher m = JSON.matcher(json.trim());
-        if (!m.matches()) throw new IllegalArgumentException("not a preprocessing record: " + json);
+        Object v;
         try {
-            return new Preprocessing(Double.parseDouble(m.group(1)), parseArr(m.group(2)), parseArr(m.group(3)));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad number in preprocessing record " + json, e);
+            v = Json.parse(json);
+        } catch (Json.ParseException e) {
+            throw new IllegalArgumentException("not a preprocessing record (" + e.getMessage() + " at character " + e.offset()
+                    + "): " + json, e);
         }
+        if (!(v instanceof Map<?, ?> m) || !m.keySet().equals(Set.of("scale", "mean", "std"))) {
+            throw new IllegalArgumentException("not a preprocessing record (expected an object with scale, mean and std): " + json);
+        }
+        if (!(m.get("scale") instanceof Number scale)) {
+            throw new IllegalArgumentException("preprocessing record: scale is not a number: " + json);
+        }
+        return new Preprocessing(scale.doubleValue(), numbers(m.get("mean"), "mean", json), numbers(m.get("std"), "std", json));
     }
 
-    private static double[] parseArr(String s) {
-        if (s.isBlank()) return new double[0];
-        String[] p = s.split(",");
-        double[] r = new double[p.length];
-        for (int i = 0; i < p.length; i++) r[i] = Double.parseDouble(p[i].trim());
+    private static double[] numbers(Object v, String key, String json) {
+        if (!(v instanceof List<?> l)) throw new IllegalArgumentException("preprocessing record: " + key + " is not a list: " + json);
+        double[] r = new double[l.size()];
+        for (int i = 0; i < r.length; i++) {
+            if (!(l.get(i) instanceof Number n)) {
+                throw new IllegalArgumentException("preprocessing record: " + key + "[" + i + "] is not a number: " + json);
+            }
+            r[i] = n.doubleValue();
+        }
         return r;
     }
 
-    private static String num(double v) {
-        return String.format(Locale.ROOT, "%s", Double.toString(v));
-    }
-
-    private static String arr(double[] a) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < a.length; i++) {
-            if (i > 0) sb.append(',');
-            sb.append(num(a[i]));
-        }
-        return sb.append(']').toString();
+    private static List<Double> list(double[] a) {
+        List<Double> l = new ArrayList<>(a.length);
+        for (double d : a) l.add(d);
+        return l;
     }
 
     @Override

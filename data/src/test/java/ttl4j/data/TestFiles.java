@@ -6,16 +6,18 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 
 /** Small generated files in the real formats. */
-final class TestFiles {
+public final class TestFiles {
     private TestFiles() {
     }
 
-    static byte[] idx(int magic, int[] dims, byte[] data) {
+    public static byte[] idx(int magic, int[] dims, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
         b.putInt(magic);
         for (int d : dims) b.putInt(d);
@@ -23,21 +25,21 @@ final class TestFiles {
         return b.array();
     }
 
-    static byte[] images(int n, int rows, int cols, long seed) {
+    public static byte[] images(int n, int rows, int cols, long seed) {
         byte[] data = new byte[n * rows * cols];
         SplittableRandom r = new SplittableRandom(seed);
         for (int i = 0; i < data.length; i++) data[i] = (byte) r.nextInt(256);
         return idx(Idx.MAGIC_IMAGES, new int[] {n, rows, cols}, data);
     }
 
-    static byte[] labels(int n, int classes, long seed) {
+    public static byte[] labels(int n, int classes, long seed) {
         byte[] data = new byte[n];
         SplittableRandom r = new SplittableRandom(seed);
         for (int i = 0; i < n; i++) data[i] = (byte) r.nextInt(classes);
         return idx(Idx.MAGIC_LABELS, new int[] {n}, data);
     }
 
-    static byte[] cifar(int records, long seed) {
+    public static byte[] cifar(int records, long seed) {
         byte[] b = new byte[records * Cifar10.RECORD];
         SplittableRandom r = new SplittableRandom(seed);
         for (int i = 0; i < records; i++) {
@@ -47,7 +49,7 @@ final class TestFiles {
         return b;
     }
 
-    static byte[] gzip(byte[] raw) {
+    public static byte[] gzip(byte[] raw) {
         try {
             ByteArrayOutputStream bo = new ByteArrayOutputStream();
             try (GZIPOutputStream g = new GZIPOutputStream(bo)) {
@@ -59,13 +61,17 @@ final class TestFiles {
         }
     }
 
-    static Path write(Path dir, String name, byte[] content) throws IOException {
+    public static Path write(Path dir, String name, byte[] content) throws IOException {
         Path p = dir.resolve(name);
         Files.write(p, content);
         return p;
     }
 
-    static String sha256(byte[] b) {
-        return HexFormat.of().formatHex(DataFiles.sha256().digest(b));
+    public static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

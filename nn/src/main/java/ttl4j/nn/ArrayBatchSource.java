@@ -1,23 +1,21 @@
 package ttl4j.nn;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import ttl4j.engine.Tensor;
 
 /**
- * A {@link BatchSource} over samples already in memory as floats: batches of a fixed size, shuffled
- * per epoch by a Fisher-Yates permutation from the epoch's seed (or in order when not shuffling).
+ * A {@link BatchSource} over samples already in memory as floats: batches of a fixed size, in the
+ * order of {@link EpochOrder#shuffledInMemory} (or in order when not shuffling). Built once; the
+ * order and the batch buffers are reused across epochs.
  */
 public final class ArrayBatchSource implements BatchSource {
     private final float[] x;
     private final int[] labels;
     private final int[] sampleShape;
     private final int sampleSize, batchSize;
-    private final boolean shuffle;
-    private int[] order;
-    private long orderSeed;
-    private float[] xBuf;
-    private int[] yBuf;
+    private final EpochOrder order;
+    /** A full batch and the smaller last one (null when there is none); they share one input buffer. */
+    private final Batch full, last;
 
     /** {@code x} holds {@code labels.length} samples of {@code sampleShape}, row-major. */
     public ArrayBatchSource(float[] x, int[] labels, int[] sampleShape, int batchSize, boolean shuffle) {
@@ -31,7 +29,12 @@ public final class ArrayBatchSource implements BatchSource {
         this.labels = labels;
         this.sampleShape = sampleShape.clone();
         this.batchSize = batchSize;
-        this.shuffle = shuffle;
+        this.order = shuffle ? EpochOrder.shuffledInMemory(labels.length) : EpochOrder.sequential(labels.length);
+        int fullRows = Math.min(batchSize, labels.length), lastRows = labels.length % batchSize;
+        float[] buf = new float[fullRows * sampleSize];
+        this.full = new Batch(Tensor.wrap(buf, 0, Buffers.batchShape(fullRows, sampleShape)), new int[fullRows]);
+        this.last = labels.length > batchSize && lastRows > 0
+                ? new Batch(Tensor.wrap(buf, 0, Buffers.batchShape(lastRows, sampleShape)), new int[lastRows]) : null;
     }
 
     @Override
@@ -50,34 +53,18 @@ public final class ArrayBatchSource implements BatchSource {
     }
 
     @Override
-    public Batch batch(long seed, int step) {
+    public Batch batch(long seed, int epoch, int step) {
         if (step < 0 || step >= steps()) throw new IndexOutOfBoundsException("step " + step + " of " + steps());
-        if (shuffle && (order == null || orderSeed != seed)) {
-            order = permutation(labels.length, seed);
-            orderSeed = seed;
-        }
+        int[] o = order.of(seed, epoch);
         int from = step * batchSize, b = Math.min(batchSize, labels.length - from);
-        xBuf = Buffers.ensure(xBuf, batchSize * sampleSize);
-        if (yBuf == null || yBuf.length != b) yBuf = new int[b];
+        Batch out = b == full.size() ? full : last;
+        float[] xBuf = out.inputs().data();
+        int[] yBuf = out.labels();
         for (int i = 0; i < b; i++) {
-            int s = shuffle ? order[from + i] : from + i;
+            int s = o[from + i];
             System.arraycopy(x, s * sampleSize, xBuf, i * sampleSize, sampleSize);
             yBuf[i] = labels[s];
         }
-        return new Batch(Tensor.wrap(xBuf, 0, Buffers.batchShape(b, sampleShape)), yBuf);
-    }
-
-    /** A uniformly random permutation of [0, n) determined by the seed. */
-    public static int[] permutation(int n, long seed) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return out;
     }
 }

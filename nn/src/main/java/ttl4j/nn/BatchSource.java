@@ -2,8 +2,9 @@ package ttl4j.nn;
 
 /**
  * What the {@link Trainer} consumes: an epoch is {@link #steps()} batches in an order fixed by the
- * epoch's seed. Random access by step lets a run resume in the middle of an epoch and keeps the
- * order a pure function of (seed, step). A source that does not shuffle (evaluation) ignores the seed.
+ * run's seed and the epoch ({@link EpochOrder}). Random access by (seed, epoch, step) lets a run
+ * resume in the middle of an epoch and keeps every batch a pure function of the three. A source
+ * that does not shuffle (evaluation) ignores seed and epoch.
  */
 public interface BatchSource {
 
@@ -17,8 +18,8 @@ public interface BatchSource {
     int[] sampleShape();
 
     /**
-     * Batch {@code step} (0-based, below {@link #steps()}) of the epoch shuffled by {@code seed}.
-     * The returned tensors may be reused buffers, valid until the next call.
+     * Batch {@code step} (0-based, below {@link #steps()}) of epoch {@code epoch} (0-based) of a run
+     * seeded by {@code seed}. The returned batch may be a reused buffer, valid until the next call.
      */
-    Batch batch(long seed, int step);
+    Batch batch(long seed, int epoch, int step);
 }

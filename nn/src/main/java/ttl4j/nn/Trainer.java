@@ -13,11 +13,11 @@ import ttl4j.engine.Tensor;
 /**
  * Mini-batch training of a {@link Sequential} with softmax cross-entropy.
  *
- * <p>Determinism: epoch {@code e} visits the batches of {@code train} in the order given by an epoch
- * seed derived from (seed, e); with the engine's fixed-order kernels the same seed and thread count
- * give bitwise the same weights and metrics. The state needed to continue (epoch, step, optimiser
- * and layer state, partial epoch sums) goes into checkpoints, and {@link #resume} picks a run up
- * where a checkpoint left it, ending bitwise where the uninterrupted run would.
+ * <p>Determinism: epoch {@code e} asks {@code train} for its batches by (seed, e, step), and the
+ * source's {@link EpochOrder} fixes their order; with the engine's fixed-order kernels the same seed
+ * and thread count give bitwise the same weights and metrics. The state needed to continue (epoch,
+ * step, optimiser and layer state, partial epoch sums) goes into checkpoints, and {@link #resume}
+ * picks a run up where a checkpoint left it, ending bitwise where the uninterrupted run would.
  *
  * <p>Divergence guard: a non-finite loss or gradient stops training with a {@link DivergenceException}
  * naming the epoch, step and parameter, before the optimiser touches the weights.
@@ -156,12 +156,11 @@ public final class Trainer {
         stopRequested = false;
         int steps = train.steps();
         while (epoch < epochs) {
-            long epochSeed = mix(seed ^ mix(epoch + 1L));
             long t0 = System.nanoTime();
             long samplesThisRun = 0;
             double lr = Double.NaN;
             for (; stepInEpoch < steps; ) {
-                Batch b = train.batch(epochSeed, stepInEpoch);
+                Batch b = train.batch(seed, epoch, stepInEpoch);
                 lr = schedule.lr(globalStep);
                 model.zeroGrad();
                 Tensor logits = model.forward(b.inputs(), true);
@@ -253,7 +252,7 @@ public final class Trainer {
         long correct = 0;
         int n = 0;
         for (int s = 0; s < src.steps(); s++) {
-            Batch b = src.batch(0, s);
+            Batch b = src.batch(0, 0, s);
             Tensor logits = model.forward(b.inputs(), false);
             SoftmaxCrossEntropy.Result r = ce.compute(logits, b.labels());
             sum += r.loss() * b.size();
@@ -298,12 +297,6 @@ public final class Trainer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + checkpointFile + ": " + e.getMessage(), e);
         }
-    }
-
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 
     @Override

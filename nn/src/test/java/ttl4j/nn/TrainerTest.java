@@ -161,8 +161,8 @@ class TrainerTest {
                 return src.sampleShape();
             }
 
-            public Batch batch(long seed, int step) {
-                Batch b = src.batch(seed, step);
+            public Batch batch(long seed, int epoch, int step) {
+                Batch b = src.batch(seed, epoch, step);
                 if (calls++ == poisonCall) {
                     Tensor x = b.inputs().copy();
                     x.setFlat(3, Float.NaN);

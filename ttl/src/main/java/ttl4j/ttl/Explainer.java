@@ -57,7 +57,7 @@ public final class Explainer {
         long correct = 0;
         int seen = 0;
         for (int s = 0; s < src.steps() && seen < n; s++) {
-            Batch b = src.batch(0, s);
+            Batch b = src.batch(0, 0, s);
             int take = Math.min(b.size(), n - seen);
             Tensor x = b.inputs();
             int[] labels = b.labels();

@@ -1,4 +1,4 @@
-package ttl4j.data;
+package ttl4j.data.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,11 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 import ttl4j.data.Catalog.DatasetSpec;
 import ttl4j.data.Catalog.FileSpec;
 import ttl4j.data.Catalog.Format;
+import ttl4j.data.DataFiles;
+import ttl4j.data.DataStoreException;
+import ttl4j.data.Dataset;
+import ttl4j.data.Split;
+import ttl4j.data.TestFiles;
 
 /** The store against a mirror on loopback serving small generated IDX files. */
 class DatasetStoreTest {
@@ -191,7 +194,7 @@ class DatasetStoreTest {
         assertTrue(e.getMessage().contains("transfer interrupted after"), e.getMessage());
         List<String> files = filesIn(dir.resolve("tiny"));
         assertFalse(files.stream().anyMatch(f -> f.startsWith("t10k-images") || f.endsWith(".part")), files.toString());
-        assertNull(DatasetStore.find(dir.resolve("tiny"), spec.test().get(0)));
+        assertNull(DataFiles.find(dir.resolve("tiny"), spec.test().get(0).name()));
     }
 
     @Test
@@ -238,39 +241,36 @@ class DatasetStoreTest {
     }
 
     @Test
+    void aFolderOfIdxFilesIsADataset() throws IOException {
+        // Under the MNIST names, raw or .gz mixed; no catalogue entry, no checksums, classes from the labels.
+        Path d = Files.createDirectories(dir.resolve("own"));
+        byte[] labels = TestFiles.labels(30, 4, 2);
+        TestFiles.write(d, "train-images-idx3-ubyte.gz", TestFiles.gzip(raw.get("train-images-idx3-ubyte")));
+        TestFiles.write(d, "train-labels-idx1-ubyte", labels);
+        DatasetStore st = store(new ArrayList<>());
+        Dataset train = st.load("own", Split.TRAIN);
+        assertEquals("own-train", train.name());
+        assertEquals(30, train.size());
+        int top = 0;
+        for (int i = 8; i < labels.length; i++) top = Math.max(top, labels[i] & 0xff);
+        assertEquals(top + 1, train.numClasses());
+        DataStoreException missing = assertThrows(DataStoreException.class, () -> st.load("own", Split.TEST));
+        for (String s : new String[] {d.toString(), "has no t10k-images-idx3-ubyte (or t10k-images-idx3-ubyte.gz)",
+                "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"}) {
+            assertTrue(missing.getMessage().contains(s), "'" + s + "' not in: " + missing.getMessage());
+        }
+        for (String bad : new String[] {"nothere", "../own", "own/../own", ""}) {
+            DataStoreException e = assertThrows(DataStoreException.class, () -> st.load(bad, Split.TRAIN), bad);
+            assertTrue(e.getMessage().startsWith("unknown dataset '" + bad + "': expected tiny, or the name of a folder in "
+                    + dir.toAbsolutePath().normalize() + " holding IDX files"), e.getMessage());
+        }
+        assertTrue(requests.isEmpty(), "a folder dataset is never fetched");
+    }
+
+    @Test
     void dataDirectoryOptionWins() {
         assertEquals(Path.of("/some/where"), DatasetStore.resolveDir("/some/where"));
         Path def = DatasetStore.resolveDir(null);
         if (System.getenv(DatasetStore.ENV_DIR) == null) assertTrue(def.endsWith(Path.of(".cache", "ttl4j")), def.toString());
-    }
-
-    @Test
-    void tarReaderFindsEntries() throws IOException {
-        ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        tarEntry(tar, "package/package.json", "{}".getBytes(StandardCharsets.UTF_8));
-        tarEntry(tar, "package/data/x", raw.get("t10k-labels-idx1-ubyte"));
-        tar.write(new byte[1024]);
-        try (TarGz t = new TarGz(new java.io.ByteArrayInputStream(TestFiles.gzip(tar.toByteArray())), "t.tgz")) {
-            TarGz.Entry a = t.next();
-            assertEquals("package/package.json", a.name());
-            TarGz.Entry b = t.next();
-            assertEquals("package/data/x", b.name());
-            assertArrayEquals(raw.get("t10k-labels-idx1-ubyte"), t.content().readAllBytes());
-            assertNull(t.next());
-        }
-    }
-
-    private static void tarEntry(ByteArrayOutputStream out, String name, byte[] body) {
-        byte[] h = new byte[512];
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(n, 0, h, 0, n.length);
-        byte[] size = String.format("%011o ", body.length).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(size, 0, h, 124, size.length);
-        h[156] = '0';
-        byte[] magic = "ustar\0".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(magic, 0, h, 257, magic.length);
-        out.writeBytes(h);
-        out.writeBytes(body);
-        out.writeBytes(new byte[(512 - body.length % 512) % 512]);
     }
 }

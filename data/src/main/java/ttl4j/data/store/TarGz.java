@@ -1,4 +1,4 @@
-package ttl4j.data;
+package ttl4j.data.store;
 
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
+import ttl4j.data.DataFormatException;
 
 /**
  * A minimal reader of (optionally gzip-compressed) ustar archives, enough for npm tarballs: regular
