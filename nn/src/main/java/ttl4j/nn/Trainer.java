@@ -105,7 +105,10 @@ public final class Trainer {
     /** Writes a training checkpoint to {@code file} after every epoch and on {@link #requestStop}. */
     public Trainer checkpointTo(Path file, Map<String, String> extraMetadata) {
         this.checkpointFile = file;
-        this.checkpointExtra = extraMetadata == null ? Map.of() : Map.copyOf(extraMetadata);
+        // insertion order kept (Map.copyOf's iteration order changes from one JVM to the next, and
+        // with it the checkpoint's bytes)
+        this.checkpointExtra = extraMetadata == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extraMetadata));
         return this;
     }
 
