@@ -6,11 +6,11 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.engine.Tolerance;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Kernels;
-import ttl4j.engine.Parallel;
 import ttl4j.engine.Tuning;
 
 /** {@code ttl bench gemm}: GEMM throughput (GFLOPS = 2MNK / s) on the shapes the networks use. */
@@ -23,8 +23,8 @@ final class BenchGemmCommand implements Callable<Integer> {
     static final String DEFAULT_SHAPES = "256x256x256,512x512x512,1024x1024x1024,2048x2048x2048,"
             + "128x784x1024:NN,128x784x1024:NT,784x128x1024:TN,128x1024x1024:NN,128x1024x10:NN";
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
@@ -71,10 +71,6 @@ final class BenchGemmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (threads != null) {
-            if (threads < 1) throw new Main.UserError("--threads must be >= 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
         if (!(seconds > 0)) throw new Main.UserError("--seconds must be > 0, got " + seconds);
         List<Shape> list = new ArrayList<>();
         for (String s : shapes != null ? shapes : List.of(DEFAULT_SHAPES.split(","))) list.add(Shape.parse(s));

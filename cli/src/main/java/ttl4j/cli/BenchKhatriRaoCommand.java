@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
 import ttl4j.engine.TensorAlgebra;
 
@@ -15,8 +15,8 @@ import ttl4j.engine.TensorAlgebra;
         description = "GB/s of output written by the Khatri-Rao product (and the Kronecker product) of a few shapes.")
 final class BenchKhatriRaoCommand implements Callable<Integer> {
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
@@ -31,10 +31,6 @@ final class BenchKhatriRaoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (threads != null) {
-            if (threads < 1) throw new Main.UserError("--threads must be at least 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
         if (!(seconds > 0)) throw new Main.UserError("--seconds must be positive, got " + seconds);
         verify();
         SplittableRandom rnd = new SplittableRandom(42);

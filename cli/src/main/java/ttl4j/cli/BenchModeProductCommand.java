@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Kernels;
@@ -24,8 +25,8 @@ import ttl4j.engine.TensorAlgebra;
                 "our GEMM on the equivalent flattened shape (same multiply-adds) and the ratio of the two."})
 final class BenchModeProductCommand implements Callable<Integer> {
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
@@ -57,10 +58,6 @@ final class BenchModeProductCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (threads != null) {
-            if (threads < 1) throw new Main.UserError("--threads must be at least 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
         if (!(seconds > 0)) throw new Main.UserError("--seconds must be positive, got " + seconds);
         if (rounds < 1) throw new Main.UserError("--rounds must be at least 1, got " + rounds);
         verify();

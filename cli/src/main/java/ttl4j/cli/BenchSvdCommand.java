@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
 import ttl4j.engine.linalg.Svd;
 
@@ -24,8 +24,8 @@ final class BenchSvdCommand implements Callable<Integer> {
             split = ",", description = "Matrix shapes (default: ${DEFAULT-VALUE}).")
     List<String> shapes;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
@@ -40,10 +40,6 @@ final class BenchSvdCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (threads != null) {
-            if (threads < 1) throw new Main.UserError("--threads must be at least 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
         if (!(seconds > 0)) throw new Main.UserError("--seconds must be positive, got " + seconds);
         if (repeats < 1) throw new Main.UserError("--repeats must be at least 1, got " + repeats);
         List<int[]> parsed = new ArrayList<>();

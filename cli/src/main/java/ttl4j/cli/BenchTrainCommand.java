@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
@@ -50,8 +51,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--momentum", defaultValue = "0.9", paramLabel = "X", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     double momentum;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
     String dataDir;
@@ -64,7 +65,6 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (threads != null) Parallel.setThreads(threads);
         if (batchSize < 1 || warmup < 0 || epochs < 1) {
             throw new Main.UserError("need --batch-size >= 1, --warmup >= 0, --epochs >= 1");
         }

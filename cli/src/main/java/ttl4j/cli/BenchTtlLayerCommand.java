@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
@@ -26,8 +27,8 @@ import ttl4j.ttl.TuckerLayer;
                 "gradient) and 32x32->32x32 with ranks 8 (an inner layer: with input gradient)."})
 final class BenchTtlLayerCommand implements Callable<Integer> {
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -59,10 +60,6 @@ final class BenchTtlLayerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (threads != null) {
-            if (threads < 1) throw new Main.UserError("--threads must be at least 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
         if (batch < 1) throw new Main.UserError("--batch must be at least 1, got " + batch);
         if (!(seconds > 0)) throw new Main.UserError("--seconds must be positive, got " + seconds);
         if (rounds < 1) throw new Main.UserError("--rounds must be at least 1, got " + rounds);

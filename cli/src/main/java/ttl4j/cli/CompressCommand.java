@@ -17,7 +17,6 @@ import picocli.CommandLine.Option;
 import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
-import ttl4j.engine.Parallel;
 import ttl4j.nn.Checkpoint;
 import ttl4j.nn.Dense;
 import ttl4j.nn.Layer;
@@ -103,8 +102,8 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
     String dataDir;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The compressed checkpoint to write.")
     Path out;
@@ -118,7 +117,6 @@ final class CompressCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream stdout = System.out;
-        if (threads != null) Parallel.setThreads(threads);
         int rules = (ranks != null ? 1 : 0) + (energy != null ? 1 : 0) + (paramBudget != null ? 1 : 0);
         if (rules != 1) throw new Main.UserError("give exactly one of --ranks, --energy and --param-budget" + (rules > 1 ? " (got " + rules + ")" : ""));
         if (fineTuneEpochs < 0) throw new Main.UserError("--fine-tune-epochs must be >= 0, got " + fineTuneEpochs);

@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
-import ttl4j.engine.Parallel;
 import ttl4j.nn.Sequential;
 import ttl4j.nn.Trainer;
 
@@ -35,15 +35,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
     String dataDir;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000", description = "Samples per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Override
     public Integer call() {
-        if (threads != null) Parallel.setThreads(threads);
         if (batchSize < 1) throw new Main.UserError("--batch-size must be >= 1, got " + batchSize);
         Split sp = LoadedCheckpoint.split(split);
         LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset);

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ttl4j.cli.TrainingRun.RunConfig;
@@ -82,8 +83,8 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the initial weights and the shuffling (default: 1).")
     long seed = 1;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/reproduce-<experiment>-<yyyyMMdd-HHmmss>).")
     Path out;
@@ -123,10 +124,6 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         int ep = epochs == null ? exp.defaultEpochs() : epochs;
         if (ep < 1) throw new Main.UserError("--epochs must be >= 1, got " + ep);
-        if (threads != null) {
-            if (threads < 1) throw new Main.UserError("--threads must be >= 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
         Path dir = out != null ? out : Path.of("runs", "reproduce-" + experiment.toLowerCase(Locale.ROOT) + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         TrainingRun.ensureWritable(dir);
