@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
+import ttl4j.engine.io.Json;
 
 /**
  * Timing and reporting shared by the {@code ttl bench} subcommands: warm up, time repeated runs,
@@ -78,8 +79,8 @@ final class BenchHarness {
     /** Prints the results as one JSON object. */
     void printJson(PrintStream out) {
         StringBuilder sb = new StringBuilder();
-        sb.append("{\"java\":").append(Json.quote(System.getProperty("java.version")))
-                .append(",\"kernels\":").append(Json.quote(Engine.kernels().name()))
+        sb.append("{\"java\":").append(Json.write(System.getProperty("java.version")))
+                .append(",\"kernels\":").append(Json.write(Engine.kernels().name()))
                 .append(",\"threads\":").append(Parallel.threads())
                 .append(",\"results\":[");
         for (int i = 0; i < results.size(); i++) {
@@ -88,9 +89,9 @@ final class BenchHarness {
             sb.append(String.format(Locale.ROOT,
                     "{\"kernel\":%s,\"shape\":%s,\"threads\":%d,\"unit\":%s,\"work\":%.0f,"
                             + "\"median_s\":%.9f,\"min_s\":%.9f,\"max_s\":%.9f,\"repeats\":%d,\"rate\":%.3f,\"rate_unit\":%s}",
-                    Json.quote(r.kernel()), Json.quote(r.shape()), r.threads(), Json.quote(r.unit()), r.work(),
+                    Json.write(r.kernel()), Json.write(r.shape()), r.threads(), Json.write(r.unit()), r.work(),
                     r.medianSeconds(), r.minSeconds(), r.maxSeconds(), r.repeats(), r.rate(),
-                    Json.quote(rateUnit(r.unit()))));
+                    Json.write(rateUnit(r.unit()))));
         }
         sb.append("]}");
         out.println(sb);

@@ -14,6 +14,7 @@ import ttl4j.engine.Kernels;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
 import ttl4j.engine.TensorAlgebra;
+import ttl4j.engine.io.Json;
 
 /**
  * {@code ttl bench mode-product}: GFLOPS of the mode-n product of a 4-way tensor in each mode, next
@@ -144,8 +145,8 @@ final class BenchModeProductCommand implements Callable<Integer> {
 
     private void printJson(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("{\"java\":").append(Json.quote(System.getProperty("java.version")))
-                .append(",\"kernels\":").append(Json.quote(Engine.kernels().name()))
+        sb.append("{\"java\":").append(Json.write(System.getProperty("java.version")))
+                .append(",\"kernels\":").append(Json.write(Engine.kernels().name()))
                 .append(",\"threads\":").append(Parallel.threads())
                 .append(",\"rounds\":").append(rounds)
                 .append(",\"results\":[");
@@ -155,8 +156,8 @@ final class BenchModeProductCommand implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT,
                     "{\"tensor\":%s,\"mode\":%d,\"k\":%d,\"flops\":%.0f,\"mode_product_s\":%.9f,\"mode_product_gflops\":%.3f,"
                             + "\"gemm_shape\":%s,\"gemm_s\":%.9f,\"gemm_gflops\":%.3f,\"ratio\":%.4f}",
-                    Json.quote(r.shape()), r.mode(), r.k(), r.flops(), r.modeSeconds(), r.modeGflops(),
-                    Json.quote(r.gemmShape()), r.gemmSeconds(), r.gemmGflops(), r.ratio()));
+                    Json.write(r.shape()), r.mode(), r.k(), r.flops(), r.modeSeconds(), r.modeGflops(),
+                    Json.write(r.gemmShape()), r.gemmSeconds(), r.gemmGflops(), r.ratio()));
         }
         sb.append("]}");
         System.out.println(sb);

@@ -13,6 +13,7 @@ import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
+import ttl4j.engine.io.Json;
 import ttl4j.nn.LrSchedule;
 import ttl4j.nn.Sgd;
 import ttl4j.nn.Sequential;
@@ -98,8 +99,8 @@ final class BenchTrainCommand implements Callable<Integer> {
             t.append(']');
             System.out.printf(Locale.ROOT, "{\"framework\":\"ttl4j\",\"model\":%s,\"spec\":%s,\"dataset\":%s,\"batch_size\":%d,"
                             + "\"threads\":%d,\"track_importance\":%b,\"kernels\":%s,\"java\":%s,\"epoch_seconds\":%s,\"median_s\":%.4f,\"last_loss\":%.4f}%n",
-                    Json.quote(model), Json.quote(net.spec()), Json.quote(dataset), batchSize, Parallel.threads(), trackImportance,
-                    Json.quote(Engine.kernels().name()), Json.quote(System.getProperty("java.version")), t, median,
+                    Json.write(model), Json.write(net.spec()), Json.write(dataset), batchSize, Parallel.threads(), trackImportance,
+                    Json.write(Engine.kernels().name()), Json.write(System.getProperty("java.version")), t, median,
                     losses.get(losses.size() - 1));
         } else {
             System.out.printf(Locale.ROOT, "%s on %s, batch %d, %d thread(s), %s kernels%s: epochs %s s, median %.3f s (%.0f samples/s)%n",

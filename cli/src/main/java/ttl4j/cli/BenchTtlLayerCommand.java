@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
+import ttl4j.engine.io.Json;
 import ttl4j.nn.Dense;
 import ttl4j.nn.Init;
 import ttl4j.nn.Layer;
@@ -128,8 +129,8 @@ final class BenchTtlLayerCommand implements Callable<Integer> {
 
     private void printJson(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("{\"java\":").append(Json.quote(System.getProperty("java.version")))
-                .append(",\"kernels\":").append(Json.quote(Engine.kernels().name()))
+        sb.append("{\"java\":").append(Json.write(System.getProperty("java.version")))
+                .append(",\"kernels\":").append(Json.write(Engine.kernels().name()))
                 .append(",\"threads\":").append(Parallel.threads())
                 .append(",\"batch\":").append(batch)
                 .append(",\"rounds\":").append(rounds)
@@ -138,7 +139,7 @@ final class BenchTtlLayerCommand implements Callable<Integer> {
             Row r = rows.get(i);
             if (i > 0) sb.append(',');
             sb.append(String.format(Locale.ROOT, "{\"layer\":%s,\"variant\":%s,\"multiply_adds\":%d,\"median_s\":%.9f,\"speedup_vs_dense\":%.4f}",
-                    Json.quote(r.layer()), Json.quote(r.variant()), r.madds(), r.seconds(), r.speedup()));
+                    Json.write(r.layer()), Json.write(r.variant()), r.madds(), r.seconds(), r.speedup()));
         }
         sb.append("]}");
         System.out.println(sb);

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
+import ttl4j.engine.io.Json;
 import ttl4j.nn.Checkpoint;
 import ttl4j.nn.Dense;
 import ttl4j.nn.Layer;
@@ -250,19 +251,19 @@ final class CompressCommand implements Callable<Integer> {
         long paramsAfter = compressed.parameterCount();
         if (json) {
             StringBuilder sb = new StringBuilder("{");
-            kv(sb, "checkpoint", Json.quote(checkpoint.toString()));
-            kv(sb, "out", Json.quote(out.toString()));
-            kv(sb, "dataset", Json.quote(ds));
-            kv(sb, "layer", Json.quote(layerName(index)));
-            kv(sb, "model_before", Json.quote(net.spec()));
-            kv(sb, "model_after", Json.quote(compressed.spec()));
-            kv(sb, "in_shape", Arrays.toString(in).replace(" ", ""));
-            kv(sb, "out_shape", Arrays.toString(outS).replace(" ", ""));
-            kv(sb, "method", Json.quote(meth.specName()));
-            kv(sb, "rank_rule", Json.quote(spec.toString()));
+            kv(sb, "checkpoint", Json.write(checkpoint.toString()));
+            kv(sb, "out", Json.write(out.toString()));
+            kv(sb, "dataset", Json.write(ds));
+            kv(sb, "layer", Json.write(layerName(index)));
+            kv(sb, "model_before", Json.write(net.spec()));
+            kv(sb, "model_after", Json.write(compressed.spec()));
+            kv(sb, "in_shape", Json.write(in));
+            kv(sb, "out_shape", Json.write(outS));
+            kv(sb, "method", Json.write(meth.specName()));
+            kv(sb, "rank_rule", Json.write(spec.toString()));
             kv(sb, "hooi_sweeps", Integer.toString(d.iterations()));
-            kv(sb, "in_ranks", Arrays.toString(ttl.inRanks()).replace(" ", ""));
-            kv(sb, "out_ranks", Arrays.toString(ttl.outRanks()).replace(" ", ""));
+            kv(sb, "in_ranks", Json.write(ttl.inRanks()));
+            kv(sb, "out_ranks", Json.write(ttl.outRanks()));
             kv(sb, "kept_energy", energies(d.keptEnergy()));
             kv(sb, "relative_error", fmt(d.relativeError()));
             kv(sb, "decompose_seconds", fmt(decomposeSecs));
@@ -509,7 +510,7 @@ final class CompressCommand implements Callable<Integer> {
     }
 
     private static void kv(StringBuilder sb, String k, String v) {
-        sb.append(Json.quote(k)).append(':').append(v).append(',');
+        sb.append(Json.write(k)).append(':').append(v).append(',');
     }
 
     /** Shapes written as the ttl spec writes them. */

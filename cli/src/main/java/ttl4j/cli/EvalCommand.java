@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
+import ttl4j.engine.io.Json;
 import ttl4j.nn.Sequential;
 import ttl4j.nn.Trainer;
 
@@ -56,8 +57,8 @@ final class EvalCommand implements Callable<Integer> {
         String splitName = sp.name().toLowerCase(Locale.ROOT);
         if (json) {
             System.out.printf(Locale.ROOT, "{\"checkpoint\":%s,\"model\":%s,\"dataset\":%s,\"split\":%s,\"samples\":%d,"
-                            + "\"loss\":%.6f,\"accuracy\":%.6f,\"seconds\":%.3f}%n", Json.quote(checkpoint.toString()),
-                    Json.quote(model.spec()), Json.quote(ds), Json.quote(splitName), ev.samples(), ev.loss(), ev.accuracy(), secs);
+                            + "\"loss\":%.6f,\"accuracy\":%.6f,\"seconds\":%.3f}%n", Json.write(checkpoint.toString()),
+                    Json.write(model.spec()), Json.write(ds), Json.write(splitName), ev.samples(), ev.loss(), ev.accuracy(), secs);
         } else {
             System.out.printf(Locale.ROOT, "%s on %s %s (%d samples): loss %.4f, accuracy %.2f%%%n", model.spec(), ds, splitName,
                     ev.samples(), ev.loss(), 100 * ev.accuracy());

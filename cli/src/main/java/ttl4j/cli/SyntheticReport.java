@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import ttl4j.cli.plot.Charts;
+import ttl4j.engine.io.Json;
 import ttl4j.nn.TrainingCallback;
 import ttl4j.ttl.SyntheticExperiment;
 import ttl4j.ttl.SyntheticExperiment.Options;
@@ -158,13 +159,13 @@ public final class SyntheticReport {
         Options o = r.main().options();
         StringBuilder sb = new StringBuilder("{\n");
         sb.append("  \"experiment\": \"synthetic\",\n");
-        sb.append("  \"date\": ").append(Json.quote(LocalDate.now().toString())).append(",\n");
+        sb.append("  \"date\": ").append(Json.write(LocalDate.now().toString())).append(",\n");
         sb.append("  \"machine\": ").append(ReproduceCommand.machineJson()).append(",\n");
         sb.append(String.format(Locale.ROOT, "  \"options\": {\"side\": %d, \"classes\": %d, \"informative_rows\": %s, "
                         + "\"informative_cols\": %s, \"amplitude\": %s, \"noise\": %s, \"model\": %s, \"lr\": %s, \"batch_size\": %d, "
                         + "\"epochs\": %d, \"train_samples\": %d, \"test_samples\": %d, \"seed\": %d},%n", o.side(), o.classes(),
                 Arrays.toString(o.informativeRows()), Arrays.toString(o.informativeCols()), fmt(o.amplitude()), fmt(o.noise()),
-                Json.quote(o.modelSpec()), fmt(o.lr()), o.batchSize(), o.epochs(), o.trainSamples(), o.testSamples(), o.seed()));
+                Json.write(o.modelSpec()), fmt(o.lr()), o.batchSize(), o.epochs(), o.trainSamples(), o.testSamples(), o.seed()));
         sb.append("  \"main\": ");
         result(sb, r.main());
         sb.append(",\n  \"seeds\": [");

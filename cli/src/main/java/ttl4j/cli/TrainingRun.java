@@ -22,6 +22,7 @@ import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
+import ttl4j.engine.io.Json;
 import ttl4j.nn.Checkpoint;
 import ttl4j.nn.ModelSpec;
 import ttl4j.nn.Optimizer;
@@ -334,15 +335,15 @@ final class TrainingRun {
         secs.append(']');
         Sequential m = tr.model();
         StringBuilder sb = new StringBuilder("{\n");
-        field(sb, "model", Json.quote(cfg.model()));
-        field(sb, "spec", Json.quote(m.spec()));
+        field(sb, "model", Json.write(cfg.model()));
+        field(sb, "spec", Json.write(m.spec()));
         field(sb, "parameters", Long.toString(m.parameterCount()));
-        field(sb, "dataset", Json.quote(cfg.dataset()));
+        field(sb, "dataset", Json.write(cfg.dataset()));
         field(sb, "preprocessing", prep.toJson());
         field(sb, "epochs", Integer.toString(tr.epoch()));
         field(sb, "batch_size", Integer.toString(cfg.batchSize()));
-        field(sb, "optimizer", Json.quote(tr.optimizer().toString()));
-        field(sb, "lr_schedule", Json.quote(tr.schedule().spec()));
+        field(sb, "optimizer", Json.write(tr.optimizer().toString()));
+        field(sb, "lr_schedule", Json.write(tr.schedule().spec()));
         field(sb, "seed", Long.toString(tr.seed()));
         if (last != null) {
             field(sb, "train_loss", last[1]);
@@ -352,10 +353,10 @@ final class TrainingRun {
         }
         field(sb, "seconds_per_epoch", secs.toString());
         field(sb, "training_seconds", String.format(Locale.ROOT, "%.3f", total));
-        field(sb, "java", Json.quote(System.getProperty("java.version")));
+        field(sb, "java", Json.write(System.getProperty("java.version")));
         field(sb, "threads", Integer.toString(Parallel.threads()));
-        field(sb, "kernels", Json.quote(Engine.kernels().name()));
-        field(sb, "ttl4j", Json.quote(Main.version()));
+        field(sb, "kernels", Json.write(Engine.kernels().name()));
+        field(sb, "ttl4j", Json.write(Main.version()));
         sb.setLength(sb.length() - 2);
         sb.append("\n}\n");
         writeAtomically(dir.resolve(SUMMARY), sb.toString());
@@ -369,7 +370,7 @@ final class TrainingRun {
     }
 
     private static void field(StringBuilder sb, String key, String jsonValue) {
-        sb.append("  ").append(Json.quote(key)).append(": ").append(jsonValue).append(",\n");
+        sb.append("  ").append(Json.write(key)).append(": ").append(jsonValue).append(",\n");
     }
 
     /** {@code metrics.csv}: header once, one row per epoch appended and flushed as soon as the epoch ends. */
