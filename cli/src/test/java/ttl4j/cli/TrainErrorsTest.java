@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every mistake a user can make exits 2 with one line on stderr and no stack trace. */
+/** Every mistake a user can make exits 2 with one line on stderr and no stack trace (bugs: {@link ErrorReportingTest}). */
 class TrainErrorsTest {
     @TempDir
     static Path data;
