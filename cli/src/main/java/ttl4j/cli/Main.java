@@ -8,6 +8,7 @@ import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import ttl4j.cli.bench.BenchCommand;
 import ttl4j.data.DataFormatException;
 import ttl4j.data.DataStoreException;
 import ttl4j.nn.DivergenceException;

@@ -24,7 +24,6 @@ import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.io.Json;
 import ttl4j.nn.Checkpoint;
-import ttl4j.nn.ModelSpec;
 import ttl4j.nn.Optimizer;
 import ttl4j.nn.Sequential;
 import ttl4j.nn.Trainer;
@@ -128,7 +127,7 @@ final class TrainingRun {
         // Check what can be checked before the data is loaded: model spec and optimiser settings.
         int[] knownShape = knownInputShape(cfg.dataset());
         Sequential net = null;
-        if (trainer == null && knownShape != null) net = buildModel(cfg.model(), knownShape, req.seed());
+        if (trainer == null && knownShape != null) net = TrainingInputs.model(cfg.model(), knownShape, req.seed());
         Optimizer opt = trainer == null ? req.recipe().validated().createOptimizer() : null;
 
         prepareDir(dir, resumed);
@@ -141,7 +140,7 @@ final class TrainingRun {
         DatasetBatchSource testSrc = DatasetBatchSource.inOrder(test, 1000, prep);
 
         if (trainer == null) {
-            if (net == null) net = buildModel(cfg.model(), inputShape, req.seed());
+            if (net == null) net = TrainingInputs.model(cfg.model(), inputShape, req.seed());
             checkClasses(net, inputShape, train);
             trainer = new Trainer(net, opt, req.recipe().createSchedule(cfg.epochs(), trainSrc.steps()), req.seed());
         } else {
@@ -263,18 +262,6 @@ final class TrainingRun {
             if (s.name().equals(dataset)) return new int[] {s.channels() * s.height() * s.width()};
         }
         return null;
-    }
-
-    static Sequential buildModel(String presetOrSpec, int[] inputShape, long seed) {
-        try {
-            return ModelSpec.build(presetOrSpec, inputShape, seed);
-        } catch (IllegalArgumentException e) {
-            String s = presetOrSpec.trim();
-            boolean looksLikePreset = s.matches("[a-z0-9_-]+") && s.contains("-");
-            throw new Main.UserError(looksLikePreset ? "unknown model preset '" + s + "': expected one of "
-                    + String.join(", ", ModelSpec.presets().keySet()) + " or a spec such as 'dense(300)|relu|dense(10)'"
-                    : e.getMessage(), e);
-        }
     }
 
     private static void checkClasses(Sequential net, int[] inputShape, Dataset train) {
