@@ -45,7 +45,7 @@ import ttl4j.nn.ModelSpec;
                 "  ttl train --resume runs/mlp-mnist-mnist-20250101-120000"})
 final class TrainCommand implements Callable<Integer> {
     static final String CHECKPOINT = TrainingRun.CHECKPOINT;
-    static final String METRICS_HEADER = TrainingRun.METRICS_HEADER;
+    static final String METRICS_HEADER = MetricsFile.HEADER;
 
     @Option(names = "--model", paramLabel = "PRESET|SPEC", description = "mlp-mnist, mlp-wide, ttl-mnist, or a spec (see above).")
     String model;
