@@ -2,7 +2,6 @@ package ttl4j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -18,13 +17,12 @@ import ttl4j.ttl.SyntheticExperiment.Options;
 import ttl4j.ttl.SyntheticExperiment.Result;
 
 /**
- * Runs the {@link SyntheticExperiment} (the main run, the same run over several seeds, and a sweep over
- * noise levels) and writes into a directory: {@code results.md}, {@code results.json},
- * {@code importance-rows.png}, {@code importance-cols.png} (informative features highlighted),
- * {@code importance-map.png} (row x column importance beside the class-mean magnitude),
- * {@code curves.png} and {@code precision-vs-noise.png}; prints the tables.
- *
- * <p>{@code ttl reproduce synthetic} runs it through {@link #execute} (ReproduceCommand writes the results files).
+ * Runs the {@link SyntheticExperiment} for {@code ttl reproduce synthetic} (the main run, the same run
+ * over several seeds, and a sweep over noise levels), draws {@code importance-rows.png},
+ * {@code importance-cols.png} (informative features highlighted), {@code importance-map.png} (row x
+ * column importance beside the class-mean magnitude), {@code curves.png} and
+ * {@code precision-vs-noise.png}, and formats the results as markdown and JSON (which
+ * ReproduceCommand prints and writes as {@code results.md} and {@code results.json}).
  */
 public final class SyntheticReport {
     private SyntheticReport() {}
@@ -37,17 +35,6 @@ public final class SyntheticReport {
 
     public static Plan defaults() {
         return new Plan(Options.defaults(), SyntheticExperiment.defaultNoises(), new long[] {1, 2, 3, 4, 5});
-    }
-
-    /** Runs the plan, writes the charts, results.md and results.json into {@code dir}, and prints the tables. */
-    public static Report run(Plan plan, Path dir, PrintStream out) throws IOException {
-        Report r = execute(plan, dir, out);
-        String md = markdown(r);
-        Files.writeString(dir.resolve("results.md"), md, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("results.json"), json(r), StandardCharsets.UTF_8);
-        out.print(md);
-        out.println("wrote " + dir.resolve("results.md") + ", results.json and " + CHARTS.size() + " PNGs");
-        return r;
     }
 
     /** The PNGs {@link #execute} writes. */

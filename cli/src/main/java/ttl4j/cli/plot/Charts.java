@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * PNG charts drawn with Java2D and written with {@code javax.imageio}: bar charts of feature
@@ -267,10 +266,5 @@ public final class Charts {
         double[] r = new double[v.length];
         for (int i = 0; i < v.length; i++) r[i] = 100 * v[i];
         return r;
-    }
-
-    /** {@code "%.3f"} with a dot whatever the locale (labels in titles). */
-    public static String f3(double v) {
-        return String.format(Locale.ROOT, "%.3f", v);
     }
 }
