@@ -41,7 +41,7 @@ public final class KhatriRaoWorkload {
             String[] d = m[i].trim().split("x");
             try {
                 shapes[i] = new int[] {Integer.parseInt(d[0]), Integer.parseInt(d[1])};
-            } catch (RuntimeException e) {
+            } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
                 throw new Main.UserError("bad case '" + matrices + "': expected matrices RxC separated by commas, e.g. 64x16,64x16");
             }
             mats.add(Tensor.randn(rnd, 1f, shapes[i][0], shapes[i][1]));
