@@ -18,14 +18,13 @@ import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
 import ttl4j.engine.algebra.ModeProducts;
 import ttl4j.engine.linalg.QR;
-import ttl4j.engine.linalg.Svd;
 import ttl4j.ttl.decomp.RankSpec;
 import ttl4j.ttl.decomp.Tucker;
 import ttl4j.ttl.decomp.TuckerDecomposition;
 
 /**
  * Tucker decompositions of a dense layer's weight tensor (300 x 28 x 28, the paper's MNIST layer)
- * and of a larger 4096 x 16 x 16 x 16 one, and the SVD of 784 x 300 and 1024 x 1024 matrices.
+ * and of a larger 4096 x 16 x 16 x 16 one (the SVD they are built on: {@link SvdBenchmark}).
  * Each operation takes from milliseconds to seconds, so this is single-shot timing with a few
  * warm-ups. The tensors are a planted low-multilinear-rank signal plus noise (a trained weight is
  * neither random nor exactly low rank); the set-up checks that HOOI fits at least as well as HOSVD.
@@ -77,32 +76,6 @@ public class DecompositionBenchmark {
         }
     }
 
-    @State(Scope.Benchmark)
-    public static class SvdState {
-        @Param({"784x300", "1024x1024"})
-        public String shape;
-
-        @Param({"1", "2"})
-        public int threads;
-
-        Tensor a;
-
-        @Setup
-        public void setup() {
-            Parallel.setThreads(threads);
-            int[] s = dims(shape);
-            a = Tensor.uniform(new SplittableRandom(42), -1f, 1f, s[0], s[1]);
-            Svd svd = Svd.decompose(a);
-            Tensor r = svd.reconstruct();
-            double num = 0, den = 0;
-            for (int i = 0; i < a.size(); i++) {
-                num += Math.pow((double) a.getFlat(i) - r.getFlat(i), 2);
-                den += Math.pow(a.getFlat(i), 2);
-            }
-            if (!(Math.sqrt(num / den) < 1e-5)) throw new IllegalStateException("SVD reconstruction error " + Math.sqrt(num / den));
-        }
-    }
-
     static int[] dims(String s) {
         String[] p = s.split("x");
         int[] d = new int[p.length];
@@ -139,15 +112,5 @@ public class DecompositionBenchmark {
     @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
     public TuckerDecomposition hooi(TuckerState s) {
         return Tucker.hooi(s.t, s.spec, new Tucker.HooiOptions(1e-6, 20, s.large));
-    }
-
-    @Benchmark
-    @BenchmarkMode(Mode.SingleShotTime)
-    @OutputTimeUnit(TimeUnit.MILLISECONDS)
-    @Warmup(iterations = 2)
-    @Measurement(iterations = 5)
-    @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
-    public Svd svd(SvdState s) {
-        return Svd.decompose(s.a);
     }
 }

@@ -1,8 +1,5 @@
 package ttl4j.bench;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,16 +12,16 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import ttl4j.cli.bench.KhatriRaoWorkload;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
-import ttl4j.engine.algebra.KroneckerProducts;
 
 /**
- * Khatri-Rao product through the kernel seam against a plain loop writing the same output.
- * GB/s written = 4 * rows * R bytes per operation (printed by the set-up) / the time per operation.
+ * Khatri-Rao product through the kernel seam against a plain loop writing the same output, and the
+ * Kronecker product ({@link KhatriRaoWorkload}). GB/s written = the bytes per operation printed by
+ * the set-up / the time per operation.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
@@ -32,71 +29,59 @@ import ttl4j.engine.algebra.KroneckerProducts;
 @Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class KhatriRaoBenchmark {
 
-    /** Matrices as rows x R, comma-separated (all share R). */
-    @Param({"64x16,64x16,64x16", "1024x32,1024x32"})
-    public String mats;
+    @State(Scope.Benchmark)
+    public static class KhatriRaoCase {
+        /** Matrices as rows x R, comma-separated (all share R). */
+        @Param({KhatriRaoWorkload.THREE_64, KhatriRaoWorkload.TWO_1024})
+        public String mats;
 
-    @Param({"1", "2"})
-    public int threads;
+        @Param({"1", "2"})
+        public int threads;
 
-    private List<Tensor> list;
-    private float[] out;
-    private Tensor seamOut;
-    private int rows, r;
+        KhatriRaoWorkload workload;
 
-    @Setup
-    public void setup() {
-        Parallel.setThreads(threads);
-        SplittableRandom rnd = new SplittableRandom(42);
-        list = new ArrayList<>();
-        rows = 1;
-        for (String m : mats.split(",")) {
-            String[] d = m.split("x");
-            int i = Integer.parseInt(d[0]);
-            r = Integer.parseInt(d[1]);
-            list.add(Tensor.randn(rnd, 1f, i, r));
-            rows *= i;
+        @Setup
+        public void setup() {
+            Parallel.setThreads(threads);
+            workload = new KhatriRaoWorkload(mats);
+            workload.checkKhatriRao();
+            System.out.printf("# kernels %s, %d thread(s), bytes written/op %.0f%n", Engine.kernels().name(), threads,
+                    workload.khatriRaoBytes());
         }
-        out = new float[rows * r];
-        seamOut = Tensor.zeros(rows, r);
-        float[] seam = khatriRao().toArray();
-        float[] loop = plainLoop();
-        // Both multiply left to right in float, so they must agree bitwise.
-        for (int i = 0; i < seam.length; i++) {
-            if (Float.floatToRawIntBits(seam[i]) != Float.floatToRawIntBits(loop[i])) {
-                throw new IllegalStateException("khatriRao and the plain loop differ at " + i + ": " + seam[i] + " vs " + loop[i]);
-            }
+    }
+
+    @State(Scope.Benchmark)
+    public static class KroneckerCase {
+        @Param({KhatriRaoWorkload.KRON_32_64})
+        public String kron;
+
+        @Param({"1", "2"})
+        public int threads;
+
+        KhatriRaoWorkload workload;
+
+        @Setup
+        public void setup() {
+            Parallel.setThreads(threads);
+            workload = new KhatriRaoWorkload(kron);
+            workload.checkKronecker();
+            System.out.printf("# kernels %s, %d thread(s), bytes written/op %.0f%n", Engine.kernels().name(), threads,
+                    workload.kroneckerBytes());
         }
-        System.out.println("# kernels " + Engine.kernels().name() + ", " + threads + " thread(s), bytes written/op "
-                + 4L * rows * r);
     }
 
     @Benchmark
-    public Tensor khatriRao() {
-        // Into a reused output, as the plain loop does: allocating 128 MB per call would time the GC.
-        KroneckerProducts.khatriRaoInto(list, seamOut);
-        return seamOut;
+    public Tensor khatriRao(KhatriRaoCase c) {
+        return c.workload.khatriRao();
     }
 
     @Benchmark
-    public float[] plainLoop() {
-        int m = list.size();
-        int[] idx = new int[m];
-        for (int row = 0; row < rows; row++) {
-            int o = row * r;
-            Tensor a0 = list.get(0);
-            for (int c = 0; c < r; c++) out[o + c] = a0.data()[a0.offset() + idx[0] * r + c];
-            for (int j = 1; j < m; j++) {
-                Tensor a = list.get(j);
-                float[] ad = a.data();
-                int base = a.offset() + idx[j] * r;
-                for (int c = 0; c < r; c++) out[o + c] *= ad[base + c];
-            }
-            for (int j = m - 1; j >= 0; j--) {
-                if (++idx[j] < list.get(j).dim(0)) break;
-                idx[j] = 0;
-            }
-        }
-        return out;
+    public float[] plainLoop(KhatriRaoCase c) {
+        return c.workload.plainLoop();
+    }
+
+    @Benchmark
+    public Tensor kronecker(KroneckerCase c) {
+        return c.workload.kronecker();
     }
 }

@@ -5,21 +5,21 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.data.Dataset;
-import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
-import ttl4j.engine.Parallel;
+import ttl4j.engine.io.Json;
 import ttl4j.nn.Checkpoint;
 import ttl4j.nn.Dense;
+import ttl4j.nn.DivergenceException;
 import ttl4j.nn.Layer;
 import ttl4j.nn.Sequential;
 import ttl4j.nn.Trainer;
@@ -30,7 +30,10 @@ import ttl4j.ttl.TuckerLayer;
 import ttl4j.ttl.decomp.RankSpec;
 import ttl4j.ttl.decomp.TuckerDecomposition;
 
-/** {@code ttl compress}: replace a trained dense layer by a Tucker layer, optionally fine-tune, report. */
+/**
+ * {@code ttl compress}: replace a trained dense layer by a Tucker layer, optionally fine-tune, report.
+ * {@link #call} lists the steps in order; the rank options are read by {@link CompressionRanks}.
+ */
 @Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Replace the dense layer NAME of a trained network by a Tucker tensor layer initialised from the "
                 + "Tucker decomposition of its weight, optionally fine-tune the network, and report test accuracy before "
@@ -103,8 +106,8 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
     String dataDir;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The compressed checkpoint to write.")
     Path out;
@@ -112,13 +115,49 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
-    /** Explicit ranks in the tensor's mode order, or null. */
-    record Ranks(int[] out, int[] in) {}
+
+    /** The dense layer being replaced, in the network it belongs to. */
+    private record Target(LoadedCheckpoint checkpoint, int index, Dense dense) {
+        Sequential network() {
+            return checkpoint.model();
+        }
+
+        String name() {
+            return layerName(index);
+        }
+    }
+
+    /** How the weight {@code W (J, I)} is read as a tensor {@code J_1..J_M x I_1..I_N}, and the rank rule. */
+    private record Plan(int[] outShape, int[] inShape, RankSpec ranks) {}
+
+    /** The decomposition and the network with the Tucker layer in the dense layer's place. */
+    private record Compressed(TuckerDecomposition decomposition, TuckerLayer layer, Sequential network, double seconds) {}
+
+    /** Fine-tuning: the trainer (null when there was none), the evaluation after it and its time. */
+    private record FineTuned(Trainer trainer, Trainer.Evaluation evaluation, double seconds) {
+        static final FineTuned NONE = new FineTuned(null, null, 0);
+    }
 
     @Override
     public Integer call() {
-        PrintStream stdout = System.out;
-        if (threads != null) Parallel.setThreads(threads);
+        DenseCompression.Method meth = checkOptions();
+        Target target = openTarget();
+        Dataset test = target.checkpoint().load(dataDir, Split.TEST, log());
+        Plan plan = plan(target, test);
+        DatasetBatchSource testSrc = DatasetBatchSource.inOrder(test, 1000, target.checkpoint().prep());
+        Trainer.Evaluation before = Trainer.evaluate(target.network(), testSrc);
+        Compressed c = compress(target, plan, meth);
+        Trainer.Evaluation after = Trainer.evaluate(c.network(), testSrc);
+        if (!json) printCompression(target, c, meth, before, after);
+        FineTuned tuned = fineTune(target, c.network(), testSrc);
+        write(target, plan, meth, c, tuned);
+        if (json) printJson(target, plan, meth, c, before, after, tuned);
+        else printReport(target, c, before, after, tuned);
+        return 0;
+    }
+
+    /** Rejects bad option values before any work; returns the decomposition method. */
+    private DenseCompression.Method checkOptions() {
         int rules = (ranks != null ? 1 : 0) + (energy != null ? 1 : 0) + (paramBudget != null ? 1 : 0);
         if (rules != 1) throw new Main.UserError("give exactly one of --ranks, --energy and --param-budget" + (rules > 1 ? " (got " + rules + ")" : ""));
         if (fineTuneEpochs < 0) throw new Main.UserError("--fine-tune-epochs must be >= 0, got " + fineTuneEpochs);
@@ -130,177 +169,188 @@ final class CompressCommand implements Callable<Integer> {
             throw new Main.UserError("--method: " + e.getMessage());
         }
         if (energy != null && !(energy > 0 && energy <= 1)) throw new Main.UserError("--energy must be in (0, 1], got " + energy);
-        if (paramBudget != null && !(paramBudget > 0) || paramBudget != null && paramBudget.isInfinite()) {
+        if (paramBudget != null && (!(paramBudget > 0) || paramBudget.isInfinite())) {
             throw new Main.UserError("--param-budget must be a fraction in (0, 1] or a weight count > 1, got " + paramBudget);
         }
-        if (fineTuneEpochs > 0) fineTuneRecipe(); // rejects bad optimiser settings before any work
+        if (fineTuneEpochs > 0) fineTuneRecipe();
+        return meth;
+    }
 
-        // The model and the layer.
+    /** The checkpoint and the dense layer named by --layer. */
+    private Target openTarget() {
         LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset);
-        Checkpoint ck = lc.checkpoint();
         Sequential net = lc.model();
         int index = layerIndex(net, layer);
-        Layer target = net.layer(index);
-        if (!(target instanceof Dense dense)) {
-            throw new Main.UserError("layer " + layer + " is " + target.spec() + ", not a dense layer (dense layers: " + denseNames(net) + ")");
+        Layer l = net.layer(index);
+        if (!(l instanceof Dense dense)) {
+            throw new Main.UserError("layer " + layer + " is " + l.spec() + ", not a dense layer (dense layers: " + denseNames(net) + ")");
         }
+        return new Target(lc, index, dense);
+    }
 
-        // Data.
-        String ds = lc.dataset();
-        Preprocessing prep = lc.prep();
-        java.util.function.Consumer<String> log = json ? m -> { } : stdout::println;
-        Dataset test = lc.load(dataDir, Split.TEST, log);
-
-        // Shapes and ranks.
-        int[] in = inShape != null ? dims("--in-shape", inShape) : defaultInShape(net, index, dense.in(), test);
-        int[] outS = outShape != null ? dims("--out-shape", outShape) : new int[] {dense.out()};
-        if (prod(in) != dense.in()) {
-            throw new Main.UserError("--in-shape " + TuckerLayerDims.of(in) + " has " + prod(in) + " values but layer " + layerName(index)
-                    + " (" + dense.spec() + ") takes " + dense.in() + " inputs");
+    /** The tensor shapes (--in-shape, --out-shape or their defaults), checked against the layer, and the rank rule. */
+    private Plan plan(Target t, Dataset test) {
+        Dense dense = t.dense();
+        int[] in = inShape != null ? CompressionRanks.dims("--in-shape", inShape) : defaultInShape(t.network(), t.index(), dense.in(), test);
+        int[] outS = outShape != null ? CompressionRanks.dims("--out-shape", outShape) : new int[] {dense.out()};
+        if (CompressionRanks.prod(in) != dense.in()) {
+            throw new Main.UserError("--in-shape " + CompressionRanks.text(in) + " has " + CompressionRanks.prod(in) + " values but layer "
+                    + t.name() + " (" + dense.spec() + ") takes " + dense.in() + " inputs");
         }
-        if (prod(outS) != dense.out()) {
-            throw new Main.UserError("--out-shape " + TuckerLayerDims.of(outS) + " has " + prod(outS) + " values but layer "
-                    + layerName(index) + " (" + dense.spec() + ") has " + dense.out() + " outputs");
+        if (CompressionRanks.prod(outS) != dense.out()) {
+            throw new Main.UserError("--out-shape " + CompressionRanks.text(outS) + " has " + CompressionRanks.prod(outS)
+                    + " values but layer " + t.name() + " (" + dense.spec() + ") has " + dense.out() + " outputs");
         }
-        RankSpec spec = rankSpec(outS, in, dense);
+        return new Plan(outS, in, CompressionRanks.rankSpec(ranks, energy, paramBudget, outRank, outS, in));
+    }
 
-        DatasetBatchSource testSrc = DatasetBatchSource.inOrder(test, 1000, prep);
-        long paramsBefore = net.parameterCount();
-        Trainer.Evaluation before = Trainer.evaluate(net, testSrc);
-
-        // Decompose and replace.
+    /** Decomposes the weight and puts the Tucker layer in the dense layer's place. */
+    private static Compressed compress(Target t, Plan p, DenseCompression.Method meth) {
+        Dense dense = t.dense();
         long t0 = System.nanoTime();
         DenseCompression.Result res;
         try {
-            res = DenseCompression.compress(dense.weight().value(), dense.bias().value(), outS, in, spec, meth, dense.init());
+            res = DenseCompression.compress(dense.weight().value(), dense.bias().value(), p.outShape(), p.inShape(), p.ranks(), meth,
+                    dense.init());
         } catch (IllegalArgumentException e) {
+            // The rank rule meets the weight's spectra here: a budget below the smallest Tucker model is only known now.
             throw new Main.UserError(e.getMessage(), e);
         }
-        double decomposeSecs = (System.nanoTime() - t0) / 1e9;
-        TuckerDecomposition d = res.decomposition();
-        TuckerLayer ttl = res.layer();
-        List<Layer> layers = new ArrayList<>(net.layers());
-        layers.set(index, ttl);
-        Sequential compressed = new Sequential(layers);
-        Trainer.Evaluation after = Trainer.evaluate(compressed, testSrc);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        List<Layer> layers = new ArrayList<>(t.network().layers());
+        layers.set(t.index(), res.layer());
+        return new Compressed(res.decomposition(), res.layer(), new Sequential(layers), secs);
+    }
+
+    private void printCompression(Target t, Compressed c, DenseCompression.Method meth, Trainer.Evaluation before,
+                                  Trainer.Evaluation after) {
+        TuckerDecomposition d = c.decomposition();
+        System.out.printf(Locale.ROOT, "%s %s -> %s: %s, relative weight error %.4f, kept energy %s (%.2f s)%n", t.name(),
+                t.dense().spec(), c.layer().spec(), meth == DenseCompression.Method.HOOI ? "hooi (" + d.iterations() + " sweeps"
+                        + (d.converged() ? ")" : ", not converged)") : "hosvd", d.relativeError(), energies(d.keptEnergy()), c.seconds());
+        System.out.printf(Locale.ROOT, "test accuracy before %.2f%%, right after compression %.2f%%%n", 100 * before.accuracy(),
+                100 * after.accuracy());
+    }
+
+    /** Trains the compressed network on the checkpoint's dataset (when --fine-tune-epochs > 0) and evaluates it again. */
+    private FineTuned fineTune(Target t, Sequential compressed, DatasetBatchSource testSrc) {
+        if (fineTuneEpochs == 0) return FineTuned.NONE;
+        PrintStream stdout = System.out;
+        Dataset train = Datasets.load(dataDir, t.checkpoint().dataset(), Split.TRAIN, log());
+        int bs = batchSize != null ? batchSize : checkpointBatchSize(t.checkpoint());
+        DatasetBatchSource trainSrc = DatasetBatchSource.shuffled(train, bs, t.checkpoint().prep());
+        TrainRecipe recipe = fineTuneRecipe();
+        Trainer tr = new Trainer(compressed, recipe.createOptimizer(), recipe.createSchedule(fineTuneEpochs, trainSrc.steps()), seed);
         if (!json) {
-            stdout.printf(Locale.ROOT, "%s %s -> %s: %s, relative weight error %.4f, kept energy %s (%.2f s)%n", layerName(index),
-                    dense.spec(), ttl.spec(), meth == DenseCompression.Method.HOOI ? "hooi (" + d.iterations() + " sweeps"
-                            + (d.converged() ? ")" : ", not converged)") : "hosvd", d.relativeError(), energies(d.keptEnergy()), decomposeSecs);
-            stdout.printf(Locale.ROOT, "test accuracy before %.2f%%, right after compression %.2f%%%n", 100 * before.accuracy(),
-                    100 * after.accuracy());
+            stdout.printf(Locale.ROOT, "fine-tuning %d epoch(s): %s, %s, batch %d%n", fineTuneEpochs, tr.optimizer(),
+                    tr.schedule().spec(), bs);
+            tr.addCallback(new TrainingCallback() {
+                @Override
+                public void onEpoch(EpochMetrics e) {
+                    stdout.printf(Locale.ROOT, "epoch %d/%d train loss %.4f acc %.2f%% %.1f s%n", e.epoch(), fineTuneEpochs,
+                            e.trainLoss(), 100 * e.trainAccuracy(), e.seconds());
+                }
+            });
         }
-
-        // Fine-tuning.
-        Trainer.Evaluation tuned = null;
-        double tuneSecs = 0;
-        Trainer tr = null;
-        if (fineTuneEpochs > 0) {
-            Dataset train = Datasets.load(dataDir, ds, Split.TRAIN, log);
-            int bs = batchSize != null ? batchSize : checkpointBatchSize(ck);
-            DatasetBatchSource trainSrc = DatasetBatchSource.shuffled(train, bs, prep);
-            TrainRecipe recipe = fineTuneRecipe();
-            tr = new Trainer(compressed, recipe.createOptimizer(), recipe.createSchedule(fineTuneEpochs, trainSrc.steps()), seed);
-            if (!json) {
-                stdout.printf(Locale.ROOT, "fine-tuning %d epoch(s): %s, %s, batch %d%n", fineTuneEpochs, tr.optimizer(),
-                        tr.schedule().spec(), bs);
-                tr.addCallback(new TrainingCallback() {
-                    @Override
-                    public void onEpoch(EpochMetrics e) {
-                        stdout.printf(Locale.ROOT, "epoch %d/%d train loss %.4f acc %.2f%% %.1f s%n", e.epoch(), fineTuneEpochs,
-                                e.trainLoss(), 100 * e.trainAccuracy(), e.seconds());
-                    }
-                });
-            }
-            long t1 = System.nanoTime();
-            try {
-                tr.fit(trainSrc, null, fineTuneEpochs);
-            } catch (ttl4j.nn.DivergenceException e) {
-                throw new Main.UserError("fine-tuning diverged (" + e.getMessage() + "); try a lower --lr than "
-                        + tr.schedule().lr(0), e);
-            }
-            tuneSecs = (System.nanoTime() - t1) / 1e9;
-            tuned = Trainer.evaluate(compressed, testSrc);
+        long t0 = System.nanoTime();
+        try {
+            tr.fit(trainSrc, null, fineTuneEpochs);
+        } catch (DivergenceException e) {
+            throw new Main.UserError("fine-tuning diverged (" + e.getMessage() + "); try a lower --lr than " + tr.schedule().lr(0), e);
         }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new FineTuned(tr, Trainer.evaluate(compressed, testSrc), secs);
+    }
 
-        // Write.
-        CompressionReport reportAfter = CompressionReport.of(compressed);
+    /** The compressed checkpoint, with the dataset, preprocessing and how it was made in its metadata. */
+    private void write(Target t, Plan p, DenseCompression.Method meth, Compressed c, FineTuned tuned) {
+        LoadedCheckpoint lc = t.checkpoint();
+        TuckerDecomposition d = c.decomposition();
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("dataset", ds);
-        meta.put("preprocessing", prep.toJson());
+        meta.put("dataset", lc.dataset());
+        meta.put("preprocessing", lc.prep().toJson());
         meta.put("compress.source", checkpoint.toString());
-        meta.put("compress.source_model", ck.modelSpec());
-        meta.put("compress.layer", layerName(index));
+        meta.put("compress.source_model", lc.checkpoint().modelSpec());
+        meta.put("compress.layer", t.name());
         meta.put("compress.method", meth.specName());
-        meta.put("compress.rank_rule", spec.toString());
+        meta.put("compress.rank_rule", p.ranks().toString());
         meta.put("compress.kept_energy", energies(d.keptEnergy()));
         meta.put("compress.relative_error", Double.toString(d.relativeError()));
         meta.put("compress.fine_tune_epochs", Integer.toString(fineTuneEpochs));
-        if (tr != null) {
-            meta.put("compress.fine_tune_optimizer", tr.optimizer().toString());
-            meta.put("compress.fine_tune_schedule", tr.schedule().spec());
+        if (tuned.trainer() != null) {
+            meta.put("compress.fine_tune_optimizer", tuned.trainer().optimizer().toString());
+            meta.put("compress.fine_tune_schedule", tuned.trainer().schedule().spec());
         }
         try {
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            Checkpoint.save(out, compressed, lc.inputShape(), null, meta);
+            Checkpoint.save(out, c.network(), lc.inputShape(), null, meta);
         } catch (IOException e) {
             throw new Main.UserError("cannot write " + out + ": " + e.getMessage(), e);
         }
+    }
 
-        CompressionReport.Row layerRow = row(reportAfter, index);
-        long paramsAfter = compressed.parameterCount();
-        if (json) {
-            StringBuilder sb = new StringBuilder("{");
-            kv(sb, "checkpoint", Json.quote(checkpoint.toString()));
-            kv(sb, "out", Json.quote(out.toString()));
-            kv(sb, "dataset", Json.quote(ds));
-            kv(sb, "layer", Json.quote(layerName(index)));
-            kv(sb, "model_before", Json.quote(net.spec()));
-            kv(sb, "model_after", Json.quote(compressed.spec()));
-            kv(sb, "in_shape", Arrays.toString(in).replace(" ", ""));
-            kv(sb, "out_shape", Arrays.toString(outS).replace(" ", ""));
-            kv(sb, "method", Json.quote(meth.specName()));
-            kv(sb, "rank_rule", Json.quote(spec.toString()));
-            kv(sb, "hooi_sweeps", Integer.toString(d.iterations()));
-            kv(sb, "in_ranks", Arrays.toString(ttl.inRanks()).replace(" ", ""));
-            kv(sb, "out_ranks", Arrays.toString(ttl.outRanks()).replace(" ", ""));
-            kv(sb, "kept_energy", energies(d.keptEnergy()));
-            kv(sb, "relative_error", fmt(d.relativeError()));
-            kv(sb, "decompose_seconds", fmt(decomposeSecs));
-            kv(sb, "accuracy_before", fmt(before.accuracy()));
-            kv(sb, "accuracy_compressed", fmt(after.accuracy()));
-            kv(sb, "accuracy_fine_tuned", tuned == null ? "null" : fmt(tuned.accuracy()));
-            kv(sb, "loss_before", fmt(before.loss()));
-            kv(sb, "loss_compressed", fmt(after.loss()));
-            kv(sb, "loss_fine_tuned", tuned == null ? "null" : fmt(tuned.loss()));
-            kv(sb, "fine_tune_epochs", Integer.toString(fineTuneEpochs));
-            kv(sb, "fine_tune_seconds", fmt(tuneSecs));
-            kv(sb, "layer_dense_weights", Long.toString(layerRow.denseWeights()));
-            kv(sb, "layer_weights", Long.toString(layerRow.weights()));
-            kv(sb, "layer_compression", fmt(layerRow.ratio()));
-            kv(sb, "network_parameters_before", Long.toString(paramsBefore));
-            kv(sb, "network_parameters_after", Long.toString(paramsAfter));
-            kv(sb, "network_compression", fmt((double) paramsBefore / paramsAfter));
-            sb.setLength(sb.length() - 1);
-            stdout.println(sb.append('}'));
-        } else {
-            if (tuned != null) {
-                stdout.printf(Locale.ROOT, "test accuracy after %d epoch(s) of fine-tuning %.2f%% (%.1f s)%n", fineTuneEpochs,
-                        100 * tuned.accuracy(), tuneSecs);
-            }
-            stdout.printf(Locale.ROOT, "%-28s %9s %9s%n", "", "accuracy", "loss");
-            stdout.printf(Locale.ROOT, "%-28s %8.2f%% %9.4f%n", "before", 100 * before.accuracy(), before.loss());
-            stdout.printf(Locale.ROOT, "%-28s %8.2f%% %9.4f%n", "compressed", 100 * after.accuracy(), after.loss());
-            if (tuned != null) stdout.printf(Locale.ROOT, "%-28s %8.2f%% %9.4f%n", "fine-tuned", 100 * tuned.accuracy(), tuned.loss());
-            stdout.println();
-            stdout.print(reportAfter.table());
-            stdout.printf(Locale.ROOT, "layer %s: %,d -> %,d weights (%.2fx); network: %,d -> %,d parameters with biases (%.2fx)%n",
-                    layerName(index), layerRow.denseWeights(), layerRow.weights(), layerRow.ratio(), paramsBefore, paramsAfter,
-                    (double) paramsBefore / paramsAfter);
-            stdout.printf("wrote %s (%s)%n", out, compressed.spec());
+    private void printJson(Target t, Plan p, DenseCompression.Method meth, Compressed c, Trainer.Evaluation before,
+                           Trainer.Evaluation after, FineTuned tuned) {
+        TuckerDecomposition d = c.decomposition();
+        CompressionReport.Row layerRow = row(CompressionReport.of(c.network()), t.index());
+        long paramsBefore = t.network().parameterCount(), paramsAfter = c.network().parameterCount();
+        Trainer.Evaluation ft = tuned.evaluation();
+        StringBuilder sb = new StringBuilder("{");
+        kv(sb, "checkpoint", Json.write(checkpoint.toString()));
+        kv(sb, "out", Json.write(out.toString()));
+        kv(sb, "dataset", Json.write(t.checkpoint().dataset()));
+        kv(sb, "layer", Json.write(t.name()));
+        kv(sb, "model_before", Json.write(t.network().spec()));
+        kv(sb, "model_after", Json.write(c.network().spec()));
+        kv(sb, "in_shape", Json.write(p.inShape()));
+        kv(sb, "out_shape", Json.write(p.outShape()));
+        kv(sb, "method", Json.write(meth.specName()));
+        kv(sb, "rank_rule", Json.write(p.ranks().toString()));
+        kv(sb, "hooi_sweeps", Integer.toString(d.iterations()));
+        kv(sb, "in_ranks", Json.write(c.layer().inRanks()));
+        kv(sb, "out_ranks", Json.write(c.layer().outRanks()));
+        kv(sb, "kept_energy", energies(d.keptEnergy()));
+        kv(sb, "relative_error", fmt(d.relativeError()));
+        kv(sb, "decompose_seconds", fmt(c.seconds()));
+        kv(sb, "accuracy_before", fmt(before.accuracy()));
+        kv(sb, "accuracy_compressed", fmt(after.accuracy()));
+        kv(sb, "accuracy_fine_tuned", ft == null ? "null" : fmt(ft.accuracy()));
+        kv(sb, "loss_before", fmt(before.loss()));
+        kv(sb, "loss_compressed", fmt(after.loss()));
+        kv(sb, "loss_fine_tuned", ft == null ? "null" : fmt(ft.loss()));
+        kv(sb, "fine_tune_epochs", Integer.toString(fineTuneEpochs));
+        kv(sb, "fine_tune_seconds", fmt(tuned.seconds()));
+        kv(sb, "layer_dense_weights", Long.toString(layerRow.denseWeights()));
+        kv(sb, "layer_weights", Long.toString(layerRow.weights()));
+        kv(sb, "layer_compression", fmt(layerRow.ratio()));
+        kv(sb, "network_parameters_before", Long.toString(paramsBefore));
+        kv(sb, "network_parameters_after", Long.toString(paramsAfter));
+        kv(sb, "network_compression", fmt((double) paramsBefore / paramsAfter));
+        sb.setLength(sb.length() - 1);
+        System.out.println(sb.append('}'));
+    }
+
+    private void printReport(Target t, Compressed c, Trainer.Evaluation before, Trainer.Evaluation after, FineTuned tuned) {
+        PrintStream stdout = System.out;
+        CompressionReport report = CompressionReport.of(c.network());
+        CompressionReport.Row layerRow = row(report, t.index());
+        long paramsBefore = t.network().parameterCount(), paramsAfter = c.network().parameterCount();
+        Trainer.Evaluation ft = tuned.evaluation();
+        if (ft != null) {
+            stdout.printf(Locale.ROOT, "test accuracy after %d epoch(s) of fine-tuning %.2f%% (%.1f s)%n", fineTuneEpochs,
+                    100 * ft.accuracy(), tuned.seconds());
         }
-        return 0;
+        stdout.printf(Locale.ROOT, "%-28s %9s %9s%n", "", "accuracy", "loss");
+        stdout.printf(Locale.ROOT, "%-28s %8.2f%% %9.4f%n", "before", 100 * before.accuracy(), before.loss());
+        stdout.printf(Locale.ROOT, "%-28s %8.2f%% %9.4f%n", "compressed", 100 * after.accuracy(), after.loss());
+        if (ft != null) stdout.printf(Locale.ROOT, "%-28s %8.2f%% %9.4f%n", "fine-tuned", 100 * ft.accuracy(), ft.loss());
+        stdout.println();
+        stdout.print(report.table());
+        stdout.printf(Locale.ROOT, "layer %s: %,d -> %,d weights (%.2fx); network: %,d -> %,d parameters with biases (%.2fx)%n",
+                t.name(), layerRow.denseWeights(), layerRow.weights(), layerRow.ratio(), paramsBefore, paramsAfter,
+                (double) paramsBefore / paramsAfter);
+        stdout.printf("wrote %s (%s)%n", out, c.network().spec());
     }
 
     /** The fine-tuning recipe: {@code ttl train}'s defaults (adam, lr 0.003, cosine) unless options say otherwise. */
@@ -308,144 +358,8 @@ final class CompressCommand implements Callable<Integer> {
         return recipeOptions.recipe(null).validated();
     }
 
-    private RankSpec rankSpec(int[] outS, int[] in, Dense dense) {
-        int[] fixedOut = outRank != null ? dims("--out-rank", outRank) : null;
-        if (fixedOut != null && fixedOut.length == 1 && outS.length > 1) fixedOut = fill(outS.length, fixedOut[0]);
-        if (fixedOut != null && fixedOut.length != outS.length) {
-            throw new Main.UserError("--out-rank " + outRank + " gives " + fixedOut.length + " ranks for " + outS.length
-                    + " output modes (--out-shape " + TuckerLayerDims.of(outS) + ")");
-        }
-        if (ranks != null) {
-            Ranks r = parseRanks(ranks, outS.length, in.length, fixedOut);
-            checkRanks("output", r.out(), outS, "--out-shape");
-            checkRanks("input", r.in(), in, "--in-shape");
-            int[] all = new int[outS.length + in.length];
-            System.arraycopy(r.out(), 0, all, 0, outS.length);
-            System.arraycopy(r.in(), 0, all, outS.length, in.length);
-            checkCombined(outS, in, all);
-            return RankSpec.explicit(all);
-        }
-        RankSpec s;
-        if (energy != null) {
-            s = RankSpec.energy(energy);
-        } else {
-            double weights = (double) dense.in() * dense.out();
-            double f = paramBudget <= 1 ? paramBudget : paramBudget / weights;
-            if (f > 1) {
-                throw new Main.UserError(String.format(Locale.ROOT, "--param-budget %.0f is more than the dense layer's %.0f weights",
-                        paramBudget, weights));
-            }
-            s = RankSpec.budget(f);
-        }
-        if (fixedOut != null) {
-            checkRanks("output", fixedOut, outS, "--out-shape");
-            for (int m = 0; m < fixedOut.length; m++) s = s.withFixed(m, fixedOut[m]);
-        }
-        return s;
-    }
-
-    /** {@code R:S}, {@code S,R} (tensor order) or {@code R} with the output ranks from --out-rank. */
-    static Ranks parseRanks(String text, int nOut, int nIn, int[] fixedOut) {
-        String t = text.trim();
-        if (t.contains(",")) {
-            if (fixedOut != null) throw new Main.UserError("--out-rank cannot be combined with --ranks " + text + " (it gives every rank)");
-            int[] all = parseList("--ranks", t, ",");
-            if (all.length != nOut + nIn) {
-                throw new Main.UserError("--ranks " + text + " gives " + all.length + " ranks; the weight tensor has " + (nOut + nIn)
-                        + " modes (" + nOut + " output, then " + nIn + " input)");
-            }
-            return new Ranks(Arrays.copyOfRange(all, 0, nOut), Arrays.copyOfRange(all, nOut, all.length));
-        }
-        String[] parts = t.split(":", -1);
-        if (parts.length > 2) throw new Main.UserError("--ranks " + text + ": expected R:S, e.g. 5x5:10");
-        int[] in = parseList("--ranks", parts[0], "[xX]");
-        int[] out;
-        if (parts.length == 2) {
-            if (fixedOut != null) throw new Main.UserError("--out-rank cannot be combined with --ranks " + text + " (it gives the output ranks)");
-            out = parseList("--ranks", parts[1], "[xX]");
-        } else if (fixedOut != null) {
-            out = fixedOut;
-        } else {
-            throw new Main.UserError("--ranks " + text + " gives no output rank: write R:S (e.g. 5x5:10) or add --out-rank S");
-        }
-        if (in.length == 1 && nIn > 1) in = fill(nIn, in[0]);
-        if (out.length == 1 && nOut > 1) out = fill(nOut, out[0]);
-        if (in.length != nIn) {
-            throw new Main.UserError("--ranks " + text + " gives " + in.length + " input ranks for " + nIn + " input modes");
-        }
-        if (out.length != nOut) {
-            throw new Main.UserError("--ranks " + text + " gives " + out.length + " output ranks for " + nOut + " output modes");
-        }
-        return new Ranks(out, in);
-    }
-
-    private static void checkRanks(String what, int[] r, int[] shape, String option) {
-        for (int i = 0; i < r.length; i++) {
-            if (r[i] > shape[i]) {
-                throw new Main.UserError(what + " rank " + r[i] + " of mode " + (i + 1) + " is larger than its dimension " + shape[i]
-                        + " (" + option + " " + TuckerLayerDims.of(shape) + ")");
-            }
-        }
-    }
-
-    /** A rank may not exceed the product of the other dimensions either (that unfolding has no more columns). */
-    private static void checkCombined(int[] outS, int[] in, int[] all) {
-        int[] shape = new int[outS.length + in.length];
-        System.arraycopy(outS, 0, shape, 0, outS.length);
-        System.arraycopy(in, 0, shape, outS.length, in.length);
-        long total = 1;
-        for (int d : shape) total *= d;
-        for (int k = 0; k < shape.length; k++) {
-            long others = total / shape[k];
-            if (all[k] > others) {
-                String which = k < outS.length ? "output rank " + all[k] + " of mode " + (k + 1) : "input rank " + all[k] + " of mode " + (k - outS.length + 1);
-                throw new Main.UserError(which + " is larger than the product " + others + " of the other dimensions of the "
-                        + TuckerLayerDims.of(shape) + " weight tensor");
-            }
-        }
-    }
-
-    private static int[] fill(int n, int v) {
-        int[] a = new int[n];
-        Arrays.fill(a, v);
-        return a;
-    }
-
-    private static int[] parseList(String option, String s, String sep) {
-        String t = s.trim();
-        if (t.isEmpty()) throw new Main.UserError(option + ": empty rank list in '" + s + "'");
-        String[] f = t.split(sep);
-        int[] d = new int[f.length];
-        for (int i = 0; i < f.length; i++) {
-            try {
-                d[i] = Integer.parseInt(f[i].trim());
-            } catch (NumberFormatException e) {
-                throw new Main.UserError(option + ": '" + f[i].trim() + "' in '" + s + "' is not a number (e.g. 5x5:10 or 10,5,5)");
-            }
-            if (d[i] < 1) throw new Main.UserError(option + ": ranks must be >= 1, got " + d[i] + " in '" + s + "'");
-        }
-        return d;
-    }
-
-    static int[] dims(String option, String s) {
-        String t = s.trim();
-        String[] f = t.split("[xX*,]");
-        int[] d = new int[f.length];
-        for (int i = 0; i < f.length; i++) {
-            try {
-                d[i] = Integer.parseInt(f[i].trim());
-            } catch (NumberFormatException e) {
-                throw new Main.UserError(option + " '" + s + "' must be sizes joined by x, e.g. 28x28");
-            }
-            if (d[i] < 1) throw new Main.UserError(option + " '" + s + "' has a size below 1");
-        }
-        return d;
-    }
-
-    private static long prod(int[] d) {
-        long p = 1;
-        for (int x : d) p *= x;
-        return p;
+    private Consumer<String> log() {
+        return json ? m -> { } : System.out::println;
     }
 
     /** The image shape for the first layer with parameters when it takes the whole image, else two balanced factors. */
@@ -487,9 +401,9 @@ final class CompressCommand implements Callable<Integer> {
         return "layers." + i;
     }
 
-    private static int checkpointBatchSize(Checkpoint ck) {
+    private static int checkpointBatchSize(LoadedCheckpoint lc) {
         try {
-            return Integer.parseInt(ck.metadata().getOrDefault("run.batch_size", "128"));
+            return Integer.parseInt(lc.checkpoint().metadata().getOrDefault("run.batch_size", "128"));
         } catch (NumberFormatException e) {
             return 128;
         }
@@ -511,17 +425,6 @@ final class CompressCommand implements Callable<Integer> {
     }
 
     private static void kv(StringBuilder sb, String k, String v) {
-        sb.append(Json.quote(k)).append(':').append(v).append(',');
-    }
-
-    /** Shapes written as the ttl spec writes them. */
-    static final class TuckerLayerDims {
-        private TuckerLayerDims() {}
-
-        static String of(int[] d) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < d.length; i++) sb.append(i > 0 ? "x" : "").append(d[i]);
-            return sb.toString();
-        }
+        sb.append(Json.write(k)).append(':').append(v).append(',');
     }
 }

@@ -4,11 +4,12 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
-import ttl4j.engine.Parallel;
+import ttl4j.engine.io.Json;
 import ttl4j.nn.Sequential;
 import ttl4j.nn.Trainer;
 
@@ -35,15 +36,14 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
     String dataDir;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000", description = "Samples per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Override
     public Integer call() {
-        if (threads != null) Parallel.setThreads(threads);
         if (batchSize < 1) throw new Main.UserError("--batch-size must be >= 1, got " + batchSize);
         Split sp = LoadedCheckpoint.split(split);
         LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset);
@@ -57,8 +57,8 @@ final class EvalCommand implements Callable<Integer> {
         String splitName = sp.name().toLowerCase(Locale.ROOT);
         if (json) {
             System.out.printf(Locale.ROOT, "{\"checkpoint\":%s,\"model\":%s,\"dataset\":%s,\"split\":%s,\"samples\":%d,"
-                            + "\"loss\":%.6f,\"accuracy\":%.6f,\"seconds\":%.3f}%n", Json.quote(checkpoint.toString()),
-                    Json.quote(model.spec()), Json.quote(ds), Json.quote(splitName), ev.samples(), ev.loss(), ev.accuracy(), secs);
+                            + "\"loss\":%.6f,\"accuracy\":%.6f,\"seconds\":%.3f}%n", Json.write(checkpoint.toString()),
+                    Json.write(model.spec()), Json.write(ds), Json.write(splitName), ev.samples(), ev.loss(), ev.accuracy(), secs);
         } else {
             System.out.printf(Locale.ROOT, "%s on %s %s (%d samples): loss %.4f, accuracy %.2f%%%n", model.spec(), ds, splitName,
                     ev.samples(), ev.loss(), 100 * ev.accuracy());

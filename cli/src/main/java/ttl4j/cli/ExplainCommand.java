@@ -10,12 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.cli.plot.Charts;
 import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
-import ttl4j.engine.Parallel;
 import ttl4j.nn.Layer;
 import ttl4j.nn.SafeTensors;
 import ttl4j.nn.Sequential;
@@ -58,15 +58,14 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
     String dataDir;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created when missing).")
     Path out;
 
     @Override
     public Integer call() throws IOException {
-        if (threads != null) Parallel.setThreads(threads);
         if (batchSize < 1) throw new Main.UserError("--batch-size must be >= 1, got " + batchSize);
         if (limit < 0) throw new Main.UserError("--limit must be >= 0, got " + limit);
         Split sp = LoadedCheckpoint.split(split);

@@ -2,7 +2,7 @@ package ttl4j.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 
@@ -11,12 +11,11 @@ import ttl4j.engine.Parallel;
         description = "Print the JDK, the SIMD kernels in use (or why the scalar fallback is active), the thread count and the version.")
 final class InfoCommand implements Callable<Integer> {
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Override
     public Integer call() {
-        if (threads != null) Parallel.setThreads(threads);
         Runtime rt = Runtime.getRuntime();
         System.out.printf("ttl4j     %s%n", Main.version());
         System.out.printf("java      %s (%s, %s)%n", System.getProperty("java.version"),

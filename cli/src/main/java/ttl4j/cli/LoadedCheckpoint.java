@@ -36,13 +36,18 @@ record LoadedCheckpoint(Path file, Checkpoint checkpoint, Sequential model, int[
         return new LoadedCheckpoint(file, ck, model, inputShape, ds, Datasets.preprocessing(ck));
     }
 
-    /** Loads (fetching when needed) a split of the dataset and checks that it fits the model's input. */
+    /** Loads (fetching when needed) a split of the dataset and checks that it fits the model's input and classes. */
     Dataset load(String dataDir, Split split, Consumer<String> log) {
         Dataset data = Datasets.load(dataDir, dataset, split, log);
         if (!Arrays.equals(inputShape, new int[] {data.features()}) || prep.channels() != data.channels()) {
             throw new Main.UserError(file + " takes inputs of shape " + Arrays.toString(inputShape) + " with "
                     + prep.channels() + " channel(s); " + data.name() + " has " + data.channels() + "x" + data.height() + "x"
                     + data.width());
+        }
+        int[] out = model.outputShape(inputShape);
+        if (out.length != 1 || out[0] < data.numClasses()) {
+            throw new Main.UserError(file + ": the model gives " + Arrays.toString(out) + " outputs per sample; " + data.name()
+                    + " has " + data.numClasses() + " classes");
         }
         return data;
     }

@@ -3,10 +3,16 @@ package ttl4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import ttl4j.cli.bench.BenchCommand;
+import ttl4j.data.DataFormatException;
+import ttl4j.data.DataStoreException;
+import ttl4j.nn.DivergenceException;
+import ttl4j.nn.SpecException;
 
 /** The {@code ttl} command line. */
 @Command(name = "ttl",
@@ -33,15 +39,27 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests). */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        return execute(new CommandLine(new Main()), args);
+    }
+
+    /**
+     * Runs {@code args} on {@code cl} with ttl's error reporting: a user's mistake is one line and exit
+     * code 2, anything else is a bug, reported as one line naming the exception, exit code 1;
+     * {@code --verbose} adds the stack trace to either.
+     */
+    static int execute(CommandLine cl, String... args) {
         boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (verbose) e.printStackTrace(err);
-            String msg = e.getMessage() != null ? e.getMessage() : e.toString();
-            err.println("ttl: error: " + msg);
+            boolean user = isUserError(e);
+            if (user) {
+                err.println("ttl: error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            } else {
+                err.println("ttl: internal error: " + e + (verbose ? "" : " (a bug in ttl4j; --verbose prints the stack trace)"));
+            }
             err.flush();
-            return e instanceof IllegalArgumentException || e instanceof UserError ? 2 : 1;
+            return user ? 2 : 1;
         });
         // A mistyped option or value: one line naming it, not the whole usage text.
         cl.setParameterExceptionHandler((e, a) -> {
@@ -54,7 +72,24 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
-    /** An error the user caused (bad input, missing file): reported in one line, exit code 2. */
+    /**
+     * Whether an exception that ended a command is the user's doing rather than a bug: a {@link UserError}
+     * (what the commands throw for bad option values and the like), a model spec that does not parse
+     * ({@link SpecException}), training that diverged with the chosen settings ({@link DivergenceException}),
+     * or a file that is missing, unreadable, unwritable or malformed ({@link IOException}, which includes
+     * the data module's {@link DataFormatException} and {@link DataStoreException} and the checkpoint
+     * reader's format errors).
+     */
+    static boolean isUserError(Throwable e) {
+        return e instanceof UserError || e instanceof SpecException || e instanceof DivergenceException
+                || e instanceof IOException || e instanceof UncheckedIOException;
+    }
+
+    /**
+     * An error the user caused (a bad option value, a missing file, an unknown dataset): reported in one
+     * line, exit code 2. Commands throw it for every mistake they detect; an exception of any other kind
+     * not listed in {@link #isUserError} is treated as a bug.
+     */
     public static final class UserError extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

@@ -17,11 +17,9 @@ final class Progress implements TrainingCallback {
     private final boolean terminal;
     private final int epochs;
     private final int logEvery;
-    private final long runStart = System.nanoTime();
     private long lastDraw;
     private int lastWidth;
     private double emaLoss = Double.NaN, emaAcc = Double.NaN;
-    private long stepsDone;
 
     Progress(PrintStream out, boolean terminal, int epochs, int logEvery) {
         this.out = out;
@@ -35,7 +33,6 @@ final class Progress implements TrainingCallback {
         // Smoothed because one batch's loss jumps around too much to read.
         emaLoss = Double.isNaN(emaLoss) ? s.loss() : 0.95 * emaLoss + 0.05 * s.loss();
         emaAcc = Double.isNaN(emaAcc) ? s.accuracy() : 0.95 * emaAcc + 0.05 * s.accuracy();
-        stepsDone++;
         boolean last = s.step() + 1 == s.steps();
         if (terminal) {
             long now = System.nanoTime();
@@ -83,14 +80,6 @@ final class Progress implements TrainingCallback {
             out.flush();
             lastWidth = 0;
         }
-    }
-
-    double elapsedSeconds() {
-        return (System.nanoTime() - runStart) / 1e9;
-    }
-
-    long stepsDone() {
-        return stepsDone;
     }
 
     /**

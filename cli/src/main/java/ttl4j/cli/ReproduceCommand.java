@@ -14,12 +14,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import ttl4j.cli.TrainingRun.RunConfig;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 import ttl4j.data.Dataset;
+import ttl4j.engine.io.Json;
 import ttl4j.ttl.CompressionReport;
 import ttl4j.ttl.Explainer;
 import ttl4j.ttl.ImportanceTracker;
@@ -82,8 +84,8 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the initial weights and the shuffling (default: 1).")
     long seed = 1;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/reproduce-<experiment>-<yyyyMMdd-HHmmss>).")
     Path out;
@@ -123,10 +125,6 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         int ep = epochs == null ? exp.defaultEpochs() : epochs;
         if (ep < 1) throw new Main.UserError("--epochs must be >= 1, got " + ep);
-        if (threads != null) {
-            if (threads < 1) throw new Main.UserError("--threads must be >= 1, got " + threads);
-            Parallel.setThreads(threads);
-        }
         Path dir = out != null ? out : Path.of("runs", "reproduce-" + experiment.toLowerCase(Locale.ROOT) + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         TrainingRun.ensureWritable(dir);
@@ -230,13 +228,13 @@ final class ReproduceCommand implements Callable<Integer> {
             if (maps != null) maps.markdown(md, s.out(), ttl.dir());
 
             StringBuilder js = new StringBuilder("{\n");
-            jf(js, "experiment", Json.quote(name()));
-            jf(js, "dataset", Json.quote(ds));
-            jf(js, "date", Json.quote(date));
+            jf(js, "experiment", Json.write(name()));
+            jf(js, "dataset", Json.write(ds));
+            jf(js, "date", Json.write(date));
             jf(js, "machine", machineJson());
             jf(js, "recipe", "{\"optimizer\": \"adam\", \"lr\": " + RECIPE.peakLr() + ", \"schedule\": \"cosine\", \"weight_decay\": 0, "
                     + "\"batch_size\": " + BATCH + ", \"epochs\": " + s.epochs() + ", \"normalize\": "
-                    + Json.quote(RECIPE.normalizeOrDefault()) + ", \"seed\": " + s.seed() + "}");
+                    + Json.write(RECIPE.normalizeOrDefault()) + ", \"seed\": " + s.seed() + "}");
             jf(js, "networks", "[\n    " + dense.json() + ",\n    " + ttl.json() + "\n  ]");
             jf(js, "layer_compression", String.format(Locale.ROOT, "%.2f", layerRatio));
             jf(js, "network_compression", String.format(Locale.ROOT, "%.2f", netParamRatio));
@@ -265,9 +263,9 @@ final class ReproduceCommand implements Callable<Integer> {
         String json() {
             return String.format(Locale.ROOT, "{\"model\": %s, \"spec\": %s, \"parameters\": %d, \"first_layer\": {\"weights\": %d, "
                             + "\"biases\": %d, \"dense_weights\": %d, \"compression\": %.2f}, \"test_accuracy\": %.4f, "
-                            + "\"seconds_per_epoch\": %.3f, \"epochs\": %d, \"run_dir\": %s}", Json.quote(model), Json.quote(spec), parameters,
+                            + "\"seconds_per_epoch\": %.3f, \"epochs\": %d, \"run_dir\": %s}", Json.write(model), Json.write(spec), parameters,
                     first.weights(), first.biases(), first.denseWeights(), first.ratio(), accuracy, secondsPerEpoch, epochs,
-                    Json.quote(dir.toString()));
+                    Json.write(dir.toString()));
         }
     }
 
@@ -290,14 +288,14 @@ final class ReproduceCommand implements Callable<Integer> {
         }
 
         String json(Path out, Path runDir) {
-            StringBuilder sb = new StringBuilder("{\"training\": ").append(Json.quote(rel(out, runDir.resolve(TrainingRun.IMPORTANCE))))
-                    .append(", \"explain_dir\": ").append(Json.quote(rel(out, dir))).append(", \"samples\": ").append(samples)
+            StringBuilder sb = new StringBuilder("{\"training\": ").append(Json.write(rel(out, runDir.resolve(TrainingRun.IMPORTANCE))))
+                    .append(", \"explain_dir\": ").append(Json.write(rel(out, dir))).append(", \"samples\": ").append(samples)
                     .append(", \"charts\": [");
-            for (int i = 0; i < pngs.size(); i++) sb.append(i > 0 ? ", " : "").append(Json.quote(rel(out, pngs.get(i))));
+            for (int i = 0; i < pngs.size(); i++) sb.append(i > 0 ? ", " : "").append(Json.write(rel(out, pngs.get(i))));
             sb.append("], \"top\": [");
             for (int i = 0; i < modes.size(); i++) {
                 Explainer.ModeImportance m = modes.get(i);
-                sb.append(i > 0 ? ", " : "").append("{\"layer\": ").append(Json.quote(m.layer())).append(", \"mode\": ").append(m.mode())
+                sb.append(i > 0 ? ", " : "").append("{\"layer\": ").append(Json.write(m.layer())).append(", \"mode\": ").append(m.mode())
                         .append(", \"indices\": [").append(top(m, ", ")).append("]}");
             }
             return sb.append("]}").toString();
@@ -329,8 +327,8 @@ final class ReproduceCommand implements Callable<Integer> {
 
     static String machineJson() {
         return "{\"cores\": " + Runtime.getRuntime().availableProcessors() + ", \"threads\": " + Parallel.threads()
-                + ", \"kernels\": " + Json.quote(Engine.kernels().name()) + ", \"java\": "
-                + Json.quote(System.getProperty("java.version")) + ", \"ttl4j\": " + Json.quote(Main.version()) + "}";
+                + ", \"kernels\": " + Json.write(Engine.kernels().name()) + ", \"java\": "
+                + Json.write(System.getProperty("java.version")) + ", \"ttl4j\": " + Json.write(Main.version()) + "}";
     }
 
     /** The synthetic interpretability experiment ({@link SyntheticReport}): no dataset, its own small runs. */
@@ -362,7 +360,7 @@ final class ReproduceCommand implements Callable<Integer> {
     }
 
     private static void jf(StringBuilder sb, String key, String jsonValue) {
-        sb.append("  ").append(Json.quote(key)).append(": ").append(jsonValue).append(",\n");
+        sb.append("  ").append(Json.write(key)).append(": ").append(jsonValue).append(",\n");
     }
 
     private static String fmt(long n) {

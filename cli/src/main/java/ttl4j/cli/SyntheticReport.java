@@ -2,7 +2,6 @@ package ttl4j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -11,19 +10,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import ttl4j.cli.plot.Charts;
+import ttl4j.engine.io.Json;
 import ttl4j.nn.TrainingCallback;
 import ttl4j.ttl.SyntheticExperiment;
 import ttl4j.ttl.SyntheticExperiment.Options;
 import ttl4j.ttl.SyntheticExperiment.Result;
 
 /**
- * Runs the {@link SyntheticExperiment} (the main run, the same run over several seeds, and a sweep over
- * noise levels) and writes into a directory: {@code results.md}, {@code results.json},
- * {@code importance-rows.png}, {@code importance-cols.png} (informative features highlighted),
- * {@code importance-map.png} (row x column importance beside the class-mean magnitude),
- * {@code curves.png} and {@code precision-vs-noise.png}; prints the tables.
- *
- * <p>{@code ttl reproduce synthetic} runs it through {@link #execute} (ReproduceCommand writes the results files).
+ * Runs the {@link SyntheticExperiment} for {@code ttl reproduce synthetic} (the main run, the same run
+ * over several seeds, and a sweep over noise levels), draws {@code importance-rows.png},
+ * {@code importance-cols.png} (informative features highlighted), {@code importance-map.png} (row x
+ * column importance beside the class-mean magnitude), {@code curves.png} and
+ * {@code precision-vs-noise.png}, and formats the results as markdown and JSON (which
+ * ReproduceCommand prints and writes as {@code results.md} and {@code results.json}).
  */
 public final class SyntheticReport {
     private SyntheticReport() {}
@@ -36,17 +35,6 @@ public final class SyntheticReport {
 
     public static Plan defaults() {
         return new Plan(Options.defaults(), SyntheticExperiment.defaultNoises(), new long[] {1, 2, 3, 4, 5});
-    }
-
-    /** Runs the plan, writes the charts, results.md and results.json into {@code dir}, and prints the tables. */
-    public static Report run(Plan plan, Path dir, PrintStream out) throws IOException {
-        Report r = execute(plan, dir, out);
-        String md = markdown(r);
-        Files.writeString(dir.resolve("results.md"), md, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("results.json"), json(r), StandardCharsets.UTF_8);
-        out.print(md);
-        out.println("wrote " + dir.resolve("results.md") + ", results.json and " + CHARTS.size() + " PNGs");
-        return r;
     }
 
     /** The PNGs {@link #execute} writes. */
@@ -158,13 +146,13 @@ public final class SyntheticReport {
         Options o = r.main().options();
         StringBuilder sb = new StringBuilder("{\n");
         sb.append("  \"experiment\": \"synthetic\",\n");
-        sb.append("  \"date\": ").append(Json.quote(LocalDate.now().toString())).append(",\n");
+        sb.append("  \"date\": ").append(Json.write(LocalDate.now().toString())).append(",\n");
         sb.append("  \"machine\": ").append(ReproduceCommand.machineJson()).append(",\n");
         sb.append(String.format(Locale.ROOT, "  \"options\": {\"side\": %d, \"classes\": %d, \"informative_rows\": %s, "
                         + "\"informative_cols\": %s, \"amplitude\": %s, \"noise\": %s, \"model\": %s, \"lr\": %s, \"batch_size\": %d, "
                         + "\"epochs\": %d, \"train_samples\": %d, \"test_samples\": %d, \"seed\": %d},%n", o.side(), o.classes(),
                 Arrays.toString(o.informativeRows()), Arrays.toString(o.informativeCols()), fmt(o.amplitude()), fmt(o.noise()),
-                Json.quote(o.modelSpec()), fmt(o.lr()), o.batchSize(), o.epochs(), o.trainSamples(), o.testSamples(), o.seed()));
+                Json.write(o.modelSpec()), fmt(o.lr()), o.batchSize(), o.epochs(), o.trainSamples(), o.testSamples(), o.seed()));
         sb.append("  \"main\": ");
         result(sb, r.main());
         sb.append(",\n  \"seeds\": [");

@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.cli.TrainingRun.RunConfig;
-import ttl4j.engine.Parallel;
 import ttl4j.nn.Checkpoint;
 import ttl4j.nn.ModelSpec;
 
@@ -46,7 +45,7 @@ import ttl4j.nn.ModelSpec;
                 "  ttl train --resume runs/mlp-mnist-mnist-20250101-120000"})
 final class TrainCommand implements Callable<Integer> {
     static final String CHECKPOINT = TrainingRun.CHECKPOINT;
-    static final String METRICS_HEADER = TrainingRun.METRICS_HEADER;
+    static final String METRICS_HEADER = MetricsFile.HEADER;
 
     @Option(names = "--model", paramLabel = "PRESET|SPEC", description = "mlp-mnist, mlp-wide, ttl-mnist, or a spec (see above).")
     String model;
@@ -73,8 +72,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the initial weights, the shuffling and dropout (default: 1).")
     Long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the core count).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output directory (default: runs/<model>-<dataset>-<yyyyMMdd-HHmmss>).")
@@ -109,7 +108,6 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (threads != null) Parallel.setThreads(threads);
         if (logEvery < 0) throw new Main.UserError("--log-every must be >= 0, got " + logEvery);
 
         RunConfig cfg;

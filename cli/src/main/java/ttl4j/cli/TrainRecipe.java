@@ -15,8 +15,6 @@ import ttl4j.nn.Optimizer;
 record TrainRecipe(String optimizer, Double lr, Double momentum, Boolean nesterov, Double weightDecay, String schedule,
                    Double warmupEpochs, String normalize) {
 
-    static final TrainRecipe DEFAULTS = new TrainRecipe(null, null, null, null, null, null, null, null);
-
     String optimizerName() {
         return optimizer == null ? "adam" : optimizer.toLowerCase(Locale.ROOT);
     }

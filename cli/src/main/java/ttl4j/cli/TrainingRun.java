@@ -2,12 +2,12 @@ package ttl4j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +23,6 @@ import ttl4j.data.Split;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 import ttl4j.nn.Checkpoint;
-import ttl4j.nn.ModelSpec;
 import ttl4j.nn.Optimizer;
 import ttl4j.nn.Sequential;
 import ttl4j.nn.Trainer;
@@ -34,7 +33,8 @@ import ttl4j.ttl.ImportanceTracker;
  * One training run into an output directory, shared by {@code ttl train} and {@code ttl reproduce}:
  * loads the data, builds (or resumes) the trainer, and writes metrics.csv (one row per epoch, flushed
  * as it goes), checkpoint.safetensors (after every epoch, or when interrupted), model.safetensors,
- * summary.json, curves.png and, when asked, importance.csv.
+ * summary.json, curves.png and, when asked, importance.csv. {@link #run} lists the steps in order;
+ * each step is a method below, and the state they pass on is the fields.
  */
 final class TrainingRun {
     static final String CHECKPOINT = "checkpoint.safetensors";
@@ -43,9 +43,6 @@ final class TrainingRun {
     static final String SUMMARY = "summary.json";
     static final String IMPORTANCE = "importance.csv";
     static final String CURVES = "curves.png";
-    static final String METRICS_HEADER = "epoch,train_loss,train_acc,test_loss,test_acc,seconds,samples_per_s,lr";
-
-    private TrainingRun() {}
 
     /** Everything that defines a run, stored in the checkpoint so --resume needs nothing else. */
     record RunConfig(String model, String dataset, int epochs, int batchSize, String normalize, boolean evalEveryEpoch) {
@@ -88,87 +85,137 @@ final class TrainingRun {
                    long stopAfterSteps, boolean trackImportance) {}
 
     /**
-     * How it ended: exit code 0 (done) or 130 (stopped), the trained model, the metrics rows, and the
-     * test split with the preparation the model was trained with (so callers can examine the model).
+     * How it ended: exit code 0 (done) or 130 (stopped), the trained model, the metrics of every
+     * epoch, and the test split with the preparation the model was trained with (so callers can
+     * examine the model).
      */
-    record Outcome(int exitCode, Path dir, Sequential model, int[] inputShape, List<String[]> rows, Dataset test, Preprocessing prep) {
+    record Outcome(int exitCode, Path dir, Sequential model, int[] inputShape, List<MetricsFile.Row> epochs, Dataset test,
+                   Preprocessing prep) {
         /** Test accuracy after the last epoch, NaN when it was not evaluated. */
         double testAccuracy() {
-            if (rows.isEmpty() || rows.get(rows.size() - 1)[4].isEmpty()) return Double.NaN;
-            return Double.parseDouble(rows.get(rows.size() - 1)[4]);
+            return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).testAccuracy();
         }
 
         double[] epochSeconds() {
-            return rows.stream().mapToDouble(r -> Double.parseDouble(r[5])).toArray();
+            return epochs.stream().mapToDouble(MetricsFile.Row::seconds).toArray();
         }
     }
 
+    private final Request req;
+    private final RunConfig cfg;
+    private final Path dir;
+    private final PrintStream stdout;
+
+    private Trainer trainer;
+    private Preprocessing prep;
+    private Sequential earlyModel;
+    private Optimizer optimizer;
+    private MetricsFile metrics;
+    private Dataset train, test;
+    private DatasetBatchSource trainSrc, testSrc;
+    private int[] inputShape;
+    private Map<String, String> checkpointMeta;
+    private Progress progress;
+    private ImportanceTracker importance;
+
+    private TrainingRun(Request req, PrintStream stdout) {
+        this.req = req;
+        this.cfg = req.cfg();
+        this.dir = req.dir();
+        this.stdout = stdout;
+    }
+
     static Outcome run(Request req, PrintStream stdout) {
-        RunConfig cfg = req.cfg();
-        Path dir = req.dir();
+        TrainingRun run = new TrainingRun(req, stdout);
+        run.restoreResumedTrainer();
+        run.checkSettingsBeforeLoading();
+        run.prepareOutputDirectory();
+        run.loadData();
+        run.createTrainer();
+        run.printHeader();
+        run.attachCallbacks();
+        return run.trainUntilDoneOrStopped();
+    }
+
+    /** A resumed run: the trainer (model, optimiser, schedule, progress) and the input preparation from its checkpoint. */
+    private void restoreResumedTrainer() {
         Checkpoint resumed = req.resumed();
-        Trainer trainer = null;
-        Preprocessing prep = null;
-        if (resumed != null) {
-            try {
-                trainer = Trainer.resume(resumed);
-            } catch (IOException e) {
-                throw new Main.UserError(e.getMessage(), e);
-            }
-            String p = resumed.metadata().get("preprocessing");
-            if (p == null) throw new Main.UserError(resumed.file() + ": no preprocessing in __metadata__");
-            try {
-                prep = Preprocessing.fromJson(p);
-            } catch (IllegalArgumentException e) {
-                throw new Main.UserError(resumed.file() + ": " + e.getMessage());
-            }
+        if (resumed == null) return;
+        try {
+            trainer = Trainer.resume(resumed);
+        } catch (IOException e) {
+            throw new Main.UserError(e.getMessage(), e);
         }
+        String p = resumed.metadata().get("preprocessing");
+        if (p == null) throw new Main.UserError(resumed.file() + ": no preprocessing in __metadata__");
+        try {
+            prep = Preprocessing.fromJson(p);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError(resumed.file() + ": " + e.getMessage());
+        }
+    }
 
-        // Check what can be checked before the data is loaded: model spec and optimiser settings.
+    /** Checks what can be checked before the data is loaded: the model spec (for a catalogue dataset) and the optimiser settings. */
+    private void checkSettingsBeforeLoading() {
+        if (trainer != null) return;
         int[] knownShape = knownInputShape(cfg.dataset());
-        Sequential net = null;
-        if (trainer == null && knownShape != null) net = buildModel(cfg.model(), knownShape, req.seed());
-        Optimizer opt = trainer == null ? req.recipe().validated().createOptimizer() : null;
+        if (knownShape != null) earlyModel = TrainingInputs.model(cfg.model(), knownShape, req.seed());
+        optimizer = req.recipe().validated().createOptimizer();
+    }
 
-        prepareDir(dir, resumed);
-
-        Dataset train = Datasets.load(req.dataDir(), cfg.dataset(), Split.TRAIN, stdout::println);
-        Dataset test = Datasets.load(req.dataDir(), cfg.dataset(), Split.TEST, stdout::println);
-        int[] inputShape = {train.features()};
-        if (prep == null) prep = cfg.normalize().equals("unit") ? Preprocessing.unitRange(train.channels()) : Preprocessing.standardize(train);
-        DatasetBatchSource trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep);
-        DatasetBatchSource testSrc = DatasetBatchSource.inOrder(test, 1000, prep);
-
-        if (trainer == null) {
-            if (net == null) net = buildModel(cfg.model(), inputShape, req.seed());
-            checkClasses(net, inputShape, train);
-            trainer = new Trainer(net, opt, req.recipe().createSchedule(cfg.epochs(), trainSrc.steps()), req.seed());
-        } else {
-            checkResumedShape(resumed, inputShape, train);
+    /** Creates the directory and makes sure a file can be written there, before any time is spent training. */
+    private void prepareOutputDirectory() {
+        ensureWritable(dir);
+        try {
+            metrics = MetricsFile.prepare(dir.resolve(METRICS), trainer == null ? 0 : trainer.epoch());
+        } catch (IOException e) {
+            throw new Main.UserError("cannot write to output directory " + dir + " (" + e + ")", e);
         }
-        Map<String, String> meta = new LinkedHashMap<>(cfg.metadata());
-        meta.put("preprocessing", prep.toJson());
-        trainer.checkpointTo(dir.resolve(CHECKPOINT), meta);
+    }
 
-        boolean terminal = Progress.isTerminal();
-        Progress progress = new Progress(stdout, terminal, cfg.epochs(), req.logEvery());
+    /** Both splits (fetched when missing), the input preparation of a fresh run, and the batch sources. */
+    private void loadData() {
+        train = Datasets.load(req.dataDir(), cfg.dataset(), Split.TRAIN, stdout::println);
+        test = Datasets.load(req.dataDir(), cfg.dataset(), Split.TEST, stdout::println);
+        inputShape = new int[] {train.features()};
+        if (prep == null) prep = cfg.normalize().equals("unit") ? Preprocessing.unitRange(train.channels()) : Preprocessing.standardize(train);
+        trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep);
+        testSrc = DatasetBatchSource.inOrder(test, 1000, prep);
+    }
+
+    /** A fresh trainer whose model fits the data, or checks that the resumed model does; the trainer checkpoints after every epoch. */
+    private void createTrainer() {
+        if (trainer == null) {
+            Sequential net = earlyModel != null ? earlyModel : TrainingInputs.model(cfg.model(), inputShape, req.seed());
+            checkClasses(net);
+            trainer = new Trainer(net, optimizer, req.recipe().createSchedule(cfg.epochs(), trainSrc.steps()), req.seed());
+        } else {
+            checkResumedShape(req.resumed());
+        }
+        checkpointMeta = new LinkedHashMap<>(cfg.metadata());
+        checkpointMeta.put("preprocessing", prep.toJson());
+        trainer.checkpointTo(dir.resolve(CHECKPOINT), checkpointMeta);
+    }
+
+    private void printHeader() {
         Sequential m = trainer.model();
         stdout.printf(Locale.ROOT, "training %s (%,d parameters) on %s (%d train, %d test samples) -> %s%n", m.spec(),
                 m.parameterCount(), cfg.dataset(), train.size(), test.size(), dir);
         stdout.printf(Locale.ROOT, "%s, %s, batch %d, %d epochs, %d thread(s), %s kernels%s%n", trainer.optimizer(),
                 trainer.schedule().spec(), cfg.batchSize(), cfg.epochs(), Parallel.threads(), Engine.kernels().name(),
-                resumed != null ? ", resuming after epoch " + trainer.epoch() + " step " + trainer.globalStep() : "");
-        MetricsFile metrics = new MetricsFile(dir.resolve(METRICS));
-        Trainer tr = trainer;
-        ImportanceTracker importance = null;
+                req.resumed() != null ? ", resuming after epoch " + trainer.epoch() + " step " + trainer.globalStep() : "");
+    }
+
+    /** Progress on screen, a metrics row per epoch, the importance tracker when asked, and the test-only early stop. */
+    private void attachCallbacks() {
+        progress = new Progress(stdout, Progress.isTerminal(), cfg.epochs(), req.logEvery());
         if (req.trackImportance()) {
+            Sequential m = trainer.model();
             if (!ImportanceTracker.applies(m)) throw new Main.UserError("--track-importance needs a model with a ttl layer; " + m.spec() + " has none");
-            importance = ImportanceTracker.attach(tr);
+            importance = ImportanceTracker.attach(trainer);
         }
-        int totalEpochs = cfg.epochs();
-        boolean evalEach = cfg.evalEveryEpoch();
         // One callback so the row on disk and the line on screen carry the same (final) test metrics.
-        tr.addCallback(new TrainingCallback() {
+        trainer.addCallback(new TrainingCallback() {
             @Override
             public void onStep(StepInfo s) {
                 progress.onStep(s);
@@ -176,8 +223,8 @@ final class TrainingRun {
 
             @Override
             public void onEpoch(EpochMetrics e) {
-                if (!evalEach && e.epoch() == totalEpochs) {
-                    Trainer.Evaluation ev = tr.evaluate(testSrc);
+                if (!cfg.evalEveryEpoch() && e.epoch() == cfg.epochs()) {
+                    Trainer.Evaluation ev = trainer.evaluate(testSrc);
                     e = new EpochMetrics(e.epoch(), e.globalStep(), e.trainLoss(), e.trainAccuracy(), ev.loss(), ev.accuracy(),
                             e.seconds(), e.samplesPerSecond(), e.lr());
                 }
@@ -186,19 +233,22 @@ final class TrainingRun {
             }
         });
         if (req.stopAfterSteps() > 0) {
-            tr.addCallback(new TrainingCallback() {
+            trainer.addCallback(new TrainingCallback() {
                 long n;
 
                 @Override
                 public void onStep(StepInfo s) {
-                    if (++n == req.stopAfterSteps()) tr.requestStop();
+                    if (++n == req.stopAfterSteps()) trainer.requestStop();
                 }
             });
         }
+    }
 
+    /** Trains to the last epoch; Ctrl-C (a shutdown hook) stops after the current step with the state checkpointed. */
+    private Outcome trainUntilDoneOrStopped() {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            tr.requestStop();
+            trainer.requestStop();
             try {
                 // Give the trainer time to finish its step and write the checkpoint.
                 finished.await(60, TimeUnit.SECONDS);
@@ -210,43 +260,12 @@ final class TrainingRun {
         try {
             Trainer.Result r;
             try {
-                r = tr.fit(trainSrc, evalEach ? testSrc : null, totalEpochs);
+                r = trainer.fit(trainSrc, cfg.evalEveryEpoch() ? testSrc : null, cfg.epochs());
             } catch (RuntimeException e) {
                 progress.clear();
-                if (e instanceof UncheckedIOException u) throw new Main.UserError(u.getMessage(), u);
                 throw e;
             }
-            if (r.stopped()) {
-                progress.clear();
-                long inEpoch = tr.globalStep() - (long) tr.epoch() * trainSrc.steps();
-                String where = inEpoch == 0 ? "after epoch " + tr.epoch()
-                        : "in epoch " + (tr.epoch() + 1) + " after step " + inEpoch + " of " + trainSrc.steps();
-                stdout.printf(Locale.ROOT, "stopped %s; state saved in %s; continue with: ttl train --resume %s%n", where,
-                        dir.resolve(CHECKPOINT), dir);
-                return new Outcome(130, dir, tr.model(), inputShape, metrics.rows(), test, prep);
-            }
-            try {
-                Map<String, String> finalMeta = new LinkedHashMap<>(meta);
-                finalMeta.put("epochs_trained", Integer.toString(tr.epoch()));
-                Checkpoint.save(dir.resolve(MODEL), tr.model(), inputShape, null, finalMeta);
-                writeSummary(dir, cfg, tr, prep, metrics);
-                if (importance != null) importance.writeCsv(dir.resolve(IMPORTANCE));
-                try {
-                    Charts.curvesFromMetrics(dir.resolve(METRICS), dir.resolve(CURVES), m.spec() + " on " + cfg.dataset());
-                } catch (IOException | RuntimeException e) {
-                    // The run's results are on disk; a missing picture must not turn it into a failure.
-                    stdout.println("warning: could not draw " + dir.resolve(CURVES) + ": " + e);
-                }
-            } catch (IOException e) {
-                throw new Main.UserError("cannot write to " + dir + ": " + e.getMessage(), e);
-            }
-            List<String[]> rows = metrics.rows();
-            if (!rows.isEmpty() && !rows.get(rows.size() - 1)[4].isEmpty()) {
-                String[] last = rows.get(rows.size() - 1);
-                stdout.printf(Locale.ROOT, "done: test accuracy %.2f%%, test loss %s after %s epochs; %s%n",
-                        100 * Double.parseDouble(last[4]), last[3], last[0], dir.resolve(MODEL));
-            }
-            return new Outcome(0, dir, tr.model(), inputShape, rows, test, prep);
+            return r.stopped() ? stopped() : finish();
         } finally {
             finished.countDown();
             try {
@@ -257,6 +276,60 @@ final class TrainingRun {
         }
     }
 
+    /** Interrupted: says where, and how to continue. */
+    private Outcome stopped() {
+        progress.clear();
+        long inEpoch = trainer.globalStep() - (long) trainer.epoch() * trainSrc.steps();
+        String where = inEpoch == 0 ? "after epoch " + trainer.epoch()
+                : "in epoch " + (trainer.epoch() + 1) + " after step " + inEpoch + " of " + trainSrc.steps();
+        stdout.printf(Locale.ROOT, "stopped %s; state saved in %s; continue with: ttl train --resume %s%n", where,
+                dir.resolve(CHECKPOINT), dir);
+        return new Outcome(130, dir, trainer.model(), inputShape, metrics.rows(), test, prep);
+    }
+
+    /** Done: the final weights, summary.json, importance.csv and curves.png, and the closing line. */
+    private Outcome finish() {
+        try {
+            Map<String, String> finalMeta = new LinkedHashMap<>(checkpointMeta);
+            finalMeta.put("epochs_trained", Integer.toString(trainer.epoch()));
+            Checkpoint.save(dir.resolve(MODEL), trainer.model(), inputShape, null, finalMeta);
+            writeAtomically(dir.resolve(SUMMARY), RunSummary.json(cfg, trainer, prep, metrics.rows()));
+            if (importance != null) importance.writeCsv(dir.resolve(IMPORTANCE));
+            drawCurves();
+        } catch (IOException e) {
+            throw new Main.UserError("cannot write to " + dir + ": " + e.getMessage(), e);
+        }
+        MetricsFile.Row last = metrics.last();
+        if (last != null && last.evaluated()) {
+            stdout.printf(Locale.ROOT, "done: test accuracy %.2f%%, test loss %.6f after %d epochs; %s%n", 100 * last.testAccuracy(),
+                    last.testLoss(), last.epoch(), dir.resolve(MODEL));
+        }
+        return new Outcome(0, dir, trainer.model(), inputShape, metrics.rows(), test, prep);
+    }
+
+    /** Loss and accuracy per epoch; the run's results are on disk already, so a picture that cannot be drawn is only a warning. */
+    private void drawCurves() {
+        List<MetricsFile.Row> rows = metrics.rows();
+        int n = rows.size();
+        double[] epoch = new double[n], trainLoss = new double[n], testLoss = new double[n], trainAcc = new double[n],
+                testAcc = new double[n];
+        for (int i = 0; i < n; i++) {
+            MetricsFile.Row r = rows.get(i);
+            epoch[i] = r.epoch();
+            trainLoss[i] = r.trainLoss();
+            testLoss[i] = r.testLoss();
+            trainAcc[i] = r.trainAccuracy();
+            testAcc[i] = r.testAccuracy();
+        }
+        try {
+            if (n == 0) throw new IOException(dir.resolve(METRICS) + " has no epoch rows");
+            Charts.curves(dir.resolve(CURVES), trainer.model().spec() + " on " + cfg.dataset(), epoch, trainLoss, testLoss, trainAcc,
+                    testAcc);
+        } catch (IOException | RuntimeException e) {
+            stdout.println("warning: could not draw " + dir.resolve(CURVES) + ": " + e);
+        }
+    }
+
     static int[] knownInputShape(String dataset) {
         for (Catalog.DatasetSpec s : Catalog.ALL) {
             if (s.name().equals(dataset)) return new int[] {s.channels() * s.height() * s.width()};
@@ -264,19 +337,7 @@ final class TrainingRun {
         return null;
     }
 
-    static Sequential buildModel(String presetOrSpec, int[] inputShape, long seed) {
-        try {
-            return ModelSpec.build(presetOrSpec, inputShape, seed);
-        } catch (IllegalArgumentException e) {
-            String s = presetOrSpec.trim();
-            boolean looksLikePreset = s.matches("[a-z0-9_-]+") && s.contains("-");
-            throw new Main.UserError(looksLikePreset ? "unknown model preset '" + s + "': expected one of "
-                    + String.join(", ", ModelSpec.presets().keySet()) + " or a spec such as 'dense(300)|relu|dense(10)'"
-                    : e.getMessage(), e);
-        }
-    }
-
-    private static void checkClasses(Sequential net, int[] inputShape, Dataset train) {
+    private void checkClasses(Sequential net) {
         int[] outShape = net.outputShape(inputShape);
         int outputs = outShape[outShape.length - 1];
         if (outShape.length != 1 || outputs < train.numClasses()) {
@@ -285,7 +346,7 @@ final class TrainingRun {
         }
     }
 
-    private static void checkResumedShape(Checkpoint ck, int[] inputShape, Dataset train) {
+    private void checkResumedShape(Checkpoint ck) {
         try {
             if (!Arrays.equals(ck.inputShape(), inputShape)) {
                 throw new Main.UserError(ck.file() + ": the model takes inputs of shape " + Arrays.toString(ck.inputShape())
@@ -296,135 +357,23 @@ final class TrainingRun {
         }
     }
 
-    /** Creates the directory and makes sure a file can be written there, before any time is spent training. */
-    static void prepareDir(Path dir, Checkpoint resumed) {
-        ensureWritable(dir);
-        try {
-            MetricsFile.prepare(dir.resolve(METRICS), resumed == null ? 0 : Integer.parseInt(resumed.metadata().get("train.epoch")));
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof Main.UserError u) throw u;
-            throw new Main.UserError("cannot write to output directory " + dir + " (" + e + ")", e);
-        }
-    }
-
     /** Creates the directory and checks that a file can be written there. */
     static void ensureWritable(Path dir) {
         try {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".write-test", ".tmp");
             Files.delete(probe);
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof Main.UserError u) throw u;
-            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way" : e.toString();
+        } catch (IOException e) {
+            String why = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "a file is in the way" : e.toString();
             throw new Main.UserError("cannot write to output directory " + dir + " (" + why + ")", e);
         }
-    }
-
-    private static void writeSummary(Path dir, RunConfig cfg, Trainer tr, Preprocessing prep, MetricsFile metrics) throws IOException {
-        List<String[]> rows = metrics.rows();
-        String[] last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
-        StringBuilder secs = new StringBuilder("[");
-        double total = 0;
-        for (int i = 0; i < rows.size(); i++) {
-            if (i > 0) secs.append(',');
-            secs.append(rows.get(i)[5]);
-            total += Double.parseDouble(rows.get(i)[5]);
-        }
-        secs.append(']');
-        Sequential m = tr.model();
-        StringBuilder sb = new StringBuilder("{\n");
-        field(sb, "model", Json.quote(cfg.model()));
-        field(sb, "spec", Json.quote(m.spec()));
-        field(sb, "parameters", Long.toString(m.parameterCount()));
-        field(sb, "dataset", Json.quote(cfg.dataset()));
-        field(sb, "preprocessing", prep.toJson());
-        field(sb, "epochs", Integer.toString(tr.epoch()));
-        field(sb, "batch_size", Integer.toString(cfg.batchSize()));
-        field(sb, "optimizer", Json.quote(tr.optimizer().toString()));
-        field(sb, "lr_schedule", Json.quote(tr.schedule().spec()));
-        field(sb, "seed", Long.toString(tr.seed()));
-        if (last != null) {
-            field(sb, "train_loss", last[1]);
-            field(sb, "train_accuracy", last[2]);
-            field(sb, "test_loss", last[3].isEmpty() ? "null" : last[3]);
-            field(sb, "test_accuracy", last[4].isEmpty() ? "null" : last[4]);
-        }
-        field(sb, "seconds_per_epoch", secs.toString());
-        field(sb, "training_seconds", String.format(Locale.ROOT, "%.3f", total));
-        field(sb, "java", Json.quote(System.getProperty("java.version")));
-        field(sb, "threads", Integer.toString(Parallel.threads()));
-        field(sb, "kernels", Json.quote(Engine.kernels().name()));
-        field(sb, "ttl4j", Json.quote(Main.version()));
-        sb.setLength(sb.length() - 2);
-        sb.append("\n}\n");
-        writeAtomically(dir.resolve(SUMMARY), sb.toString());
     }
 
     /** Writes through a temporary file and a rename, so a reader never sees half a file. */
     static void writeAtomically(Path file, String text) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void field(StringBuilder sb, String key, String jsonValue) {
-        sb.append("  ").append(Json.quote(key)).append(": ").append(jsonValue).append(",\n");
-    }
-
-    /** {@code metrics.csv}: header once, one row per epoch appended and flushed as soon as the epoch ends. */
-    static final class MetricsFile {
-        private final Path file;
-
-        MetricsFile(Path file) {
-            this.file = file;
-        }
-
-        /**
-         * Starts the file, or on resume keeps the header and the rows of epochs up to
-         * {@code keepEpochs} (a row written after the last checkpoint belongs to work being redone).
-         */
-        static void prepare(Path file, int keepEpochs) throws IOException {
-            List<String> keep = new ArrayList<>();
-            keep.add(METRICS_HEADER);
-            if (keepEpochs > 0 && Files.isRegularFile(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (line.isBlank() || line.startsWith("epoch")) continue;
-                    try {
-                        if (Integer.parseInt(line.substring(0, line.indexOf(','))) <= keepEpochs) keep.add(line);
-                    } catch (RuntimeException ignored) {
-                        // a torn last line
-                    }
-                }
-            }
-            Files.write(file, keep, StandardCharsets.UTF_8);
-        }
-
-        void append(TrainingCallback.EpochMetrics e) {
-            String row = String.format(Locale.ROOT, "%d,%.6f,%.6f,%s,%s,%.3f,%.1f,%.6g%n", e.epoch(), e.trainLoss(), e.trainAccuracy(),
-                    Double.isNaN(e.evalLoss()) ? "" : String.format(Locale.ROOT, "%.6f", e.evalLoss()),
-                    Double.isNaN(e.evalAccuracy()) ? "" : String.format(Locale.ROOT, "%.6f", e.evalAccuracy()),
-                    e.seconds(), e.samplesPerSecond(), e.lr());
-            try {
-                // Opened per row: the row is on disk when the epoch line appears on screen.
-                Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND, StandardOpenOption.CREATE);
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot append to " + file + ": " + ex.getMessage(), ex);
-            }
-        }
-
-        List<String[]> rows() {
-            List<String[]> r = new ArrayList<>();
-            try {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (line.isBlank() || line.startsWith("epoch")) continue;
-                    String[] f = line.split(",", -1);
-                    if (f.length == 8) r.add(f);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return r;
-        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

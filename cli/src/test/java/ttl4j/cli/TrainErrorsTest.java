@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every mistake a user can make exits 2 with one line on stderr and no stack trace. */
+/** Every mistake a user can make exits 2 with one line on stderr and no stack trace (bugs: {@link ErrorReportingTest}). */
 class TrainErrorsTest {
     @TempDir
     static Path data;
@@ -75,7 +75,7 @@ class TrainErrorsTest {
         fails("unknown optimizer 'rmsprop'", train("dense(3)", "--optimizer", "rmsprop"));
         fails("--lr must be a positive number", train("dense(3)", "--lr", "-1"));
         fails("unknown schedule 'linear'", train("dense(3)", "--schedule", "linear"));
-        fails("thread count must be >= 1", train("dense(3)", "--threads", "0"));
+        fails("--threads must be >= 1, got 0", train("dense(3)", "--threads", "0"));
         fails("sgd: momentum must be in [0, 1)", train("dense(3)", "--optimizer", "sgd", "--momentum", "1.5"));
         fails("--momentum and --nesterov apply to sgd only", train("dense(3)", "--momentum", "0.5"));
         fails("--normalize must be", train("dense(3)", "--normalize", "zscore"));

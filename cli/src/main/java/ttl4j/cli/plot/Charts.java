@@ -2,12 +2,9 @@ package ttl4j.cli.plot;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * PNG charts drawn with Java2D and written with {@code javax.imageio}: bar charts of feature
@@ -82,23 +79,6 @@ public final class Charts {
         lineAxes(c, 90, 75, pw, ph, "Loss (cross-entropy)", "epoch", "loss", loss, 0, Double.NaN);
         lineAxes(c, 90 + pw + 100, 75, pw, ph, "Accuracy", "epoch", "accuracy (%)", acc, Double.NaN, Double.NaN);
         c.save(out);
-    }
-
-    /** {@link #curves} from a {@code metrics.csv} of {@code ttl train} (epoch,train_loss,train_acc,test_loss,test_acc,...). */
-    public static void curvesFromMetrics(Path metricsCsv, Path out, String title) throws IOException {
-        List<double[]> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(metricsCsv, StandardCharsets.UTF_8)) {
-            if (line.isBlank() || line.startsWith("epoch")) continue;
-            String[] f = line.split(",", -1);
-            if (f.length < 5) continue;
-            double[] r = new double[5];
-            for (int i = 0; i < 5; i++) r[i] = f[i].isEmpty() ? Double.NaN : Double.parseDouble(f[i]);
-            rows.add(r);
-        }
-        if (rows.isEmpty()) throw new IOException(metricsCsv + " has no epoch rows");
-        double[][] col = new double[5][rows.size()];
-        for (int i = 0; i < rows.size(); i++) for (int k = 0; k < 5; k++) col[k][i] = rows.get(i)[k];
-        curves(out, title, col[0], col[1], col[3], col[2], col[4]);
     }
 
     public static final int MAP_CELL_TARGET = 336;
@@ -286,10 +266,5 @@ public final class Charts {
         double[] r = new double[v.length];
         for (int i = 0; i < v.length; i++) r[i] = 100 * v[i];
         return r;
-    }
-
-    /** {@code "%.3f"} with a dot whatever the locale (labels in titles). */
-    public static String f3(double v) {
-        return String.format(Locale.ROOT, "%.3f", v);
     }
 }

@@ -1,4 +1,4 @@
-package ttl4j.cli;
+package ttl4j.cli.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
                 "For publication-grade figures use the JMH benchmarks in bench/ (see the README)."},
         subcommands = {BenchGemmCommand.class, BenchModeProductCommand.class, BenchKhatriRaoCommand.class,
                 BenchSvdCommand.class, BenchTrainCommand.class, BenchTtlLayerCommand.class, CommandLine.HelpCommand.class})
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

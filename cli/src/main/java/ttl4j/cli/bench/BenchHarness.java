@@ -1,16 +1,19 @@
-package ttl4j.cli;
+package ttl4j.cli.bench;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import ttl4j.cli.Main;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
+import ttl4j.engine.io.Json;
 
 /**
  * Timing and reporting shared by the {@code ttl bench} subcommands: warm up, time repeated runs,
- * report the median (and min, max) as a table or as JSON.
+ * report the median (and min, max) as a table or as JSON. (The JMH classes in {@code bench/} time
+ * the same workloads with JMH instead.)
  */
 final class BenchHarness {
 
@@ -28,12 +31,24 @@ final class BenchHarness {
     private final List<Result> results = new ArrayList<>();
 
     /**
-     * @param minSeconds time to spend measuring each case (after an equal warm-up)
+     * @param minSeconds time to spend measuring each case (after a warm-up of half that)
      * @param minRepeats at least this many timed runs per case
      */
     BenchHarness(double minSeconds, int minRepeats) {
         this.minSeconds = minSeconds;
         this.minRepeats = minRepeats;
+    }
+
+    /** Checks a {@code --seconds} value. */
+    static double positiveSeconds(double seconds) {
+        if (!(seconds > 0) || Double.isInfinite(seconds)) throw new Main.UserError("--seconds must be > 0, got " + seconds);
+        return seconds;
+    }
+
+    /** Checks a count option ({@code --rounds}, {@code --repeats}, {@code --batch}). */
+    static int atLeastOne(String option, int value) {
+        if (value < 1) throw new Main.UserError(option + " must be >= 1, got " + value);
+        return value;
     }
 
     /** Warms up, then times {@code run} repeatedly; records and returns the result. */
@@ -52,14 +67,21 @@ final class BenchHarness {
         }
         double[] t = times.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(t);
-        double median = t.length % 2 == 1 ? t[t.length / 2] : 0.5 * (t[t.length / 2 - 1] + t[t.length / 2]);
-        Result r = new Result(kernel, shape, Parallel.threads(), work, unit, median, t[0], t[t.length - 1], t.length);
+        Result r = new Result(kernel, shape, Parallel.threads(), work, unit, median(t), t[0], t[t.length - 1], t.length);
         results.add(r);
         return r;
     }
 
     List<Result> results() {
         return results;
+    }
+
+    /** The median of {@code x} (the mean of the two middle values for an even count). */
+    static double median(double[] x) {
+        double[] s = x.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
     }
 
     /** Prints the results as an aligned table with a header naming the JDK and kernels. */
@@ -77,23 +99,27 @@ final class BenchHarness {
 
     /** Prints the results as one JSON object. */
     void printJson(PrintStream out) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("{\"java\":").append(Json.quote(System.getProperty("java.version")))
-                .append(",\"kernels\":").append(Json.quote(Engine.kernels().name()))
-                .append(",\"threads\":").append(Parallel.threads())
-                .append(",\"results\":[");
+        StringBuilder sb = jsonHeader();
+        sb.append(",\"results\":[");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             if (i > 0) sb.append(',');
             sb.append(String.format(Locale.ROOT,
                     "{\"kernel\":%s,\"shape\":%s,\"threads\":%d,\"unit\":%s,\"work\":%.0f,"
                             + "\"median_s\":%.9f,\"min_s\":%.9f,\"max_s\":%.9f,\"repeats\":%d,\"rate\":%.3f,\"rate_unit\":%s}",
-                    Json.quote(r.kernel()), Json.quote(r.shape()), r.threads(), Json.quote(r.unit()), r.work(),
+                    Json.write(r.kernel()), Json.write(r.shape()), r.threads(), Json.write(r.unit()), r.work(),
                     r.medianSeconds(), r.minSeconds(), r.maxSeconds(), r.repeats(), r.rate(),
-                    Json.quote(rateUnit(r.unit()))));
+                    Json.write(rateUnit(r.unit()))));
         }
         sb.append("]}");
         out.println(sb);
+    }
+
+    /** The opening of every {@code ttl bench} JSON object: the JDK, the kernels and the thread count, without the closing brace. */
+    static StringBuilder jsonHeader() {
+        return new StringBuilder("{\"java\":").append(Json.write(System.getProperty("java.version")))
+                .append(",\"kernels\":").append(Json.write(Engine.kernels().name()))
+                .append(",\"threads\":").append(Parallel.threads());
     }
 
     static String rateUnit(String unit) {

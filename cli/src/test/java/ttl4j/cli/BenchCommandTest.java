@@ -1,0 +1,73 @@
+package ttl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ttl4j.engine.io.Json;
+
+/**
+ * {@code ttl bench} subcommands run on small cases and print the JSON the peer scripts read (the
+ * mode-product and Khatri-Rao cases are fixed and large; their workloads are exercised by the bench
+ * module's tests).
+ */
+class BenchCommandTest {
+    @TempDir
+    static Path data;
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(String... args) {
+        Captured c = Captured.run(args);
+        assertEquals(0, c.exit(), c.err());
+        try {
+            Map<String, Object> js = (Map<String, Object>) Json.parse(c.out().strip());
+            for (String k : List.of("kernels", "java", "threads")) assertTrue(js.containsKey(k), k + " in " + c.out());
+            return js;
+        } catch (Json.ParseException e) {
+            throw new AssertionError("not JSON: " + c.out(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> results(Map<String, Object> js) {
+        return (List<Map<String, Object>>) js.get("results");
+    }
+
+    @Test
+    void gemmAndSvdReportOneResultPerShape() {
+        Map<String, Object> g = json("bench", "gemm", "--shapes", "40x30x20,17x9x33:TT", "--seconds", "0.01", "--threads", "1", "--json");
+        assertEquals(List.of("40x30x20:NN", "17x9x33:TT"), results(g).stream().map(r -> r.get("shape")).toList());
+        assertEquals(2.0 * 40 * 30 * 20, ((Number) results(g).get(0).get("work")).doubleValue());
+        assertEquals("GFLOPS", results(g).get(0).get("rate_unit"));
+        Map<String, Object> s = json("bench", "svd", "--shapes", "30x12", "--seconds", "0.01", "--repeats", "1", "--json");
+        assertEquals("30x12", results(s).get(0).get("shape"));
+        assertTrue(((Number) results(s).get(0).get("median_s")).doubleValue() > 0);
+    }
+
+    @Test
+    void ttlLayerReportsThreeVariantsPerLayer() {
+        Map<String, Object> js = json("bench", "ttl-layer", "--batch", "2", "--seconds", "0.005", "--rounds", "1", "--json");
+        List<Map<String, Object>> r = results(js);
+        assertEquals(6, r.size());
+        assertEquals(List.of("dense", "factorized", "reconstructed"), r.subList(0, 3).stream().map(x -> x.get("variant")).toList());
+        assertEquals(1.0, ((Number) r.get(0).get("speedup_vs_dense")).doubleValue());
+        Captured table = Captured.run("bench", "ttl-layer", "--batch", "2", "--seconds", "0.005", "--rounds", "1");
+        assertTrue(table.out().contains("32x32->32x32 r8"), table.out());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void trainTimesTheEpochsAfterTheWarmUp() throws IOException {
+        TinyData.write(data, "tiny", 64, 8);
+        Map<String, Object> js = json("bench", "train", "--model", "dense(8)|relu|dense(3)", "--dataset", "tiny", "--data-dir",
+                data.toString(), "--warmup", "1", "--epochs", "3", "--batch-size", "16", "--threads", "1", "--json");
+        assertEquals(3, ((List<Object>) js.get("epoch_seconds")).size());
+        assertEquals("dense(8)|relu|dense(3)", js.get("spec"));
+        assertTrue(Double.isFinite(((Number) js.get("last_loss")).doubleValue()));
+    }
+}

@@ -1,0 +1,106 @@
+package ttl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import ttl4j.data.DataFormatException;
+import ttl4j.nn.DivergenceException;
+import ttl4j.nn.SpecException;
+
+/**
+ * The two kinds of failure: a user's mistake exits 2 with one line, anything else is a bug and exits 1
+ * with one line saying so and naming the exception; {@code --verbose} adds the stack trace to both.
+ */
+class ErrorReportingTest {
+
+    /** A subcommand that fails the way the test asks, standing in for a command with a bug. */
+    @Command(name = "fail")
+    static final class Fail implements Callable<Integer> {
+        private final Supplier<Exception> failure;
+
+        Fail(Supplier<Exception> failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            throw failure.get();
+        }
+    }
+
+    private static Captured failWith(Supplier<Exception> failure, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "fail";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return Captured.run(() -> new CommandLine(new Main()).addSubcommand("fail", new Fail(failure)), all);
+    }
+
+    private static String oneLine(Captured c) {
+        String err = c.err().strip();
+        assertFalse(err.contains("\n"), "one line: " + err);
+        assertFalse(err.contains("\tat "), "no stack trace: " + err);
+        return err;
+    }
+
+    @Test
+    void aBadOptionValueIsOneLineAndExitCode2() {
+        for (List<String> args : List.of(List.of("info", "--threads", "0"), List.of("bench", "svd", "--threads", "-1"),
+                List.of("eval", "--checkpoint", "x.safetensors", "--batch-size", "0"), List.of("info", "--threads", "many"))) {
+            Captured c = Captured.run(args.toArray(new String[0]));
+            assertEquals(2, c.exit(), args + ": " + c.err());
+            String err = oneLine(c);
+            assertTrue(err.startsWith("ttl: error: "), err);
+            assertFalse(err.contains("internal error"), err);
+        }
+        assertTrue(Captured.run("info", "--threads", "0").err().contains("--threads must be >= 1, got 0"));
+    }
+
+    @Test
+    void anInternalFailureIsOneLineNamingTheExceptionAndExitCode1() {
+        Captured c = failWith(() -> new IllegalStateException("kernel table inconsistent"));
+        assertEquals(1, c.exit(), c.err());
+        String err = oneLine(c);
+        assertTrue(err.startsWith("ttl: internal error: java.lang.IllegalStateException: kernel table inconsistent"), err);
+        assertTrue(err.contains("--verbose"), "says how to see more: " + err);
+    }
+
+    @Test
+    void anIllegalArgumentFromBelowTheCommandsIsABugNotAUserError() {
+        Captured c = failWith(() -> new IllegalArgumentException("offset -1 out of range"));
+        assertEquals(1, c.exit(), c.err());
+        assertTrue(oneLine(c).startsWith("ttl: internal error: java.lang.IllegalArgumentException: offset -1"), c.err());
+    }
+
+    @Test
+    void verboseAddsTheStackTraceToAnInternalError() {
+        Captured c = failWith(() -> new IllegalStateException("kernel table inconsistent"), "--verbose");
+        assertEquals(1, c.exit(), c.err());
+        assertTrue(c.err().contains("\tat "), c.err());
+        List<String> lines = c.err().strip().lines().toList();
+        assertEquals("ttl: internal error: java.lang.IllegalStateException: kernel table inconsistent", lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void theMistakesTheLowerModulesReportAreUserErrors() {
+        List<Supplier<Exception>> mistakes = List.of(
+                () -> new Main.UserError("--epochs must be >= 1, got 0"),
+                () -> new SpecException("dense(", 1, "dense", "missing ')'"),
+                () -> new DataFormatException("train-images-idx3-ubyte", 4, "expected magic 2051"),
+                () -> new IOException("model.safetensors: not a ttl4j checkpoint"),
+                () -> new DivergenceException("training diverged at epoch 1", 1, 0, 0, "loss"));
+        for (Supplier<Exception> m : mistakes) {
+            Captured c = failWith(m);
+            assertEquals(2, c.exit(), c.err());
+            String err = oneLine(c);
+            assertTrue(err.startsWith("ttl: error: ") && err.contains(m.get().getMessage()), err);
+        }
+    }
+}
