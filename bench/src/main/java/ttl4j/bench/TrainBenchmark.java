@@ -42,7 +42,7 @@ public class TrainBenchmark {
     @Setup
     public void setup() {
         Parallel.setThreads(threads);
-        workload = TrainWorkload.of(model, TrainWorkload.syntheticMnist(42), TrainWorkload.BATCH_SIZE, TrainWorkload.LR,
+        workload = TrainWorkload.of(model, TrainWorkload.syntheticMnist(42, 60_000), TrainWorkload.BATCH_SIZE, TrainWorkload.LR,
                 TrainWorkload.MOMENTUM, false);
         System.out.println("# kernels " + Engine.kernels().name() + ", " + threads + " thread(s), " + workload.model().spec());
     }

@@ -92,11 +92,11 @@ class BenchmarkSetupTest {
 
     @Test
     void trainingEpochOnASmallSyntheticSet() {
-        TrainWorkload w = TrainWorkload.of("ttl-mnist", TrainWorkload.syntheticMnist(7).subset(0, 512), 128, TrainWorkload.LR,
+        TrainWorkload w = TrainWorkload.of("ttl-mnist", TrainWorkload.syntheticMnist(7, 512), 128, TrainWorkload.LR,
                 TrainWorkload.MOMENTUM, true);
         assertTrue(Double.isFinite(w.epoch().trainLoss()));
         assertEquals(2, w.epoch().epoch(), "each call trains one more epoch");
-        assertThrows(RuntimeException.class, () -> TrainWorkload.of("mlp-mnist", TrainWorkload.syntheticMnist(7).subset(0, 8), 4,
+        assertThrows(RuntimeException.class, () -> TrainWorkload.of("mlp-mnist", TrainWorkload.syntheticMnist(7, 8), 4,
                 TrainWorkload.LR, TrainWorkload.MOMENTUM, true), "importance tracking needs a ttl layer");
     }
 }

@@ -69,7 +69,42 @@ public final class Main implements Runnable {
             err.flush();
             return 2;
         });
-        return cl.execute(args);
+        PrintWriter err = cl.getErr();
+        String bad = badEngineProperty();
+        if (bad != null) {
+            err.println("ttl: error: " + bad);
+            err.flush();
+            return 2;
+        }
+        try {
+            return cl.execute(args);
+        } catch (ExceptionInInitializerError e) {
+            // the engine refused a setting when it first ran (a vector width this CPU cannot run)
+            if (!(e.getCause() instanceof IllegalArgumentException bad2)) throw e;
+            if (verbose) e.printStackTrace(err);
+            err.println("ttl: error: " + bad2.getMessage());
+            err.flush();
+            return 2;
+        }
+    }
+
+    /**
+     * The first engine setting ({@code -Dttl4j.threads}, {@code -Dttl4j.vectorBits}, the tuning
+     * constants {@code -Dttl4j.<name>}) whose value is malformed, described in one line, or null. Read
+     * here, before any command runs, so a bad value is a user's mistake reported as one, not an
+     * initialisation failure deep inside a kernel.
+     */
+    static String badEngineProperty() {
+        try {
+            ttl4j.engine.simd.VectorSupport.requestedBits();
+            ttl4j.engine.Parallel.threads();
+            return ttl4j.engine.Tuning.GEMM_KC > 0 ? null : "ttl4j.gemm.kc must be positive";
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        } catch (ExceptionInInitializerError e) {
+            if (e.getCause() instanceof IllegalArgumentException iae) return iae.getMessage();
+            throw e;
+        }
     }
 
     /**

@@ -48,9 +48,9 @@ public final class TrainWorkload {
         return new TrainWorkload(tr, TrainingInputs.shuffled(train, batchSize, prep));
     }
 
-    /** MNIST's shape and size (60,000 28x28 images, 10 classes) with random pixels and labels, so an epoch does MNIST's work without the download. */
-    public static Dataset syntheticMnist(long seed) {
-        int n = 60_000, side = 28;
+    /** {@code n} random 28x28 images with random labels of 10 classes: at 60,000, an epoch does MNIST's work without the download. */
+    public static Dataset syntheticMnist(long seed, int n) {
+        int side = 28;
         SplittableRandom r = new SplittableRandom(seed);
         byte[] images = new byte[n * side * side], labels = new byte[n];
         for (int i = 0; i < images.length; i++) images[i] = (byte) r.nextInt(256);
