@@ -1,7 +1,6 @@
 package ttl4j.engine.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import ttl4j.engine.KernelSupport;
 import ttl4j.engine.Parallel;
@@ -13,12 +12,13 @@ import ttl4j.engine.Tuning;
  * <p>Two paths, chosen by shape only (never by thread count):
  * <ul>
  * <li>blocked: op(A) is packed into slivers of {@link #MR} rows and op(B) into slivers of {@link #NR}
- * columns (both k-major, zero padded, whole K), then a 6 x (4 vectors) register-blocked micro-kernel
- * (5 rows before JDK 21, see {@link #MR}) runs over K blocks of {@link Tuning#GEMM_KC}. Packing
- * everything first means each operand is packed exactly once, whatever the thread count, and the
- * compute tasks only read the packed copies.
+ * columns (both k-major, zero padded, whole K; {@link GemmPacking}), then a 6 x (4 vectors)
+ * register-blocked micro-kernel (5 rows before JDK 21, see {@link #MR}; both in {@link GemmTiles})
+ * runs over K blocks of {@link Tuning#GEMM_KC}. Packing everything first means each operand is
+ * packed exactly once, whatever the thread count, and the compute tasks only read the packed copies.
  * <li>thin (N at most two vectors): op(B) is packed into one or two zero-padded vectors per k and A is read
- * in place, since packing A would cost as much as the multiply itself.
+ * in place, since packing A would cost as much as the multiply itself; tiles of 12, 6 or 1 rows
+ * ({@link GemmTiles}).
  * </ul>
  *
  * <p>Summation order: each C element accumulates its products with fused multiply-add from 0 over a
@@ -41,12 +41,10 @@ final class VectorGemm implements KernelSupport.Gemm {
      * every time. The row count never changes results: each C element is summed the same way.
      */
     static final int MR = Runtime.version().feature() >= 21 ? 6 : 5;
-    /** Columns of the micro-tile: four vectors. */
-    static final int NR = 4 * VL;
+    /** Columns of the micro-tile: four vectors, the packed B sliver the generated micro-kernels read. */
+    static final int NR = GemmTiles.NR;
     /** Rows per thin-path kernel call. */
     static final int THIN_ROWS = 12;
-    /** Transposed B is packed with in-register 16 x 16 transposes when vectors hold 16 floats. */
-    private static final boolean TRANSPOSE16 = VL == 16;
 
     // store modes of a finished accumulator tile
     private static final int OVERWRITE = 0; // C = alpha*s (C not read)
@@ -112,14 +110,14 @@ final class VectorGemm implements KernelSupport.Gemm {
         if (strideA == 0 && !thin) {
             own.sharedA = Scratch.grow(own.sharedA, (long) ceilDiv(m, MR) * MR * k);
             pa = new PackedA(own.sharedA);
-            packAllA(transA, m, k, a, aOff, lda, pa.data, false);
+            GemmPacking.packAllA(transA, m, k, a, aOff, lda, pa.data, false);
         }
         if (strideB == 0) {
             long need = thin ? (long) k * thinVectors(n) * VL : (long) ceilDiv(n, NR) * NR * k;
             own.sharedB = Scratch.grow(own.sharedB, need);
             pb = new PackedB(own.sharedB);
-            if (thin) packThinB(transB, n, k, b, bOff, ldb, pb.data);
-            else packAllB(transB, n, k, b, bOff, ldb, pb.data, false);
+            if (thin) GemmPacking.packThinB(transB, n, k, b, bOff, ldb, pb.data);
+            else GemmPacking.packAllB(transB, n, k, b, bOff, ldb, pb.data, false);
         }
         final PackedA fa = pa;
         final PackedB fb = pb;
@@ -182,11 +180,11 @@ final class VectorGemm implements KernelSupport.Gemm {
         }
     }
 
-    private static int ceilDiv(int x, int y) {
+    static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
     }
 
-    private static void forTasks(boolean parallel, int tasks, java.util.function.IntConsumer body) {
+    static void forTasks(boolean parallel, int tasks, java.util.function.IntConsumer body) {
         if (parallel) {
             Parallel.forEach(tasks, body);
         } else {
@@ -221,15 +219,15 @@ final class VectorGemm implements KernelSupport.Gemm {
             Parallel.forEach(aTasks + bTasks, t -> {
                 if (t < aTasks) {
                     int s0 = t * aChunk, s1 = Math.min(mp, s0 + aChunk);
-                    for (int sl = s0; sl < s1; sl++) packSliverA(transA, m, k, a, aOff, lda, ap, sl);
+                    for (int sl = s0; sl < s1; sl++) GemmPacking.packSliverA(transA, m, k, a, aOff, lda, ap, sl);
                 } else {
                     int s0 = (t - aTasks) * bChunk, s1 = Math.min(np, s0 + bChunk);
-                    for (int sl = s0; sl < s1; sl++) packSliverB(transB, n, k, b, bOff, ldb, bp, sl);
+                    for (int sl = s0; sl < s1; sl++) GemmPacking.packSliverB(transB, n, k, b, bOff, ldb, bp, sl);
                 }
             });
         } else {
-            if (pa == null) packAllA(transA, m, k, a, aOff, lda, ap, parallel);
-            if (pb == null) packAllB(transB, n, k, b, bOff, ldb, bp, parallel);
+            if (pa == null) GemmPacking.packAllA(transA, m, k, a, aOff, lda, ap, parallel);
+            if (pb == null) GemmPacking.packAllB(transB, n, k, b, bOff, ldb, bp, parallel);
         }
 
         // output tasks: a grid of row blocks x column blocks, balanced in size
@@ -341,144 +339,11 @@ final class VectorGemm implements KernelSupport.Gemm {
         }
     }
 
-    // ------------------------------------------------------------------ packing
-
-    private static void packAllA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] ap, boolean parallel) {
-        int mp = ceilDiv(m, MR);
-        int chunk = Math.max(1, 8192 / Math.max(1, k));
-        forTasks(parallel, ceilDiv(mp, chunk), t -> {
-            for (int sl = t * chunk, e = Math.min(mp, sl + chunk); sl < e; sl++) packSliverA(transA, m, k, a, aOff, lda, ap, sl);
-        });
-    }
-
-    private static void packAllB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, boolean parallel) {
-        int np = ceilDiv(n, NR);
-        int chunk = Math.max(1, 2048 / Math.max(1, k));
-        forTasks(parallel, ceilDiv(np, chunk), t -> {
-            for (int sl = t * chunk, e = Math.min(np, sl + chunk); sl < e; sl++) packSliverB(transB, n, k, b, bOff, ldb, bp, sl);
-        });
-    }
-
-    /** Sliver sl of op(A): rows sl*MR.., stored k-major (MR floats per k), rows past M zero. */
-    static void packSliverA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] ap, int sl) {
-        int i0 = sl * MR, rows = Math.min(MR, m - i0), d = sl * MR * k;
-        if (transA && rows == 6 && MR == 6) {
-            // A is stored K x M: the MR values of one k are contiguous
-            for (int p = 0; p < k; p++) {
-                int src = aOff + p * lda + i0, dst = d + p * MR;
-                ap[dst] = a[src];
-                ap[dst + 1] = a[src + 1];
-                ap[dst + 2] = a[src + 2];
-                ap[dst + 3] = a[src + 3];
-                ap[dst + 4] = a[src + 4];
-                ap[dst + 5] = a[src + 5];
-            }
-        } else if (transA) {
-            for (int p = 0; p < k; p++) {
-                int src = aOff + p * lda + i0, dst = d + p * MR;
-                int r = 0;
-                for (; r < rows; r++) ap[dst + r] = a[src + r];
-                for (; r < MR; r++) ap[dst + r] = 0f;
-            }
-        } else if (rows == 6 && MR == 6) {
-            int r0 = aOff + i0 * lda;
-            int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
-            for (int p = 0; p < k; p++) {
-                int dst = d + p * MR;
-                ap[dst] = a[r0 + p];
-                ap[dst + 1] = a[r1 + p];
-                ap[dst + 2] = a[r2 + p];
-                ap[dst + 3] = a[r3 + p];
-                ap[dst + 4] = a[r4 + p];
-                ap[dst + 5] = a[r5 + p];
-            }
-        } else {
-            for (int p = 0; p < k; p++) {
-                int dst = d + p * MR;
-                int r = 0;
-                for (; r < rows; r++) ap[dst + r] = a[aOff + (i0 + r) * lda + p];
-                for (; r < MR; r++) ap[dst + r] = 0f;
-            }
-        }
-    }
-
-    /** k rows of NR contiguous floats from b (row stride ldb) to bp; vector code kept in a branch-free method. */
-    static void copyFullSliver(int k, float[] b, int src, int ldb, float[] bp, int d) {
-        for (int p = 0; p < k; p++) {
-            int o = src + p * ldb, dst = d + p * NR;
-            FloatVector.fromArray(S, b, o).intoArray(bp, dst);
-            FloatVector.fromArray(S, b, o + VL).intoArray(bp, dst + VL);
-            FloatVector.fromArray(S, b, o + 2 * VL).intoArray(bp, dst + 2 * VL);
-            FloatVector.fromArray(S, b, o + 3 * VL).intoArray(bp, dst + 3 * VL);
-        }
-    }
-
-    /** Sliver sl of op(B): columns sl*NR.., stored k-major (NR floats per k), columns past N zero. */
-    static void packSliverB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int sl) {
-        int j0 = sl * NR, cols = Math.min(NR, n - j0), d = sl * NR * k;
-        if (!transB) {
-            if (cols == NR) {
-                copyFullSliver(k, b, bOff + j0, ldb, bp, d);
-            } else {
-                for (int p = 0; p < k; p++) {
-                    int src = bOff + p * ldb + j0, dst = d + p * NR;
-                    int j = 0;
-                    for (; j < cols; j++) bp[dst + j] = b[src + j];
-                    for (; j < NR; j++) bp[dst + j] = 0f;
-                }
-            }
-        } else {
-            // B is stored N x K: column j of op(B) is row j of B
-            int j = 0;
-            if (TRANSPOSE16) {
-                for (; j + 16 <= cols; j += 16) Transpose16.pack16(k, b, bOff + (j0 + j) * ldb, ldb, bp, d + j, NR);
-            }
-            for (; j < cols; j++) {
-                int src = bOff + (j0 + j) * ldb, dst = d + j;
-                for (int p = 0; p < k; p++) bp[dst + p * NR] = b[src + p];
-            }
-            for (; j < NR; j++) {
-                for (int p = 0; p < k; p++) bp[d + j + p * NR] = 0f;
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ thin path (N <= 2 VL)
 
     /** Vectors per k in the thin path's packed B for this N (1 or 2). */
     static int thinVectors(int n) {
         return n <= VL ? 1 : 2;
-    }
-
-    /** Packs op(B) for the thin path: per k, w = thinVectors(n) * VL floats, columns past N zero. */
-    static void packThinB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp) {
-        int w = thinVectors(n) * VL;
-        int p0 = transB ? 0 : packThinRows(n, k, b, bOff, ldb, bp, w);
-        for (int p = p0; p < k; p++) {
-            int dst = p * w, j = 0;
-            if (transB) {
-                for (; j < n; j++) bp[dst + j] = b[bOff + j * ldb + p];
-            } else {
-                for (; j < n; j++) bp[dst + j] = b[bOff + p * ldb + j];
-            }
-            for (; j < w; j++) bp[dst + j] = 0f;
-        }
-    }
-
-    /**
-     * The vector part of {@link #packThinB} for row-major B: whole-vector row loads (the last with its
-     * lanes past N cleared) while they fit in b; returns the first k row left for scalar code.
-     */
-    static int packThinRows(int n, int k, float[] b, int bOff, int ldb, float[] bp, int w) {
-        VectorMask<Float> keep = VectorMask.fromLong(S, (1L << (n - (w - VL))) - 1);
-        FloatVector zero = FloatVector.zero(S);
-        int p = 0;
-        for (; p < k && bOff + (long) p * ldb + w <= b.length; p++) {
-            int src = bOff + p * ldb, dst = p * w;
-            if (w == 2 * VL) FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-            zero.blend(FloatVector.fromArray(S, b, src + w - VL), keep).intoArray(bp, dst + w - VL);
-        }
-        return p;
     }
 
     private static void thin(boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -492,7 +357,7 @@ final class VectorGemm implements KernelSupport.Gemm {
         } else {
             s.b = Scratch.grow(s.b, (long) k * w);
             bp = s.b;
-            packThinB(transB, n, k, b, bOff, ldb, bp);
+            GemmPacking.packThinB(transB, n, k, b, bOff, ldb, bp);
         }
         int ars = transA ? 1 : lda, aks = transA ? lda : 1;
         int groups = ceilDiv(m, THIN_ROWS);
