@@ -151,7 +151,8 @@ final class VectorModeProduct implements KernelSupport.ModeProductSlices {
 
     /**
      * Rows kb..kb+rows-1 of Y for column vectors c..c+nv-1 from the scratch tile (row r, vector j at
-     * (r * 4 + j) * VL): the edge tiles' and beta != 0 path of {@link #tile} and {@link #tile5}.
+     * (r * 4 + j) * VL): the edge tiles' and beta != 0 path of {@link SliceTiles#tile4x4} and
+     * {@link SliceTiles#tile5x4}.
      */
     static void writeEdge(float[] tile, int rows, int nv, float beta, float[] y, int yOff, int c, int qv,
                                   int k, int q, int kb) {

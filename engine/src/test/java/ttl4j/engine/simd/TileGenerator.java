@@ -13,9 +13,9 @@ import java.util.Map;
  * Writes the register tiles of the vector kernels, {@code GemmTiles.java}, {@code SliceTiles.java}
  * and {@code ContractionTiles.java} in {@code ttl4j.engine.simd}, from one template per family,
  * parameterised by the tile's rows and vector columns. The tiles are written out in full, one
- * named variable per accumulator, because that is the only form the JIT keeps in registers: an
- * array of vectors, a loop over the tile's rows or a helper taking a vector would each leave the
- * accumulators as heap objects.
+ * named local per accumulator and per shared operand, as the hand-written tiles were: that is the
+ * form whose compiled code keeps every accumulator in a register, and writing it by hand for each
+ * shape is what this generator replaces.
  *
  * <p>Run it from the repository root as a single-file program (it needs nothing but the JDK):
  * <pre>
@@ -36,9 +36,12 @@ import java.util.Map;
  * <li>One flat loop per tile: with the accumulators live across two nested loops, JDK 17's compiler
  * kept them boxed (the contraction tile ran 25 times slower), so the contraction walks p and the
  * vectors of a row in one loop.
- * <li>Results are bitwise those of the scalar twins: each accumulator sums its products with fused
- * multiply-adds in increasing k (or i, or p and lane), one broadcast or loaded row feeding a whole
- * row (or column) of the tile, in the same order as before the tiles were generated.
+ * <li>The summation order is part of the result: each accumulator sums its products with fused
+ * multiply-adds from zero in increasing k (i for the slices; p, then the vectors of a row, for the
+ * contraction), one broadcast or loaded row feeding a whole row or column of the tile. The templates
+ * emit the loads, broadcasts, FMAs and stores of the hand-written tiles they replaced in the same
+ * order, so the bytecode is the same instruction for instruction (up to the numbering of locals) and
+ * results are bitwise unchanged.
  * </ul>
  */
 public final class TileGenerator {
