@@ -62,12 +62,9 @@ public final class TileGenerator {
         for (Map.Entry<String, String> e : sources().entrySet()) {
             Path f = dir.resolve(e.getKey());
             String old = Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : null;
-            if (e.getValue().equals(old)) {
-                System.out.println("unchanged " + f);
-            } else {
-                Files.writeString(f, e.getValue(), StandardCharsets.UTF_8);
-                System.out.println("wrote     " + f);
-            }
+            boolean same = e.getValue().equals(old);
+            if (!same) Files.writeString(f, e.getValue(), StandardCharsets.UTF_8);
+            System.out.println((same ? "unchanged " : "wrote     ") + f);
         }
     }
 
