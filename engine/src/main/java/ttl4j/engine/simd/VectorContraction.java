@@ -1,6 +1,5 @@
 package ttl4j.engine.simd;
 
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
 import ttl4j.engine.KernelSupport;
@@ -24,7 +23,6 @@ final class VectorContraction implements KernelSupport.Contraction {
 
     private VectorContraction() {}
 
-    static final VectorSpecies<Float> S = Species.F;
     static final int VL = Species.VL;
     private static final VectorSpecies<Integer> SI = Species.I;
     private static final int IB = 4, KB_MAX = 5;
@@ -96,101 +94,7 @@ final class VectorContraction implements KernelSupport.Contraction {
      */
     private static void tile(int kw, int p, int in, int q, int k, int qv, int skip, IntVector keep, int ib, int ni,
                              int kb, int nk, float[] x, int xOff, float[] y, int yOff, float[] lanes) {
-        if (kw == 5) tile4x5(p, in, q, k, qv, skip, keep, ib, ni, kb, nk, x, xOff, y, yOff, lanes);
-        else tile4x4(p, in, q, k, qv, skip, keep, ib, ni, kb, nk, x, xOff, y, yOff, lanes);
-    }
-
-    /** The 4 x 4 tile (see {@link #tile}). */
-    private static void tile4x4(int p, int in, int q, int k, int qv, int skip, IntVector keep, int ib, int ni,
-                                int kb, int nk, float[] x, int xOff, float[] y, int yOff, float[] lanes) {
-        int xr0 = ib * q, xr1 = (ib + Math.min(1, ni - 1)) * q;
-        int xr2 = (ib + Math.min(2, ni - 1)) * q, xr3 = (ib + Math.min(3, ni - 1)) * q;
-        int yr0 = kb * q, yr1 = (kb + Math.min(1, nk - 1)) * q;
-        int yr2 = (kb + Math.min(2, nk - 1)) * q, yr3 = (kb + Math.min(3, nk - 1)) * q;
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00;
-        FloatVector a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        int xStride = in * q, yStride = k * q;
-        for (int t = 0, total = p * qv, v = 0, xs = xOff, ys = yOff; t < total; t++) {
-            int o = Math.min(v * VL, q - VL);
-            FloatVector x0 = FloatVector.fromArray(S, x, xs + xr0 + o);
-            FloatVector x1 = FloatVector.fromArray(S, x, xs + xr1 + o);
-            FloatVector x2 = FloatVector.fromArray(S, x, xs + xr2 + o);
-            FloatVector x3 = FloatVector.fromArray(S, x, xs + xr3 + o);
-            if (skip > 0 && v == qv - 1) {
-                x0 = x0.reinterpretAsInts().and(keep).reinterpretAsFloats();
-                x1 = x1.reinterpretAsInts().and(keep).reinterpretAsFloats();
-                x2 = x2.reinterpretAsInts().and(keep).reinterpretAsFloats();
-                x3 = x3.reinterpretAsInts().and(keep).reinterpretAsFloats();
-            }
-            FloatVector w = FloatVector.fromArray(S, y, ys + yr0 + o);
-            a00 = x0.fma(w, a00); a10 = x1.fma(w, a10); a20 = x2.fma(w, a20); a30 = x3.fma(w, a30);
-            w = FloatVector.fromArray(S, y, ys + yr1 + o);
-            a01 = x0.fma(w, a01); a11 = x1.fma(w, a11); a21 = x2.fma(w, a21); a31 = x3.fma(w, a31);
-            w = FloatVector.fromArray(S, y, ys + yr2 + o);
-            a02 = x0.fma(w, a02); a12 = x1.fma(w, a12); a22 = x2.fma(w, a22); a32 = x3.fma(w, a32);
-            w = FloatVector.fromArray(S, y, ys + yr3 + o);
-            a03 = x0.fma(w, a03); a13 = x1.fma(w, a13); a23 = x2.fma(w, a23); a33 = x3.fma(w, a33);
-            if (++v == qv) {
-                v = 0;
-                xs += xStride;
-                ys += yStride;
-            }
-        }
-        a00.intoArray(lanes, 0); a01.intoArray(lanes, VL); a02.intoArray(lanes, 2 * VL); a03.intoArray(lanes, 3 * VL);
-        a10.intoArray(lanes, 4 * VL); a11.intoArray(lanes, 5 * VL);
-        a12.intoArray(lanes, 6 * VL); a13.intoArray(lanes, 7 * VL);
-        a20.intoArray(lanes, 8 * VL); a21.intoArray(lanes, 9 * VL);
-        a22.intoArray(lanes, 10 * VL); a23.intoArray(lanes, 11 * VL);
-        a30.intoArray(lanes, 12 * VL); a31.intoArray(lanes, 13 * VL);
-        a32.intoArray(lanes, 14 * VL); a33.intoArray(lanes, 15 * VL);
-    }
-
-    /** The 4 x 5 tile (see {@link #tile}). */
-    private static void tile4x5(int p, int in, int q, int k, int qv, int skip, IntVector keep, int ib, int ni,
-                                int kb, int nk, float[] x, int xOff, float[] y, int yOff, float[] lanes) {
-        int xr0 = ib * q, xr1 = (ib + Math.min(1, ni - 1)) * q;
-        int xr2 = (ib + Math.min(2, ni - 1)) * q, xr3 = (ib + Math.min(3, ni - 1)) * q;
-        int yr0 = kb * q, yr1 = (kb + Math.min(1, nk - 1)) * q, yr2 = (kb + Math.min(2, nk - 1)) * q;
-        int yr3 = (kb + Math.min(3, nk - 1)) * q, yr4 = (kb + Math.min(4, nk - 1)) * q;
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a10 = a00, a11 = a00;
-        FloatVector a12 = a00, a13 = a00, a14 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a24 = a00, a30 = a00;
-        FloatVector a31 = a00, a32 = a00, a33 = a00, a34 = a00;
-        int xStride = in * q, yStride = k * q;
-        for (int t = 0, total = p * qv, v = 0, xs = xOff, ys = yOff; t < total; t++) {
-            int o = Math.min(v * VL, q - VL);
-            FloatVector x0 = FloatVector.fromArray(S, x, xs + xr0 + o);
-            FloatVector x1 = FloatVector.fromArray(S, x, xs + xr1 + o);
-            FloatVector x2 = FloatVector.fromArray(S, x, xs + xr2 + o);
-            FloatVector x3 = FloatVector.fromArray(S, x, xs + xr3 + o);
-            if (skip > 0 && v == qv - 1) {
-                x0 = x0.reinterpretAsInts().and(keep).reinterpretAsFloats();
-                x1 = x1.reinterpretAsInts().and(keep).reinterpretAsFloats();
-                x2 = x2.reinterpretAsInts().and(keep).reinterpretAsFloats();
-                x3 = x3.reinterpretAsInts().and(keep).reinterpretAsFloats();
-            }
-            FloatVector w = FloatVector.fromArray(S, y, ys + yr0 + o);
-            a00 = x0.fma(w, a00); a10 = x1.fma(w, a10); a20 = x2.fma(w, a20); a30 = x3.fma(w, a30);
-            w = FloatVector.fromArray(S, y, ys + yr1 + o);
-            a01 = x0.fma(w, a01); a11 = x1.fma(w, a11); a21 = x2.fma(w, a21); a31 = x3.fma(w, a31);
-            w = FloatVector.fromArray(S, y, ys + yr2 + o);
-            a02 = x0.fma(w, a02); a12 = x1.fma(w, a12); a22 = x2.fma(w, a22); a32 = x3.fma(w, a32);
-            w = FloatVector.fromArray(S, y, ys + yr3 + o);
-            a03 = x0.fma(w, a03); a13 = x1.fma(w, a13); a23 = x2.fma(w, a23); a33 = x3.fma(w, a33);
-            w = FloatVector.fromArray(S, y, ys + yr4 + o);
-            a04 = x0.fma(w, a04); a14 = x1.fma(w, a14); a24 = x2.fma(w, a24); a34 = x3.fma(w, a34);
-            if (++v == qv) {
-                v = 0;
-                xs += xStride;
-                ys += yStride;
-            }
-        }
-        a00.intoArray(lanes, 0); a01.intoArray(lanes, VL); a02.intoArray(lanes, 2 * VL);
-        a03.intoArray(lanes, 3 * VL); a04.intoArray(lanes, 4 * VL);
-        a10.intoArray(lanes, 5 * VL); a11.intoArray(lanes, 6 * VL); a12.intoArray(lanes, 7 * VL);
-        a13.intoArray(lanes, 8 * VL); a14.intoArray(lanes, 9 * VL);
-        a20.intoArray(lanes, 10 * VL); a21.intoArray(lanes, 11 * VL); a22.intoArray(lanes, 12 * VL);
-        a23.intoArray(lanes, 13 * VL); a24.intoArray(lanes, 14 * VL);
-        a30.intoArray(lanes, 15 * VL); a31.intoArray(lanes, 16 * VL); a32.intoArray(lanes, 17 * VL);
-        a33.intoArray(lanes, 18 * VL); a34.intoArray(lanes, 19 * VL);
+        if (kw == 5) ContractionTiles.tile4x5(p, in, q, k, qv, skip, keep, ib, ni, kb, nk, x, xOff, y, yOff, lanes);
+        else ContractionTiles.tile4x4(p, in, q, k, qv, skip, keep, ib, ni, kb, nk, x, xOff, y, yOff, lanes);
     }
 }

@@ -1,7 +1,6 @@
 package ttl4j.engine.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import ttl4j.engine.KernelSupport;
 import ttl4j.engine.Parallel;
@@ -13,12 +12,13 @@ import ttl4j.engine.Tuning;
  * <p>Two paths, chosen by shape only (never by thread count):
  * <ul>
  * <li>blocked: op(A) is packed into slivers of {@link #MR} rows and op(B) into slivers of {@link #NR}
- * columns (both k-major, zero padded, whole K), then a 6 x (4 vectors) register-blocked micro-kernel
- * (5 rows before JDK 21, see {@link #MR}) runs over K blocks of {@link Tuning#GEMM_KC}. Packing
- * everything first means each operand is packed exactly once, whatever the thread count, and the
- * compute tasks only read the packed copies.
+ * columns (both k-major, zero padded, whole K; {@link GemmPacking}), then a 6 x (4 vectors)
+ * register-blocked micro-kernel (5 rows before JDK 21, see {@link #MR}; both in {@link GemmTiles})
+ * runs over K blocks of {@link Tuning#GEMM_KC}. Packing everything first means each operand is
+ * packed exactly once, whatever the thread count, and the compute tasks only read the packed copies.
  * <li>thin (N at most two vectors): op(B) is packed into one or two zero-padded vectors per k and A is read
- * in place, since packing A would cost as much as the multiply itself.
+ * in place, since packing A would cost as much as the multiply itself; tiles of 12, 6 or 1 rows
+ * ({@link GemmTiles}).
  * </ul>
  *
  * <p>Summation order: each C element accumulates its products with fused multiply-add from 0 over a
@@ -41,12 +41,10 @@ final class VectorGemm implements KernelSupport.Gemm {
      * every time. The row count never changes results: each C element is summed the same way.
      */
     static final int MR = Runtime.version().feature() >= 21 ? 6 : 5;
-    /** Columns of the micro-tile: four vectors. */
-    static final int NR = 4 * VL;
+    /** Columns of the micro-tile: four vectors, the packed B sliver the generated micro-kernels read. */
+    static final int NR = GemmTiles.NR;
     /** Rows per thin-path kernel call. */
     static final int THIN_ROWS = 12;
-    /** Transposed B is packed with in-register 16 x 16 transposes when vectors hold 16 floats. */
-    private static final boolean TRANSPOSE16 = VL == 16;
 
     // store modes of a finished accumulator tile
     private static final int OVERWRITE = 0; // C = alpha*s (C not read)
@@ -112,14 +110,14 @@ final class VectorGemm implements KernelSupport.Gemm {
         if (strideA == 0 && !thin) {
             own.sharedA = Scratch.grow(own.sharedA, (long) ceilDiv(m, MR) * MR * k);
             pa = new PackedA(own.sharedA);
-            packAllA(transA, m, k, a, aOff, lda, pa.data, false);
+            GemmPacking.packAllA(transA, m, k, a, aOff, lda, pa.data, false);
         }
         if (strideB == 0) {
             long need = thin ? (long) k * thinVectors(n) * VL : (long) ceilDiv(n, NR) * NR * k;
             own.sharedB = Scratch.grow(own.sharedB, need);
             pb = new PackedB(own.sharedB);
-            if (thin) packThinB(transB, n, k, b, bOff, ldb, pb.data);
-            else packAllB(transB, n, k, b, bOff, ldb, pb.data, false);
+            if (thin) GemmPacking.packThinB(transB, n, k, b, bOff, ldb, pb.data);
+            else GemmPacking.packAllB(transB, n, k, b, bOff, ldb, pb.data, false);
         }
         final PackedA fa = pa;
         final PackedB fb = pb;
@@ -182,11 +180,11 @@ final class VectorGemm implements KernelSupport.Gemm {
         }
     }
 
-    private static int ceilDiv(int x, int y) {
+    static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
     }
 
-    private static void forTasks(boolean parallel, int tasks, java.util.function.IntConsumer body) {
+    static void forTasks(boolean parallel, int tasks, java.util.function.IntConsumer body) {
         if (parallel) {
             Parallel.forEach(tasks, body);
         } else {
@@ -221,15 +219,15 @@ final class VectorGemm implements KernelSupport.Gemm {
             Parallel.forEach(aTasks + bTasks, t -> {
                 if (t < aTasks) {
                     int s0 = t * aChunk, s1 = Math.min(mp, s0 + aChunk);
-                    for (int sl = s0; sl < s1; sl++) packSliverA(transA, m, k, a, aOff, lda, ap, sl);
+                    for (int sl = s0; sl < s1; sl++) GemmPacking.packSliverA(transA, m, k, a, aOff, lda, ap, sl);
                 } else {
                     int s0 = (t - aTasks) * bChunk, s1 = Math.min(np, s0 + bChunk);
-                    for (int sl = s0; sl < s1; sl++) packSliverB(transB, n, k, b, bOff, ldb, bp, sl);
+                    for (int sl = s0; sl < s1; sl++) GemmPacking.packSliverB(transB, n, k, b, bOff, ldb, bp, sl);
                 }
             });
         } else {
-            if (pa == null) packAllA(transA, m, k, a, aOff, lda, ap, parallel);
-            if (pb == null) packAllB(transB, n, k, b, bOff, ldb, bp, parallel);
+            if (pa == null) GemmPacking.packAllA(transA, m, k, a, aOff, lda, ap, parallel);
+            if (pb == null) GemmPacking.packAllB(transB, n, k, b, bOff, ldb, bp, parallel);
         }
 
         // output tasks: a grid of row blocks x column blocks, balanced in size
@@ -265,8 +263,8 @@ final class VectorGemm implements KernelSupport.Gemm {
                 for (int sl = s0; sl < s1; sl++) {
                     int i0 = sl * MR, mr = Math.min(MR, m - i0);
                     int ai = sl * MR * k + pc * MR;
-                    if (MR == 6) kernel(kc, ap, ai, bp, bi, tile);
-                    else kernel5(kc, ap, ai, bp, bi, tile);
+                    if (MR == 6) GemmTiles.packed6x4(kc, ap, ai, bp, bi, tile);
+                    else GemmTiles.packed5x4(kc, ap, ai, bp, bi, tile);
                     if (mr == MR && nc == NR) applyFull(tile, MR, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
                     else applyTile(tile, NR, mr, nc, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
                 }
@@ -341,246 +339,11 @@ final class VectorGemm implements KernelSupport.Gemm {
         }
     }
 
-    /** The 6 x (4 vectors) micro-kernel over kc packed k steps (MR == 6); raw sums to tile (6 x NR, row-major). */
-    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
-        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
-        for (int p = 0; p < kc; p++) {
-            int bo = bi + p * NR, ao = ai + p * 6;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * VL);
-            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * VL);
-            FloatVector x = FloatVector.broadcast(S, ap[ao]);
-            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
-            x = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
-            x = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
-            x = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32); c33 = b3.fma(x, c33);
-            x = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41); c42 = b2.fma(x, c42); c43 = b3.fma(x, c43);
-            x = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51); c52 = b2.fma(x, c52); c53 = b3.fma(x, c53);
-        }
-        // Raw sums go to a small L1-resident tile; alpha, beta and C are applied by applyTile. Keeping this
-        // method small matters: C1 gives up on a larger one ("out of virtual registers") and on JDK 17 the
-        // kernel can then stay interpreted for seconds.
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, VL);
-        c02.intoArray(tile, 2 * VL);
-        c03.intoArray(tile, 3 * VL);
-        c10.intoArray(tile, 4 * VL);
-        c11.intoArray(tile, 5 * VL);
-        c12.intoArray(tile, 6 * VL);
-        c13.intoArray(tile, 7 * VL);
-        c20.intoArray(tile, 8 * VL);
-        c21.intoArray(tile, 9 * VL);
-        c22.intoArray(tile, 10 * VL);
-        c23.intoArray(tile, 11 * VL);
-        c30.intoArray(tile, 12 * VL);
-        c31.intoArray(tile, 13 * VL);
-        c32.intoArray(tile, 14 * VL);
-        c33.intoArray(tile, 15 * VL);
-        c40.intoArray(tile, 16 * VL);
-        c41.intoArray(tile, 17 * VL);
-        c42.intoArray(tile, 18 * VL);
-        c43.intoArray(tile, 19 * VL);
-        c50.intoArray(tile, 20 * VL);
-        c51.intoArray(tile, 21 * VL);
-        c52.intoArray(tile, 22 * VL);
-        c53.intoArray(tile, 23 * VL);
-    }
-
-    /** The 5 x (4 vectors) micro-kernel used when {@link #MR} is 5; otherwise as {@link #kernel}. */
-    static void kernel5(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
-        for (int p = 0; p < kc; p++) {
-            int bo = bi + p * NR, ao = ai + p * 5;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * VL);
-            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * VL);
-            FloatVector x = FloatVector.broadcast(S, ap[ao]);
-            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
-            x = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
-            x = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
-            x = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32); c33 = b3.fma(x, c33);
-            x = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41); c42 = b2.fma(x, c42); c43 = b3.fma(x, c43);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, VL);
-        c02.intoArray(tile, 2 * VL);
-        c03.intoArray(tile, 3 * VL);
-        c10.intoArray(tile, 4 * VL);
-        c11.intoArray(tile, 5 * VL);
-        c12.intoArray(tile, 6 * VL);
-        c13.intoArray(tile, 7 * VL);
-        c20.intoArray(tile, 8 * VL);
-        c21.intoArray(tile, 9 * VL);
-        c22.intoArray(tile, 10 * VL);
-        c23.intoArray(tile, 11 * VL);
-        c30.intoArray(tile, 12 * VL);
-        c31.intoArray(tile, 13 * VL);
-        c32.intoArray(tile, 14 * VL);
-        c33.intoArray(tile, 15 * VL);
-        c40.intoArray(tile, 16 * VL);
-        c41.intoArray(tile, 17 * VL);
-        c42.intoArray(tile, 18 * VL);
-        c43.intoArray(tile, 19 * VL);
-    }
-
-    // ------------------------------------------------------------------ packing
-
-    private static void packAllA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] ap, boolean parallel) {
-        int mp = ceilDiv(m, MR);
-        int chunk = Math.max(1, 8192 / Math.max(1, k));
-        forTasks(parallel, ceilDiv(mp, chunk), t -> {
-            for (int sl = t * chunk, e = Math.min(mp, sl + chunk); sl < e; sl++) packSliverA(transA, m, k, a, aOff, lda, ap, sl);
-        });
-    }
-
-    private static void packAllB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, boolean parallel) {
-        int np = ceilDiv(n, NR);
-        int chunk = Math.max(1, 2048 / Math.max(1, k));
-        forTasks(parallel, ceilDiv(np, chunk), t -> {
-            for (int sl = t * chunk, e = Math.min(np, sl + chunk); sl < e; sl++) packSliverB(transB, n, k, b, bOff, ldb, bp, sl);
-        });
-    }
-
-    /** Sliver sl of op(A): rows sl*MR.., stored k-major (MR floats per k), rows past M zero. */
-    static void packSliverA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] ap, int sl) {
-        int i0 = sl * MR, rows = Math.min(MR, m - i0), d = sl * MR * k;
-        if (transA && rows == 6 && MR == 6) {
-            // A is stored K x M: the MR values of one k are contiguous
-            for (int p = 0; p < k; p++) {
-                int src = aOff + p * lda + i0, dst = d + p * MR;
-                ap[dst] = a[src];
-                ap[dst + 1] = a[src + 1];
-                ap[dst + 2] = a[src + 2];
-                ap[dst + 3] = a[src + 3];
-                ap[dst + 4] = a[src + 4];
-                ap[dst + 5] = a[src + 5];
-            }
-        } else if (transA) {
-            for (int p = 0; p < k; p++) {
-                int src = aOff + p * lda + i0, dst = d + p * MR;
-                int r = 0;
-                for (; r < rows; r++) ap[dst + r] = a[src + r];
-                for (; r < MR; r++) ap[dst + r] = 0f;
-            }
-        } else if (rows == 6 && MR == 6) {
-            int r0 = aOff + i0 * lda;
-            int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
-            for (int p = 0; p < k; p++) {
-                int dst = d + p * MR;
-                ap[dst] = a[r0 + p];
-                ap[dst + 1] = a[r1 + p];
-                ap[dst + 2] = a[r2 + p];
-                ap[dst + 3] = a[r3 + p];
-                ap[dst + 4] = a[r4 + p];
-                ap[dst + 5] = a[r5 + p];
-            }
-        } else {
-            for (int p = 0; p < k; p++) {
-                int dst = d + p * MR;
-                int r = 0;
-                for (; r < rows; r++) ap[dst + r] = a[aOff + (i0 + r) * lda + p];
-                for (; r < MR; r++) ap[dst + r] = 0f;
-            }
-        }
-    }
-
-    /** k rows of NR contiguous floats from b (row stride ldb) to bp; vector code kept in a branch-free method. */
-    static void copyFullSliver(int k, float[] b, int src, int ldb, float[] bp, int d) {
-        for (int p = 0; p < k; p++) {
-            int o = src + p * ldb, dst = d + p * NR;
-            FloatVector.fromArray(S, b, o).intoArray(bp, dst);
-            FloatVector.fromArray(S, b, o + VL).intoArray(bp, dst + VL);
-            FloatVector.fromArray(S, b, o + 2 * VL).intoArray(bp, dst + 2 * VL);
-            FloatVector.fromArray(S, b, o + 3 * VL).intoArray(bp, dst + 3 * VL);
-        }
-    }
-
-    /** Sliver sl of op(B): columns sl*NR.., stored k-major (NR floats per k), columns past N zero. */
-    static void packSliverB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int sl) {
-        int j0 = sl * NR, cols = Math.min(NR, n - j0), d = sl * NR * k;
-        if (!transB) {
-            if (cols == NR) {
-                copyFullSliver(k, b, bOff + j0, ldb, bp, d);
-            } else {
-                for (int p = 0; p < k; p++) {
-                    int src = bOff + p * ldb + j0, dst = d + p * NR;
-                    int j = 0;
-                    for (; j < cols; j++) bp[dst + j] = b[src + j];
-                    for (; j < NR; j++) bp[dst + j] = 0f;
-                }
-            }
-        } else {
-            // B is stored N x K: column j of op(B) is row j of B
-            int j = 0;
-            if (TRANSPOSE16) {
-                for (; j + 16 <= cols; j += 16) Transpose16.pack16(k, b, bOff + (j0 + j) * ldb, ldb, bp, d + j, NR);
-            }
-            for (; j < cols; j++) {
-                int src = bOff + (j0 + j) * ldb, dst = d + j;
-                for (int p = 0; p < k; p++) bp[dst + p * NR] = b[src + p];
-            }
-            for (; j < NR; j++) {
-                for (int p = 0; p < k; p++) bp[d + j + p * NR] = 0f;
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ thin path (N <= 2 VL)
 
     /** Vectors per k in the thin path's packed B for this N (1 or 2). */
     static int thinVectors(int n) {
         return n <= VL ? 1 : 2;
-    }
-
-    /** Packs op(B) for the thin path: per k, w = thinVectors(n) * VL floats, columns past N zero. */
-    static void packThinB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp) {
-        int w = thinVectors(n) * VL;
-        int p0 = transB ? 0 : packThinRows(n, k, b, bOff, ldb, bp, w);
-        for (int p = p0; p < k; p++) {
-            int dst = p * w, j = 0;
-            if (transB) {
-                for (; j < n; j++) bp[dst + j] = b[bOff + j * ldb + p];
-            } else {
-                for (; j < n; j++) bp[dst + j] = b[bOff + p * ldb + j];
-            }
-            for (; j < w; j++) bp[dst + j] = 0f;
-        }
-    }
-
-    /**
-     * The vector part of {@link #packThinB} for row-major B: whole-vector row loads (the last with its
-     * lanes past N cleared) while they fit in b; returns the first k row left for scalar code.
-     */
-    static int packThinRows(int n, int k, float[] b, int bOff, int ldb, float[] bp, int w) {
-        VectorMask<Float> keep = VectorMask.fromLong(S, (1L << (n - (w - VL))) - 1);
-        FloatVector zero = FloatVector.zero(S);
-        int p = 0;
-        for (; p < k && bOff + (long) p * ldb + w <= b.length; p++) {
-            int src = bOff + p * ldb, dst = p * w;
-            if (w == 2 * VL) FloatVector.fromArray(S, b, src).intoArray(bp, dst);
-            zero.blend(FloatVector.fromArray(S, b, src + w - VL), keep).intoArray(bp, dst + w - VL);
-        }
-        return p;
     }
 
     private static void thin(boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -594,7 +357,7 @@ final class VectorGemm implements KernelSupport.Gemm {
         } else {
             s.b = Scratch.grow(s.b, (long) k * w);
             bp = s.b;
-            packThinB(transB, n, k, b, bOff, ldb, bp);
+            GemmPacking.packThinB(transB, n, k, b, bOff, ldb, bp);
         }
         int ars = transA ? 1 : lda, aks = transA ? lda : 1;
         int groups = ceilDiv(m, THIN_ROWS);
@@ -609,286 +372,20 @@ final class VectorGemm implements KernelSupport.Gemm {
                     int rows = end - i >= THIN_ROWS ? THIN_ROWS : end - i >= 6 ? 6 : 1;
                     int ai = aOff + i * ars;
                     if (nv == 1) {
-                        if (rows == THIN_ROWS && !transA) thin12x1Rows(k, a, ai, lda, bp, tile);
-                        else if (rows == THIN_ROWS) thin12x1(k, a, ai, ars, aks, bp, tile);
-                        else if (rows == 6) thin6x1(k, a, ai, ars, aks, bp, tile);
-                        else thin1x1(k, a, ai, ars, aks, bp, tile);
+                        if (rows == THIN_ROWS && !transA) GemmTiles.thin12x1Rows(k, a, ai, lda, bp, tile);
+                        else if (rows == THIN_ROWS) GemmTiles.thin12x1(k, a, ai, ars, aks, bp, tile);
+                        else if (rows == 6) GemmTiles.thin6x1(k, a, ai, ars, aks, bp, tile);
+                        else GemmTiles.thin1x1(k, a, ai, ars, aks, bp, tile);
                     } else {
-                        if (rows == THIN_ROWS && !transA) thin12x2Rows(k, a, ai, lda, bp, tile);
-                        else if (rows == THIN_ROWS) thin12x2(k, a, ai, ars, aks, bp, tile);
-                        else if (rows == 6) thin6x2(k, a, ai, ars, aks, bp, tile);
-                        else thin1x2(k, a, ai, ars, aks, bp, tile);
+                        if (rows == THIN_ROWS && !transA) GemmTiles.thin12x2Rows(k, a, ai, lda, bp, tile);
+                        else if (rows == THIN_ROWS) GemmTiles.thin12x2(k, a, ai, ars, aks, bp, tile);
+                        else if (rows == 6) GemmTiles.thin6x2(k, a, ai, ars, aks, bp, tile);
+                        else GemmTiles.thin1x2(k, a, ai, ars, aks, bp, tile);
                     }
                     applyTile(tile, w, rows, n, alpha, beta, mode, c, cOff + i * ldc, ldc);
                     i += rows;
                 }
             }
         });
-    }
-
-    /** 12 rows of row-major A (k stride 1, so the JIT hoists the bounds checks) times 1 packed B vector(s) per k. */
-    static void thin12x1Rows(int k, float[] a, int ai, int lda, float[] bp, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0, c4_0 = c0_0, c5_0 = c0_0, c6_0 = c0_0, c7_0 = c0_0, c8_0 = c0_0, c9_0 = c0_0, c10_0 = c0_0, c11_0 = c0_0;
-        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda, a8 = a7 + lda, a9 = a8 + lda, a10 = a9 + lda, a11 = a10 + lda;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, p * VL);
-            c0_0 = b0.fma(FloatVector.broadcast(S, a[ai + p]), c0_0);
-            c1_0 = b0.fma(FloatVector.broadcast(S, a[a1 + p]), c1_0);
-            c2_0 = b0.fma(FloatVector.broadcast(S, a[a2 + p]), c2_0);
-            c3_0 = b0.fma(FloatVector.broadcast(S, a[a3 + p]), c3_0);
-            c4_0 = b0.fma(FloatVector.broadcast(S, a[a4 + p]), c4_0);
-            c5_0 = b0.fma(FloatVector.broadcast(S, a[a5 + p]), c5_0);
-            c6_0 = b0.fma(FloatVector.broadcast(S, a[a6 + p]), c6_0);
-            c7_0 = b0.fma(FloatVector.broadcast(S, a[a7 + p]), c7_0);
-            c8_0 = b0.fma(FloatVector.broadcast(S, a[a8 + p]), c8_0);
-            c9_0 = b0.fma(FloatVector.broadcast(S, a[a9 + p]), c9_0);
-            c10_0 = b0.fma(FloatVector.broadcast(S, a[a10 + p]), c10_0);
-            c11_0 = b0.fma(FloatVector.broadcast(S, a[a11 + p]), c11_0);
-        }
-        c0_0.intoArray(tile, 0);
-        c1_0.intoArray(tile, VL);
-        c2_0.intoArray(tile, 2 * VL);
-        c3_0.intoArray(tile, 3 * VL);
-        c4_0.intoArray(tile, 4 * VL);
-        c5_0.intoArray(tile, 5 * VL);
-        c6_0.intoArray(tile, 6 * VL);
-        c7_0.intoArray(tile, 7 * VL);
-        c8_0.intoArray(tile, 8 * VL);
-        c9_0.intoArray(tile, 9 * VL);
-        c10_0.intoArray(tile, 10 * VL);
-        c11_0.intoArray(tile, 11 * VL);
-    }
-
-    /** 12 rows of op(A) read in place (row stride ars, k stride aks) times 1 packed B vector(s) per k; raw sums to tile. */
-    static void thin12x1(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0, c4_0 = c0_0, c5_0 = c0_0, c6_0 = c0_0, c7_0 = c0_0, c8_0 = c0_0, c9_0 = c0_0, c10_0 = c0_0, c11_0 = c0_0;
-        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars, a6 = a5 + ars, a7 = a6 + ars, a8 = a7 + ars, a9 = a8 + ars, a10 = a9 + ars, a11 = a10 + ars;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, p * VL);
-            int q = p * aks;
-            c0_0 = b0.fma(FloatVector.broadcast(S, a[ai + q]), c0_0);
-            c1_0 = b0.fma(FloatVector.broadcast(S, a[a1 + q]), c1_0);
-            c2_0 = b0.fma(FloatVector.broadcast(S, a[a2 + q]), c2_0);
-            c3_0 = b0.fma(FloatVector.broadcast(S, a[a3 + q]), c3_0);
-            c4_0 = b0.fma(FloatVector.broadcast(S, a[a4 + q]), c4_0);
-            c5_0 = b0.fma(FloatVector.broadcast(S, a[a5 + q]), c5_0);
-            c6_0 = b0.fma(FloatVector.broadcast(S, a[a6 + q]), c6_0);
-            c7_0 = b0.fma(FloatVector.broadcast(S, a[a7 + q]), c7_0);
-            c8_0 = b0.fma(FloatVector.broadcast(S, a[a8 + q]), c8_0);
-            c9_0 = b0.fma(FloatVector.broadcast(S, a[a9 + q]), c9_0);
-            c10_0 = b0.fma(FloatVector.broadcast(S, a[a10 + q]), c10_0);
-            c11_0 = b0.fma(FloatVector.broadcast(S, a[a11 + q]), c11_0);
-        }
-        c0_0.intoArray(tile, 0);
-        c1_0.intoArray(tile, VL);
-        c2_0.intoArray(tile, 2 * VL);
-        c3_0.intoArray(tile, 3 * VL);
-        c4_0.intoArray(tile, 4 * VL);
-        c5_0.intoArray(tile, 5 * VL);
-        c6_0.intoArray(tile, 6 * VL);
-        c7_0.intoArray(tile, 7 * VL);
-        c8_0.intoArray(tile, 8 * VL);
-        c9_0.intoArray(tile, 9 * VL);
-        c10_0.intoArray(tile, 10 * VL);
-        c11_0.intoArray(tile, 11 * VL);
-    }
-
-    /** 6 rows of op(A) read in place (row stride ars, k stride aks) times 1 packed B vector(s) per k; raw sums to tile. */
-    static void thin6x1(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0, c4_0 = c0_0, c5_0 = c0_0;
-        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, p * VL);
-            int q = p * aks;
-            c0_0 = b0.fma(FloatVector.broadcast(S, a[ai + q]), c0_0);
-            c1_0 = b0.fma(FloatVector.broadcast(S, a[a1 + q]), c1_0);
-            c2_0 = b0.fma(FloatVector.broadcast(S, a[a2 + q]), c2_0);
-            c3_0 = b0.fma(FloatVector.broadcast(S, a[a3 + q]), c3_0);
-            c4_0 = b0.fma(FloatVector.broadcast(S, a[a4 + q]), c4_0);
-            c5_0 = b0.fma(FloatVector.broadcast(S, a[a5 + q]), c5_0);
-        }
-        c0_0.intoArray(tile, 0);
-        c1_0.intoArray(tile, VL);
-        c2_0.intoArray(tile, 2 * VL);
-        c3_0.intoArray(tile, 3 * VL);
-        c4_0.intoArray(tile, 4 * VL);
-        c5_0.intoArray(tile, 5 * VL);
-    }
-
-    /** 1 rows of op(A) read in place (row stride ars, k stride aks) times 1 packed B vector(s) per k; raw sums to tile. */
-    static void thin1x1(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, p * VL);
-            int q = p * aks;
-            c0_0 = b0.fma(FloatVector.broadcast(S, a[ai + q]), c0_0);
-        }
-        c0_0.intoArray(tile, 0);
-    }
-
-    /** 12 rows of row-major A (k stride 1, so the JIT hoists the bounds checks) times 2 packed B vector(s) per k. */
-    static void thin12x2Rows(int k, float[] a, int ai, int lda, float[] bp, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0, c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0, c8_0 = c0_0, c8_1 = c0_0, c9_0 = c0_0, c9_1 = c0_0, c10_0 = c0_0, c10_1 = c0_0, c11_0 = c0_0, c11_1 = c0_0;
-        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda, a8 = a7 + lda, a9 = a8 + lda, a10 = a9 + lda, a11 = a10 + lda;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, p * 2 * VL);
-            FloatVector b1 = FloatVector.fromArray(S, bp, p * 2 * VL + VL);
-            FloatVector x0 = FloatVector.broadcast(S, a[ai + p]);
-            c0_0 = b0.fma(x0, c0_0); c0_1 = b1.fma(x0, c0_1);
-            FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
-            c1_0 = b0.fma(x1, c1_0); c1_1 = b1.fma(x1, c1_1);
-            FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
-            c2_0 = b0.fma(x2, c2_0); c2_1 = b1.fma(x2, c2_1);
-            FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
-            c3_0 = b0.fma(x3, c3_0); c3_1 = b1.fma(x3, c3_1);
-            FloatVector x4 = FloatVector.broadcast(S, a[a4 + p]);
-            c4_0 = b0.fma(x4, c4_0); c4_1 = b1.fma(x4, c4_1);
-            FloatVector x5 = FloatVector.broadcast(S, a[a5 + p]);
-            c5_0 = b0.fma(x5, c5_0); c5_1 = b1.fma(x5, c5_1);
-            FloatVector x6 = FloatVector.broadcast(S, a[a6 + p]);
-            c6_0 = b0.fma(x6, c6_0); c6_1 = b1.fma(x6, c6_1);
-            FloatVector x7 = FloatVector.broadcast(S, a[a7 + p]);
-            c7_0 = b0.fma(x7, c7_0); c7_1 = b1.fma(x7, c7_1);
-            FloatVector x8 = FloatVector.broadcast(S, a[a8 + p]);
-            c8_0 = b0.fma(x8, c8_0); c8_1 = b1.fma(x8, c8_1);
-            FloatVector x9 = FloatVector.broadcast(S, a[a9 + p]);
-            c9_0 = b0.fma(x9, c9_0); c9_1 = b1.fma(x9, c9_1);
-            FloatVector x10 = FloatVector.broadcast(S, a[a10 + p]);
-            c10_0 = b0.fma(x10, c10_0); c10_1 = b1.fma(x10, c10_1);
-            FloatVector x11 = FloatVector.broadcast(S, a[a11 + p]);
-            c11_0 = b0.fma(x11, c11_0); c11_1 = b1.fma(x11, c11_1);
-        }
-        c0_0.intoArray(tile, 0);
-        c0_1.intoArray(tile, VL);
-        c1_0.intoArray(tile, 2 * VL);
-        c1_1.intoArray(tile, 3 * VL);
-        c2_0.intoArray(tile, 4 * VL);
-        c2_1.intoArray(tile, 5 * VL);
-        c3_0.intoArray(tile, 6 * VL);
-        c3_1.intoArray(tile, 7 * VL);
-        c4_0.intoArray(tile, 8 * VL);
-        c4_1.intoArray(tile, 9 * VL);
-        c5_0.intoArray(tile, 10 * VL);
-        c5_1.intoArray(tile, 11 * VL);
-        c6_0.intoArray(tile, 12 * VL);
-        c6_1.intoArray(tile, 13 * VL);
-        c7_0.intoArray(tile, 14 * VL);
-        c7_1.intoArray(tile, 15 * VL);
-        c8_0.intoArray(tile, 16 * VL);
-        c8_1.intoArray(tile, 17 * VL);
-        c9_0.intoArray(tile, 18 * VL);
-        c9_1.intoArray(tile, 19 * VL);
-        c10_0.intoArray(tile, 20 * VL);
-        c10_1.intoArray(tile, 21 * VL);
-        c11_0.intoArray(tile, 22 * VL);
-        c11_1.intoArray(tile, 23 * VL);
-    }
-
-    /** 12 rows of op(A) read in place (row stride ars, k stride aks) times 2 packed B vector(s) per k; raw sums to tile. */
-    static void thin12x2(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0, c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0, c8_0 = c0_0, c8_1 = c0_0, c9_0 = c0_0, c9_1 = c0_0, c10_0 = c0_0, c10_1 = c0_0, c11_0 = c0_0, c11_1 = c0_0;
-        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars, a6 = a5 + ars, a7 = a6 + ars, a8 = a7 + ars, a9 = a8 + ars, a10 = a9 + ars, a11 = a10 + ars;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, p * 2 * VL);
-            FloatVector b1 = FloatVector.fromArray(S, bp, p * 2 * VL + VL);
-            int q = p * aks;
-            FloatVector x0 = FloatVector.broadcast(S, a[ai + q]);
-            c0_0 = b0.fma(x0, c0_0); c0_1 = b1.fma(x0, c0_1);
-            FloatVector x1 = FloatVector.broadcast(S, a[a1 + q]);
-            c1_0 = b0.fma(x1, c1_0); c1_1 = b1.fma(x1, c1_1);
-            FloatVector x2 = FloatVector.broadcast(S, a[a2 + q]);
-            c2_0 = b0.fma(x2, c2_0); c2_1 = b1.fma(x2, c2_1);
-            FloatVector x3 = FloatVector.broadcast(S, a[a3 + q]);
-            c3_0 = b0.fma(x3, c3_0); c3_1 = b1.fma(x3, c3_1);
-            FloatVector x4 = FloatVector.broadcast(S, a[a4 + q]);
-            c4_0 = b0.fma(x4, c4_0); c4_1 = b1.fma(x4, c4_1);
-            FloatVector x5 = FloatVector.broadcast(S, a[a5 + q]);
-            c5_0 = b0.fma(x5, c5_0); c5_1 = b1.fma(x5, c5_1);
-            FloatVector x6 = FloatVector.broadcast(S, a[a6 + q]);
-            c6_0 = b0.fma(x6, c6_0); c6_1 = b1.fma(x6, c6_1);
-            FloatVector x7 = FloatVector.broadcast(S, a[a7 + q]);
-            c7_0 = b0.fma(x7, c7_0); c7_1 = b1.fma(x7, c7_1);
-            FloatVector x8 = FloatVector.broadcast(S, a[a8 + q]);
-            c8_0 = b0.fma(x8, c8_0); c8_1 = b1.fma(x8, c8_1);
-            FloatVector x9 = FloatVector.broadcast(S, a[a9 + q]);
-            c9_0 = b0.fma(x9, c9_0); c9_1 = b1.fma(x9, c9_1);
-            FloatVector x10 = FloatVector.broadcast(S, a[a10 + q]);
-            c10_0 = b0.fma(x10, c10_0); c10_1 = b1.fma(x10, c10_1);
-            FloatVector x11 = FloatVector.broadcast(S, a[a11 + q]);
-            c11_0 = b0.fma(x11, c11_0); c11_1 = b1.fma(x11, c11_1);
-        }
-        c0_0.intoArray(tile, 0);
-        c0_1.intoArray(tile, VL);
-        c1_0.intoArray(tile, 2 * VL);
-        c1_1.intoArray(tile, 3 * VL);
-        c2_0.intoArray(tile, 4 * VL);
-        c2_1.intoArray(tile, 5 * VL);
-        c3_0.intoArray(tile, 6 * VL);
-        c3_1.intoArray(tile, 7 * VL);
-        c4_0.intoArray(tile, 8 * VL);
-        c4_1.intoArray(tile, 9 * VL);
-        c5_0.intoArray(tile, 10 * VL);
-        c5_1.intoArray(tile, 11 * VL);
-        c6_0.intoArray(tile, 12 * VL);
-        c6_1.intoArray(tile, 13 * VL);
-        c7_0.intoArray(tile, 14 * VL);
-        c7_1.intoArray(tile, 15 * VL);
-        c8_0.intoArray(tile, 16 * VL);
-        c8_1.intoArray(tile, 17 * VL);
-        c9_0.intoArray(tile, 18 * VL);
-        c9_1.intoArray(tile, 19 * VL);
-        c10_0.intoArray(tile, 20 * VL);
-        c10_1.intoArray(tile, 21 * VL);
-        c11_0.intoArray(tile, 22 * VL);
-        c11_1.intoArray(tile, 23 * VL);
-    }
-
-    /** 6 rows of op(A) read in place (row stride ars, k stride aks) times 2 packed B vector(s) per k; raw sums to tile. */
-    static void thin6x2(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0;
-        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, p * 2 * VL);
-            FloatVector b1 = FloatVector.fromArray(S, bp, p * 2 * VL + VL);
-            int q = p * aks;
-            FloatVector x0 = FloatVector.broadcast(S, a[ai + q]);
-            c0_0 = b0.fma(x0, c0_0); c0_1 = b1.fma(x0, c0_1);
-            FloatVector x1 = FloatVector.broadcast(S, a[a1 + q]);
-            c1_0 = b0.fma(x1, c1_0); c1_1 = b1.fma(x1, c1_1);
-            FloatVector x2 = FloatVector.broadcast(S, a[a2 + q]);
-            c2_0 = b0.fma(x2, c2_0); c2_1 = b1.fma(x2, c2_1);
-            FloatVector x3 = FloatVector.broadcast(S, a[a3 + q]);
-            c3_0 = b0.fma(x3, c3_0); c3_1 = b1.fma(x3, c3_1);
-            FloatVector x4 = FloatVector.broadcast(S, a[a4 + q]);
-            c4_0 = b0.fma(x4, c4_0); c4_1 = b1.fma(x4, c4_1);
-            FloatVector x5 = FloatVector.broadcast(S, a[a5 + q]);
-            c5_0 = b0.fma(x5, c5_0); c5_1 = b1.fma(x5, c5_1);
-        }
-        c0_0.intoArray(tile, 0);
-        c0_1.intoArray(tile, VL);
-        c1_0.intoArray(tile, 2 * VL);
-        c1_1.intoArray(tile, 3 * VL);
-        c2_0.intoArray(tile, 4 * VL);
-        c2_1.intoArray(tile, 5 * VL);
-        c3_0.intoArray(tile, 6 * VL);
-        c3_1.intoArray(tile, 7 * VL);
-        c4_0.intoArray(tile, 8 * VL);
-        c4_1.intoArray(tile, 9 * VL);
-        c5_0.intoArray(tile, 10 * VL);
-        c5_1.intoArray(tile, 11 * VL);
-    }
-
-    /** 1 rows of op(A) read in place (row stride ars, k stride aks) times 2 packed B vector(s) per k; raw sums to tile. */
-    static void thin1x2(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0;
-        for (int p = 0; p < k; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, p * 2 * VL);
-            FloatVector b1 = FloatVector.fromArray(S, bp, p * 2 * VL + VL);
-            int q = p * aks;
-            FloatVector x0 = FloatVector.broadcast(S, a[ai + q]);
-            c0_0 = b0.fma(x0, c0_0); c0_1 = b1.fma(x0, c0_1);
-        }
-        c0_0.intoArray(tile, 0);
-        c0_1.intoArray(tile, VL);
     }
 }

@@ -32,7 +32,11 @@ final class VectorModeProduct implements KernelSupport.ModeProductSlices {
 
     static final VectorSpecies<Float> S = Species.F;
     static final int VL = Species.VL;
-    /** k rows of the middle-mode register tile (its columns are four vectors). */
+    /**
+     * k rows of the middle-mode register tile (its columns are four vectors), {@link SliceTiles#tile4x4};
+     * {@link SliceTiles#tile5x4} covers 5 rows for K = 5, 9, 10, ...: with a rank of 5, three of the
+     * four rows of a second 4-row tile would be idle.
+     */
     private static final int KB = 4;
     private static final boolean TRANSPOSE16 = VL == 16;
     /**
@@ -120,11 +124,11 @@ final class VectorModeProduct implements KernelSupport.ModeProductSlices {
             int t2 = tBase(c + Math.min(2, nv - 1), qv, in, q, tOff), t3 = tBase(c + Math.min(3, nv - 1), qv, in, q, tOff);
             for (int kb = 0, blk = 0; kb < k; blk++) {
                 if (blk < fives) {
-                    tile5(in, q, up, kb * in, t, t0, t1, t2, t3, 5, nv, alpha, beta, y, yOff, c, qv, k, kb,
+                    SliceTiles.tile5x4(in, q, up, kb * in, t, t0, t1, t2, t3, 5, nv, alpha, beta, y, yOff, c, qv, k, kb,
                             s.edge);
                     kb += 5;
                 } else {
-                    tile(in, q, up, kb * in, t, t0, t1, t2, t3, Math.min(KB, k - kb), nv, alpha, beta, y,
+                    SliceTiles.tile4x4(in, q, up, kb * in, t, t0, t1, t2, t3, Math.min(KB, k - kb), nv, alpha, beta, y,
                             yOff, c, qv, k, kb, s.edge);
                     kb += KB;
                 }
@@ -141,67 +145,16 @@ final class VectorModeProduct implements KernelSupport.ModeProductSlices {
         return tOff + (c / qv) * in * q + colOff(c % qv, q);
     }
 
-    private static int yBase(int c, int qv, int k, int q, int yOff) {
+    static int yBase(int c, int qv, int k, int q, int yOff) {
         return yOff + (c / qv) * k * q + colOff(c % qv, q);
     }
 
     /**
-     * Rows kb..kb+rows-1 of Y for column vectors c..c+nv-1: a 4 x 4-vector register tile over all i
-     * ({@link #tile5} is the same with 5 rows, for K = 5, 9, 10, ...: with a rank of 5, three of
-     * the four rows of a second 4-row tile would be idle).
-     */
-    private static void tile(int in, int q, float[] up, int ui, float[] t, int t0, int t1, int t2, int t3,
-                             int rows, int nv, float alpha, float beta, float[] y, int yOff, int c, int qv, int k, int kb,
-                             float[] tile) {
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00;
-        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
-        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        for (int i = 0, to = 0; i < in; i++, to += q, ui += KB) {
-            FloatVector b0 = FloatVector.fromArray(S, t, t0 + to);
-            FloatVector b1 = FloatVector.fromArray(S, t, t1 + to);
-            FloatVector b2 = FloatVector.fromArray(S, t, t2 + to);
-            FloatVector b3 = FloatVector.fromArray(S, t, t3 + to);
-            FloatVector w = FloatVector.broadcast(S, up[ui]);
-            a00 = w.fma(b0, a00); a01 = w.fma(b1, a01); a02 = w.fma(b2, a02); a03 = w.fma(b3, a03);
-            w = FloatVector.broadcast(S, up[ui + 1]);
-            a10 = w.fma(b0, a10); a11 = w.fma(b1, a11); a12 = w.fma(b2, a12); a13 = w.fma(b3, a13);
-            w = FloatVector.broadcast(S, up[ui + 2]);
-            a20 = w.fma(b0, a20); a21 = w.fma(b1, a21); a22 = w.fma(b2, a22); a23 = w.fma(b3, a23);
-            w = FloatVector.broadcast(S, up[ui + 3]);
-            a30 = w.fma(b0, a30); a31 = w.fma(b1, a31); a32 = w.fma(b2, a32); a33 = w.fma(b3, a33);
-        }
-        // No helper takes a vector argument: an un-inlined call would box every accumulator.
-        if (beta == 0f && rows == KB && nv == 4) {
-            int y0 = yBase(c, qv, k, q, yOff) + kb * q, y1 = yBase(c + 1, qv, k, q, yOff) + kb * q;
-            int y2 = yBase(c + 2, qv, k, q, yOff) + kb * q, y3 = yBase(c + 3, qv, k, q, yOff) + kb * q;
-            a00.mul(alpha).intoArray(y, y0); a01.mul(alpha).intoArray(y, y1);
-            a02.mul(alpha).intoArray(y, y2); a03.mul(alpha).intoArray(y, y3);
-            a10.mul(alpha).intoArray(y, y0 + q); a11.mul(alpha).intoArray(y, y1 + q);
-            a12.mul(alpha).intoArray(y, y2 + q); a13.mul(alpha).intoArray(y, y3 + q);
-            a20.mul(alpha).intoArray(y, y0 + 2 * q); a21.mul(alpha).intoArray(y, y1 + 2 * q);
-            a22.mul(alpha).intoArray(y, y2 + 2 * q); a23.mul(alpha).intoArray(y, y3 + 2 * q);
-            a30.mul(alpha).intoArray(y, y0 + 3 * q); a31.mul(alpha).intoArray(y, y1 + 3 * q);
-            a32.mul(alpha).intoArray(y, y2 + 3 * q); a33.mul(alpha).intoArray(y, y3 + 3 * q);
-            return;
-        }
-        // edge tiles and beta != 0: through a scratch tile, row r vector j at (r * 4 + j) * VL
-        a00.mul(alpha).intoArray(tile, 0); a01.mul(alpha).intoArray(tile, VL);
-        a02.mul(alpha).intoArray(tile, 2 * VL); a03.mul(alpha).intoArray(tile, 3 * VL);
-        a10.mul(alpha).intoArray(tile, 4 * VL); a11.mul(alpha).intoArray(tile, 5 * VL);
-        a12.mul(alpha).intoArray(tile, 6 * VL); a13.mul(alpha).intoArray(tile, 7 * VL);
-        a20.mul(alpha).intoArray(tile, 8 * VL); a21.mul(alpha).intoArray(tile, 9 * VL);
-        a22.mul(alpha).intoArray(tile, 10 * VL); a23.mul(alpha).intoArray(tile, 11 * VL);
-        a30.mul(alpha).intoArray(tile, 12 * VL); a31.mul(alpha).intoArray(tile, 13 * VL);
-        a32.mul(alpha).intoArray(tile, 14 * VL); a33.mul(alpha).intoArray(tile, 15 * VL);
-        writeEdge(tile, rows, nv, beta, y, yOff, c, qv, k, q, kb);
-    }
-
-    /**
      * Rows kb..kb+rows-1 of Y for column vectors c..c+nv-1 from the scratch tile (row r, vector j at
-     * (r * 4 + j) * VL): the edge tiles' and beta != 0 path of {@link #tile} and {@link #tile5}.
+     * (r * 4 + j) * VL): the edge tiles' and beta != 0 path of {@link SliceTiles#tile4x4} and
+     * {@link SliceTiles#tile5x4}.
      */
-    private static void writeEdge(float[] tile, int rows, int nv, float beta, float[] y, int yOff, int c, int qv,
+    static void writeEdge(float[] tile, int rows, int nv, float beta, float[] y, int yOff, int c, int qv,
                                   int k, int q, int kb) {
         for (int j = 0; j < nv; j++) {
             int col = (c + j) % qv;
@@ -213,61 +166,6 @@ final class VectorModeProduct implements KernelSupport.ModeProductSlices {
                 for (int l = skip; l < VL; l++) y[yi + l] = beta == 0f ? tile[ti + l] : Math.fma(beta, y[yi + l], tile[ti + l]);
             }
         }
-    }
-
-    /** As {@link #tile} with a 5 x 4-vector register tile. */
-    private static void tile5(int in, int q, float[] up, int ui, float[] t, int t0, int t1, int t2, int t3,
-                             int rows, int nv, float alpha, float beta, float[] y, int yOff, int c, int qv, int k, int kb,
-                             float[] tile) {
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00;
-        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
-        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-        FloatVector a40 = a00, a41 = a00, a42 = a00, a43 = a00;
-        for (int i = 0, to = 0; i < in; i++, to += q, ui += 5) {
-            FloatVector b0 = FloatVector.fromArray(S, t, t0 + to);
-            FloatVector b1 = FloatVector.fromArray(S, t, t1 + to);
-            FloatVector b2 = FloatVector.fromArray(S, t, t2 + to);
-            FloatVector b3 = FloatVector.fromArray(S, t, t3 + to);
-            FloatVector w = FloatVector.broadcast(S, up[ui]);
-            a00 = w.fma(b0, a00); a01 = w.fma(b1, a01); a02 = w.fma(b2, a02); a03 = w.fma(b3, a03);
-            w = FloatVector.broadcast(S, up[ui + 1]);
-            a10 = w.fma(b0, a10); a11 = w.fma(b1, a11); a12 = w.fma(b2, a12); a13 = w.fma(b3, a13);
-            w = FloatVector.broadcast(S, up[ui + 2]);
-            a20 = w.fma(b0, a20); a21 = w.fma(b1, a21); a22 = w.fma(b2, a22); a23 = w.fma(b3, a23);
-            w = FloatVector.broadcast(S, up[ui + 3]);
-            a30 = w.fma(b0, a30); a31 = w.fma(b1, a31); a32 = w.fma(b2, a32); a33 = w.fma(b3, a33);
-            w = FloatVector.broadcast(S, up[ui + 4]);
-            a40 = w.fma(b0, a40); a41 = w.fma(b1, a41); a42 = w.fma(b2, a42); a43 = w.fma(b3, a43);
-        }
-        // No helper takes a vector argument: an un-inlined call would box every accumulator.
-        if (beta == 0f && rows == 5 && nv == 4) {
-            int y0 = yBase(c, qv, k, q, yOff) + kb * q, y1 = yBase(c + 1, qv, k, q, yOff) + kb * q;
-            int y2 = yBase(c + 2, qv, k, q, yOff) + kb * q, y3 = yBase(c + 3, qv, k, q, yOff) + kb * q;
-            a00.mul(alpha).intoArray(y, y0); a01.mul(alpha).intoArray(y, y1);
-            a02.mul(alpha).intoArray(y, y2); a03.mul(alpha).intoArray(y, y3);
-            a10.mul(alpha).intoArray(y, y0 + q); a11.mul(alpha).intoArray(y, y1 + q);
-            a12.mul(alpha).intoArray(y, y2 + q); a13.mul(alpha).intoArray(y, y3 + q);
-            a20.mul(alpha).intoArray(y, y0 + 2 * q); a21.mul(alpha).intoArray(y, y1 + 2 * q);
-            a22.mul(alpha).intoArray(y, y2 + 2 * q); a23.mul(alpha).intoArray(y, y3 + 2 * q);
-            a30.mul(alpha).intoArray(y, y0 + 3 * q); a31.mul(alpha).intoArray(y, y1 + 3 * q);
-            a32.mul(alpha).intoArray(y, y2 + 3 * q); a33.mul(alpha).intoArray(y, y3 + 3 * q);
-            a40.mul(alpha).intoArray(y, y0 + 4 * q); a41.mul(alpha).intoArray(y, y1 + 4 * q);
-            a42.mul(alpha).intoArray(y, y2 + 4 * q); a43.mul(alpha).intoArray(y, y3 + 4 * q);
-            return;
-        }
-        // edge tiles and beta != 0: through a scratch tile, row r vector j at (r * 4 + j) * VL
-        a00.mul(alpha).intoArray(tile, 0); a01.mul(alpha).intoArray(tile, VL);
-        a02.mul(alpha).intoArray(tile, 2 * VL); a03.mul(alpha).intoArray(tile, 3 * VL);
-        a10.mul(alpha).intoArray(tile, 4 * VL); a11.mul(alpha).intoArray(tile, 5 * VL);
-        a12.mul(alpha).intoArray(tile, 6 * VL); a13.mul(alpha).intoArray(tile, 7 * VL);
-        a20.mul(alpha).intoArray(tile, 8 * VL); a21.mul(alpha).intoArray(tile, 9 * VL);
-        a22.mul(alpha).intoArray(tile, 10 * VL); a23.mul(alpha).intoArray(tile, 11 * VL);
-        a30.mul(alpha).intoArray(tile, 12 * VL); a31.mul(alpha).intoArray(tile, 13 * VL);
-        a32.mul(alpha).intoArray(tile, 14 * VL); a33.mul(alpha).intoArray(tile, 15 * VL);
-        a40.mul(alpha).intoArray(tile, 16 * VL); a41.mul(alpha).intoArray(tile, 17 * VL);
-        a42.mul(alpha).intoArray(tile, 18 * VL); a43.mul(alpha).intoArray(tile, 19 * VL);
-        writeEdge(tile, rows, nv, beta, y, yOff, c, qv, k, q, kb);
     }
 
     // ------------------------------------------------------------------ last mode (Q = 1), 16-float vectors
