@@ -17,7 +17,7 @@ import java.util.function.IntConsumer;
  * and so does a call made while another thread is using the pool.
  *
  * <p>Many calls are short (a GEMM of a training step takes well under a millisecond), so a call
- * must cost microseconds, not the tens of microseconds of a submit-and-wake executor round trip:
+ * must cost far less than a submit-and-wake executor round trip, which is as long as such a GEMM:
  * workers spin for {@link Tuning#PARALLEL_SPIN_NANOS} on the published job before parking, the
  * tasks are handed out by one shared counter, and the caller spins (then parks) on a completion
  * counter. Nothing but one small job record is allocated per call.

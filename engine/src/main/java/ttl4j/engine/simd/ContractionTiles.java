@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * lane by lane, accumulated over every p and every vector of a row, into
  * {@code lanes[(r * yRows + j) * VL + l]}; rows past ni or nk repeat the last real one (their results are
  * not read). The p and row-vector loops are one flat loop: with the accumulators live across two nested
- * loops, JDK 17's compiler kept them boxed and the kernel ran 25 times slower. On a row's last vector,
+ * loops, JDK 17's compiler kept them boxed and the kernel ran far slower. On a row's last vector,
  * which starts at Q - VL, the lanes already counted are cleared in X with an AND on their bits.
  */
 final class ContractionTiles {

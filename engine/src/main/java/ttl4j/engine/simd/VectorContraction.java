@@ -14,7 +14,7 @@ import ttl4j.engine.ScalarGemm;
  * may associate differently once compiled). When Q is not a multiple of the vector length the
  * last vector of each row starts at Q - VL and its lanes already counted are zeroed in X. The p and
  * row-vector loops are one flat loop: with the accumulators live across two nested loops, JDK 17's
- * compiler kept them boxed and the kernel ran 25 times slower.
+ * compiler kept them boxed and the kernel ran far slower.
  * (An infinity in Y on such a lane then gives NaN where the exact sum is infinite: either way the
  * result is not finite.)
  */

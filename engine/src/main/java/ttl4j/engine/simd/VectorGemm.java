@@ -36,9 +36,8 @@ final class VectorGemm implements KernelSupport.Gemm {
     static final int VL = Species.VL;
     /**
      * Rows of the micro-tile: 6 x 4 accumulators + 4 B vectors + 1 broadcast fit the 32 AVX-512
-     * registers. Before JDK 21, 5 rows: JDK 17's C2 compiled the 6-row kernel about 30% slower in
-     * roughly one JVM run out of three (same code, same data), while the 5-row kernel compiled fast
-     * every time. The row count never changes results: each C element is summed the same way.
+     * registers. Before JDK 21, 5 rows: JDK 17's C2 compiled the 6-row kernel markedly slower in
+     * some JVM runs (same code, same data), while the 5-row kernel compiled fast every time. The row count never changes results: each C element is summed the same way.
      */
     static final int MR = Runtime.version().feature() >= 21 ? 6 : 5;
     /** Columns of the micro-tile: four vectors, the packed B sliver the generated micro-kernels read. */

@@ -41,7 +41,7 @@ final class VectorModeProduct implements KernelSupport.ModeProductSlices {
     private static final boolean TRANSPOSE16 = VL == 16;
     /**
      * The transposing last-mode kernel is only offered from JDK 21: under JDK 17 its compiled form
-     * ran 2 to 30 times slower than the thin GEMM in most runs (same code, same data).
+     * ran several times slower than the thin GEMM in most runs (same code, same data).
      */
     private static final boolean LAST_MODE_FAST = TRANSPOSE16 && Runtime.version().feature() >= 21;
 
@@ -55,8 +55,8 @@ final class VectorModeProduct implements KernelSupport.ModeProductSlices {
 
     /**
      * K = 8 only: for K a multiple of 16 the thin GEMM (lanes along K, tiles written back with
-     * vectors) is faster (32x32x32x32, last mode, K = 16: 126 against 94 GFLOPS); for K = 8 it
-     * would use half its lanes (64x64x16x16, K = 8: 37 against 53 GFLOPS here).
+     * vectors) measured faster; for K = 8 it would use half its lanes (the figures are in the
+     * README's mode-product table, {@code ttl bench mode-product}).
      */
     private static boolean lastModeFits(int k) {
         return TRANSPOSE16 && k == 8;

@@ -34,7 +34,7 @@ import java.util.Map;
  * tiles therefore store their accumulators themselves (directly into Y for a full tile with beta
  * 0, else into a scratch tile that a scalar helper writes back).
  * <li>One flat loop per tile: with the accumulators live across two nested loops, JDK 17's compiler
- * kept them boxed (the contraction tile ran 25 times slower), so the contraction walks p and the
+ * kept them boxed (the contraction tile ran far slower), so the contraction walks p and the
  * vectors of a row in one loop.
  * <li>The summation order is part of the result: each accumulator sums its products with fused
  * multiply-adds from zero in increasing k (i for the slices; p, then the vectors of a row, for the
@@ -277,7 +277,7 @@ public final class TileGenerator {
         s.line(" * lane by lane, accumulated over every p and every vector of a row, into");
         s.line(" * {@code lanes[(r * yRows + j) * VL + l]}; rows past ni or nk repeat the last real one (their results are");
         s.line(" * not read). The p and row-vector loops are one flat loop: with the accumulators live across two nested");
-        s.line(" * loops, JDK 17's compiler kept them boxed and the kernel ran 25 times slower. On a row's last vector,");
+        s.line(" * loops, JDK 17's compiler kept them boxed and the kernel ran far slower. On a row's last vector,");
         s.line(" * which starts at Q - VL, the lanes already counted are cleared in X with an AND on their bits.");
         s.line(" */");
         s.line("final class ContractionTiles {");
