@@ -50,6 +50,27 @@ class BenchCommandTest {
     }
 
     @Test
+    void convReportsEveryLayerWithItsPlan() {
+        Map<String, Object> js = json("bench", "conv", "--batch-size", "2", "--layers", "3x8x6,8x8x5:k1:p0,4x6x9x7:s2",
+                "--seconds", "0.005", "--rounds", "1", "--json");
+        List<Map<String, Object>> r = results(js);
+        assertEquals(3, r.size());
+        assertEquals(List.of(3, 8, 4), r.stream().map(x -> ((Number) x.get("cin")).intValue()).toList());
+        assertEquals(false, r.get(0).get("input_grad"), "a 3-channel first layer needs no input gradient");
+        assertEquals(7, ((Number) r.get(2).get("w")).intValue());
+        for (Map<String, Object> x : r) {
+            assertTrue(((Number) x.get("fwd_ms")).doubleValue() > 0 && ((Number) x.get("fwd_bwd_ms")).doubleValue() > 0, x.toString());
+            assertTrue(x.get("algorithm") instanceof Map<?, ?>, x.toString());
+        }
+        Captured bad = Captured.run("bench", "conv", "--layers", "3x8", "--seconds", "0.005");
+        assertEquals(2, bad.exit(), bad.err());
+        assertTrue(bad.err().contains("bad layer '3x8'"), bad.err());
+        Captured tooSmall = Captured.run("bench", "conv", "--layers", "3x8x2:k5:p0", "--seconds", "0.005");
+        assertEquals(2, tooSmall.exit(), tooSmall.err());
+        assertTrue(tooSmall.err().contains("does not fit"), tooSmall.err());
+    }
+
+    @Test
     void ttlLayerReportsThreeVariantsPerLayer() {
         Map<String, Object> js = json("bench", "ttl-layer", "--batch", "2", "--seconds", "0.005", "--rounds", "1", "--json");
         List<Map<String, Object>> r = results(js);

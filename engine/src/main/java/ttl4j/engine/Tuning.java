@@ -60,6 +60,18 @@ public final class Tuning {
      */
     public static final boolean SOFTMAX_VECTOR_EXP = boolProp("softmax.vectorExp", false);
 
+    /**
+     * The convolution algorithm: {@code auto} (chosen per layer shape and pass, see
+     * {@code ttl4j.engine.conv.Convolutions#plan}) or one of {@code direct}, {@code winograd2},
+     * {@code winograd4}, {@code reference} forced for every pass it applies to.
+     */
+    public static final String CONV_ALGORITHM = stringProp("conv.algorithm", "auto");
+
+    static String stringProp(String name, String dflt) {
+        String v = System.getProperty("ttl4j." + name);
+        return v == null || v.isBlank() ? dflt : v.trim();
+    }
+
     static int intProp(String name, int dflt) {
         String v = System.getProperty("ttl4j." + name);
         if (v == null) return dflt;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = {"Measure kernel throughput on this machine (median of repeated runs after warm-up).",
                 "For publication-grade figures use the JMH benchmarks in bench/ (see the README)."},
         subcommands = {BenchGemmCommand.class, BenchModeProductCommand.class, BenchKhatriRaoCommand.class,
-                BenchSvdCommand.class, BenchTrainCommand.class, BenchTtlLayerCommand.class, CommandLine.HelpCommand.class})
+                BenchSvdCommand.class, BenchTrainCommand.class, BenchTtlLayerCommand.class, BenchConvCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,144 @@
+package ttl4j.engine.conv;
+
+import java.util.Arrays;
+import ttl4j.engine.Tuning;
+
+/**
+ * 2-D convolutions on NCHW tensors (see {@link ConvShape}): the three passes of a layer, each run
+ * with the algorithm {@link #plan} chooses for its shape. Arguments are checked here, once. Results
+ * are bitwise identical for any thread count: work is split by output blocks only.
+ */
+public final class Convolutions {
+    private Convolutions() {}
+
+    /** The forced algorithm, or null for automatic choice. */
+    private static final ConvAlgorithm FORCED = ConvAlgorithm.parse(Tuning.CONV_ALGORITHM);
+
+    /**
+     * The algorithms and scratch for {@code s}: the forced one ({@code -Dttl4j.conv.algorithm})
+     * where it applies, else the cheapest by the cost model.
+     */
+    public static ConvPlan plan(ConvShape s) {
+        return plan(s, FORCED);
+    }
+
+    /** As {@link #plan(ConvShape)} with {@code forced} (null: automatic) in place of the property. */
+    public static ConvPlan plan(ConvShape s, ConvAlgorithm forced) {
+        ConvAlgorithm f = choose(s, forced), d = choose(s, forced), w = chooseWeights(s, forced);
+        long ws = Math.max(workspace(s, f, Pass.FORWARD), Math.max(workspace(s, d, Pass.DATA), workspace(s, w, Pass.WEIGHTS)));
+        return new ConvPlan(s, f, d, w, ws);
+    }
+
+    enum Pass { FORWARD, DATA, WEIGHTS }
+
+    private static ConvAlgorithm choose(ConvShape s, ConvAlgorithm forced) {
+        if (forced != null && forced.applies(s)) return forced;
+        return ConvAlgorithm.DIRECT;
+    }
+
+    private static ConvAlgorithm chooseWeights(ConvShape s, ConvAlgorithm forced) {
+        if (forced != null && forced.applies(s)) return forced;
+        return ConvAlgorithm.DIRECT;
+    }
+
+    private static long workspace(ConvShape s, ConvAlgorithm a, Pass pass) {
+        return switch (a) {
+            case REFERENCE -> 0;
+            case DIRECT -> DirectConv.workspaceFloats(s, pass);
+            case WINOGRAD_2X2, WINOGRAD_4X4 -> WinogradConv.workspaceFloats(s, a, pass);
+        };
+    }
+
+    /** {@code Y (N, K, P, Q) = conv(X (N, C, H, W), W (K, C, R, S)) + bias[k]} ({@code bias} may be null); Y is overwritten. */
+    public static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
+                               float[] y, int yOff) {
+        check("conv2d forward: X", x, xOff, s.inputSize());
+        check("conv2d forward: W", w, wOff, s.weightSize());
+        if (bias != null) check("conv2d forward: bias", bias, bOff, s.outC());
+        check("conv2d forward: Y", y, yOff, s.outputSize());
+        noOverlap("conv2d forward", y, yOff, s.outputSize(), x, xOff, s.inputSize(), w, wOff, s.weightSize());
+        if (s.batch() == 0) return;
+        run(s, plan(s).forward(), x, xOff, w, wOff, bias, bOff, y, yOff);
+    }
+
+    /** {@link #forward} with the algorithm given (it must apply to the shape): for checks and benchmarks. */
+    public static void forward(ConvShape s, ConvAlgorithm a, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
+                               float[] y, int yOff) {
+        requireApplies(s, a);
+        check("conv2d forward: X", x, xOff, s.inputSize());
+        check("conv2d forward: W", w, wOff, s.weightSize());
+        if (bias != null) check("conv2d forward: bias", bias, bOff, s.outC());
+        check("conv2d forward: Y", y, yOff, s.outputSize());
+        noOverlap("conv2d forward", y, yOff, s.outputSize(), x, xOff, s.inputSize(), w, wOff, s.weightSize());
+        if (s.batch() == 0) return;
+        run(s, a, x, xOff, w, wOff, bias, bOff, y, yOff);
+    }
+
+    private static void run(ConvShape s, ConvAlgorithm a, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
+                            float[] y, int yOff) {
+        switch (a) {
+            case REFERENCE -> ScalarConv.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff);
+            case DIRECT -> DirectConv.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff);
+            case WINOGRAD_2X2, WINOGRAD_4X4 -> WinogradConv.forward(s, a, x, xOff, w, wOff, bias, bOff, y, yOff);
+        }
+    }
+
+    private static void requireApplies(ConvShape s, ConvAlgorithm a) {
+        if (!a.applies(s)) throw new IllegalArgumentException("conv2d: " + a.key() + " does not apply to " + s);
+    }
+
+    /** {@code dX (N, C, H, W)} of {@code dY (N, K, P, Q)} through W; dX is overwritten. */
+    public static void backwardData(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
+        check("conv2d input gradient: dY", dy, dyOff, s.outputSize());
+        check("conv2d input gradient: W", w, wOff, s.weightSize());
+        check("conv2d input gradient: dX", dx, dxOff, s.inputSize());
+        noOverlap("conv2d input gradient", dx, dxOff, s.inputSize(), dy, dyOff, s.outputSize(), w, wOff, s.weightSize());
+        if (s.batch() == 0) return;
+        ConvAlgorithm a = plan(s).backwardData();
+        switch (a) {
+            case REFERENCE -> ScalarConv.backwardData(s, dy, dyOff, w, wOff, dx, dxOff);
+            case DIRECT -> DirectConv.backwardData(s, dy, dyOff, w, wOff, dx, dxOff);
+            case WINOGRAD_2X2, WINOGRAD_4X4 -> WinogradConv.backwardData(s, a, dy, dyOff, w, wOff, dx, dxOff);
+        }
+    }
+
+    /**
+     * {@code dW = beta dW + dL/dW} and, when {@code db} is not null, {@code db = beta db + sum of dY}
+     * over n, p, q (beta 0 overwrites, ignoring what was there; 1 accumulates).
+     */
+    public static void backwardWeights(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float beta,
+                                       float[] dw, int dwOff, float[] db, int dbOff) {
+        check("conv2d weight gradient: X", x, xOff, s.inputSize());
+        check("conv2d weight gradient: dY", dy, dyOff, s.outputSize());
+        check("conv2d weight gradient: dW", dw, dwOff, s.weightSize());
+        if (db != null) check("conv2d weight gradient: db", db, dbOff, s.outC());
+        noOverlap("conv2d weight gradient", dw, dwOff, s.weightSize(), x, xOff, s.inputSize(), dy, dyOff, s.outputSize());
+        if (beta != 0f && beta != 1f) throw new IllegalArgumentException("conv2d weight gradient: beta must be 0 or 1, got " + beta);
+        ConvAlgorithm a = plan(s).backwardWeights();
+        if (s.batch() == 0) a = ConvAlgorithm.REFERENCE; // only the beta scaling is left to do
+        switch (a) {
+            case REFERENCE -> ScalarConv.backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
+            case DIRECT -> DirectConv.backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
+            case WINOGRAD_2X2, WINOGRAD_4X4 -> WinogradConv.backwardWeights(s, a, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
+        }
+    }
+
+    private static void check(String what, float[] a, int off, long n) {
+        if (a == null) throw new NullPointerException(what + " is null");
+        if (off < 0 || off + n > a.length) {
+            throw new IllegalArgumentException(what + " needs " + n + " floats from offset " + off + ", array has " + a.length);
+        }
+    }
+
+    private static void noOverlap(String what, float[] out, int oOff, long oN, float[] a, int aOff, long aN, float[] b,
+                                  int bOff, long bN) {
+        if (overlaps(out, oOff, oN, a, aOff, aN) || overlaps(out, oOff, oN, b, bOff, bN)) {
+            throw new IllegalArgumentException(what + ": the output [" + oOff + ", " + (oOff + oN)
+                    + ") overlaps an input in the same array (" + Arrays.toString(new long[] {aOff, aN, bOff, bN}) + ")");
+        }
+    }
+
+    private static boolean overlaps(float[] x, int xo, long xn, float[] y, int yo, long yn) {
+        return x == y && xn > 0 && yn > 0 && xo < yo + yn && yo < xo + xn;
+    }
+}
