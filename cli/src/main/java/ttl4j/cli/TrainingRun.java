@@ -177,6 +177,9 @@ final class TrainingRun {
     private void loadData() {
         train = Datasets.load(req.dataDir(), cfg.dataset(), Split.TRAIN, stdout::println);
         test = Datasets.load(req.dataDir(), cfg.dataset(), Split.TEST, stdout::println);
+        for (Dataset d : new Dataset[] {train, test}) {
+            if (d.size() == 0) throw new Main.UserError("dataset " + cfg.dataset() + ": " + d.name() + " has no samples; nothing to train or test on");
+        }
         inputShape = new int[] {train.features()};
         if (prep == null) prep = cfg.normalize().equals("unit") ? Preprocessing.unitRange(train.channels()) : Preprocessing.standardize(train);
         trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep);
@@ -340,9 +343,11 @@ final class TrainingRun {
     private void checkClasses(Sequential net) {
         int[] outShape = net.outputShape(inputShape);
         int outputs = outShape[outShape.length - 1];
-        if (outShape.length != 1 || outputs < train.numClasses()) {
+        // A folder dataset counts its classes from its labels: the test split may name one the training split lacks.
+        Dataset most = test.numClasses() > train.numClasses() ? test : train;
+        if (outShape.length != 1 || outputs < most.numClasses()) {
             throw new Main.UserError("model " + net.spec() + " gives " + Arrays.toString(outShape) + " outputs per sample; "
-                    + train.name() + " has " + train.numClasses() + " classes (end the spec with dense(" + train.numClasses() + "))");
+                    + most.name() + " has " + most.numClasses() + " classes (end the spec with dense(" + most.numClasses() + "))");
         }
     }
 
