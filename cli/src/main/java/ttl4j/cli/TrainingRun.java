@@ -60,9 +60,14 @@ final class TrainingRun {
         static RunConfig of(Checkpoint ck) {
             Map<String, String> m = ck.metadata();
             try {
-                return new RunConfig(need(m, "run.model", ck), need(m, "dataset", ck), Integer.parseInt(need(m, "run.epochs", ck)),
+                RunConfig c = new RunConfig(need(m, "run.model", ck), need(m, "dataset", ck), Integer.parseInt(need(m, "run.epochs", ck)),
                         Integer.parseInt(need(m, "run.batch_size", ck)), need(m, "run.normalize", ck),
                         Boolean.parseBoolean(m.getOrDefault("run.eval_every_epoch", "false")));
+                if (c.epochs() < 1 || c.batchSize() < 1) {
+                    throw new Main.UserError(ck.file() + ": bad run settings in __metadata__ (run.epochs " + c.epochs()
+                            + ", run.batch_size " + c.batchSize() + "; both must be >= 1)");
+                }
+                return c;
             } catch (NumberFormatException e) {
                 throw new Main.UserError(ck.file() + ": bad run settings in __metadata__ (" + e.getMessage() + ")");
             }

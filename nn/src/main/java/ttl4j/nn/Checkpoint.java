@@ -135,6 +135,21 @@ public final class Checkpoint {
                 }
             }
         }
+        for (Param p : params) requireFinite(p.name(), weights.get(p.name()));
         for (Param p : params) p.value().copyFrom(weights.get(p.name()));
+    }
+
+    /**
+     * Refuses a tensor holding NaN or an infinity: no trained weight or optimiser moment is meant
+     * to, and a model built from one only prints nonsense (a diverged run, or a damaged file).
+     */
+    void requireFinite(String name, Tensor t) throws IOException {
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                throw new IOException(file + ": tensor " + name + " holds " + d[i] + " at flat index " + i + " of " + d.length
+                        + " (a diverged run or a damaged file)");
+            }
+        }
     }
 }

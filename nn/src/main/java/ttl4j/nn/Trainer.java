@@ -79,6 +79,21 @@ public final class Trainer {
             epochLossSum = Double.parseDouble(m.getOrDefault("train.epoch_loss_sum", "0"));
             epochCorrect = Long.parseLong(m.getOrDefault("train.epoch_correct", "0"));
             epochSamples = Long.parseLong(m.getOrDefault("train.epoch_samples", "0"));
+            long optimizerSteps = Long.parseLong(m.getOrDefault("train.optimizer_steps", "0"));
+            atLeast(ck, "train.epoch", epoch, 0);
+            atLeast(ck, "train.step_in_epoch", stepInEpoch, 0);
+            atLeast(ck, "train.global_step", globalStep, (long) stepInEpoch);
+            atLeast(ck, "train.epoch_samples", epochSamples, 0);
+            atLeast(ck, "train.epoch_correct", epochCorrect, 0);
+            atLeast(ck, "train.optimizer_steps", optimizerSteps, 0);
+            if (epochCorrect > epochSamples) {
+                throw new IOException(ck.file() + ": bad training state: train.epoch_correct " + epochCorrect
+                        + " exceeds train.epoch_samples " + epochSamples);
+            }
+            if (!Double.isFinite(epochLossSum) || epochLossSum < 0) {
+                throw new IOException(ck.file() + ": bad training state: train.epoch_loss_sum is " + epochLossSum);
+            }
+            for (Map.Entry<String, ttl4j.engine.Tensor> e : ck.optimizerState().entrySet()) ck.requireFinite(e.getKey(), e.getValue());
             optimizer.importState(Long.parseLong(m.getOrDefault("train.optimizer_steps", "0")), ck.optimizerState(), model.params());
         } catch (IllegalArgumentException e) {
             throw new IOException(ck.file() + ": bad training state: " + e.getMessage(), e);
@@ -89,6 +104,10 @@ public final class Trainer {
         }
         model.importState(layerState);
         lastCheckpoint = ck.file();
+    }
+
+    private static void atLeast(Checkpoint ck, String key, long v, long min) throws IOException {
+        if (v < min) throw new IOException(ck.file() + ": bad training state: " + key + " is " + v + ", expected >= " + min);
     }
 
     private static String req(Checkpoint ck, String key) throws IOException {
