@@ -79,6 +79,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Output directory (default: runs/<model>-<dataset>-<yyyyMMdd-HHmmss>).")
     Path out;
 
+    @Option(names = "--overwrite",
+            description = "Start afresh in an --out directory that holds an earlier run, replacing its files (without it such a "
+                    + "directory is refused: continue the run with --resume instead).")
+    boolean overwrite;
+
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run in DIR from its checkpoint; model, data and optimiser settings come from it.")
     Path resume;
@@ -134,10 +139,11 @@ final class TrainCommand implements Callable<Integer> {
             if (dataset == null) throw new Main.UserError("missing --dataset (" + Datasets.NAMES + ")");
             cfg = new RunConfig(model.trim(), dataset, positive("--epochs", epochs, 20), positive("--batch-size", batchSize, 128),
                     recipe().normalizeOrDefault(), evalEveryEpoch != null && evalEveryEpoch);
+            if (out != null && out.toString().isBlank()) throw new Main.UserError("--out must name a directory, got an empty path");
             dir = out != null ? out : defaultOut(cfg);
         }
         TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, dir, dataDir, resumed == null ? recipe() : null,
-                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance), System.out);
+                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite), System.out);
         return o.exitCode();
     }
 
@@ -158,6 +164,7 @@ final class TrainCommand implements Callable<Integer> {
         if (normalize != null) bad.add("--normalize");
         if (seed != null) bad.add("--seed");
         if (out != null) bad.add("--out");
+        if (overwrite) bad.add("--overwrite");
         if (!bad.isEmpty()) {
             throw new Main.UserError(String.join(", ", bad) + " cannot be combined with --resume (a resumed run keeps its settings; "
                     + "only --epochs, --threads, --data-dir, --eval-every-epoch and --log-every may be given)");

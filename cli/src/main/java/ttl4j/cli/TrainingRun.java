@@ -87,7 +87,16 @@ final class TrainingRun {
      * (the model needs a ttl layer).
      */
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                   long stopAfterSteps, boolean trackImportance) {}
+                   long stopAfterSteps, boolean trackImportance, boolean overwrite) {
+        /** A request that refuses a directory holding an earlier run (see {@link TrainingRun#RUN_FILES}). */
+        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
+                long stopAfterSteps, boolean trackImportance) {
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, false);
+        }
+    }
+
+    /** The files of a run; a fresh run refuses a directory holding any of them unless asked to overwrite. */
+    static final java.util.List<String> RUN_FILES = java.util.List.of(CHECKPOINT, MODEL, METRICS, SUMMARY, IMPORTANCE, CURVES);
 
     /**
      * How it ended: exit code 0 (done) or 130 (stopped), the trained model, the metrics of every
@@ -134,12 +143,14 @@ final class TrainingRun {
         TrainingRun run = new TrainingRun(req, stdout);
         run.restoreResumedTrainer();
         run.checkSettingsBeforeLoading();
-        run.prepareOutputDirectory();
-        run.loadData();
-        run.createTrainer();
-        run.printHeader();
-        run.attachCallbacks();
-        return run.trainUntilDoneOrStopped();
+        try (RunLock lock = RunLock.acquire(req.dir())) {
+            run.prepareOutputDirectory();
+            run.loadData();
+            run.createTrainer();
+            run.printHeader();
+            run.attachCallbacks();
+            return run.trainUntilDoneOrStopped();
+        }
     }
 
     /** A resumed run: the trainer (model, optimiser, schedule, progress) and the input preparation from its checkpoint. */
@@ -171,6 +182,21 @@ final class TrainingRun {
     /** Creates the directory and makes sure a file can be written there, before any time is spent training. */
     private void prepareOutputDirectory() {
         ensureWritable(dir);
+        RunLock.removeLeftovers(dir);
+        if (req.resumed() == null) {
+            List<String> earlier = RUN_FILES.stream().filter(f -> Files.exists(dir.resolve(f))).toList();
+            // A metrics file alone with no rows is what an attempt that failed before its first epoch leaves.
+            if (earlier.equals(List.of(METRICS)) && MetricsFile.hasNoRows(dir.resolve(METRICS))) earlier = List.of();
+            if (!earlier.isEmpty() && !req.overwrite()) {
+                throw new Main.UserError(dir + " holds an earlier run (" + String.join(", ", earlier) + "): continue it with "
+                        + "`ttl train --resume " + dir + "`, or start again there with --overwrite");
+            }
+            try {
+                for (String f : earlier) Files.deleteIfExists(dir.resolve(f));
+            } catch (IOException e) {
+                throw new Main.UserError("cannot remove the earlier run in " + dir + " (" + e + ")", e);
+            }
+        }
         try {
             metrics = MetricsFile.prepare(dir.resolve(METRICS), trainer == null ? 0 : trainer.epoch());
         } catch (IOException e) {

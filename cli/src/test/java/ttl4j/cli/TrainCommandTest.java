@@ -110,4 +110,34 @@ class TrainCommandTest {
         assertEquals(2, again.exit());
         assertTrue(again.err().contains("--lr cannot be combined with --resume"), again.err());
     }
+
+    @Test
+    void aRunDirectoryIsLockedAndAnEarlierRunIsNeverOverwrittenSilently() throws IOException {
+        Path run = tmp.resolve("once");
+        assertEquals(0, train(run).exit());
+        byte[] model = Files.readAllBytes(run.resolve("model.safetensors"));
+        Path leftover = Files.writeString(run.resolve(".checkpoint.safetensors.4711.tmp"), "left by a killed write");
+        Captured again = train(run);
+        assertEquals(2, again.exit(), again.err());
+        assertTrue(again.err().contains(run + " holds an earlier run (checkpoint.safetensors, model.safetensors, metrics.csv")
+                && again.err().contains("ttl train --resume " + run) && again.err().contains("--overwrite"), again.err());
+        assertArrayEquals(model, Files.readAllBytes(run.resolve("model.safetensors")), "the earlier run is untouched");
+        Captured over = train(run, "--overwrite", "--normalize", "unit");
+        assertEquals(0, over.exit(), over.err());
+        assertFalse(java.util.Arrays.equals(model, Files.readAllBytes(run.resolve("model.safetensors"))), "a new run with other settings");
+        assertFalse(Files.exists(leftover), "temporary files of killed writes are removed");
+        assertEquals(4, Files.readAllLines(run.resolve("metrics.csv")).size(), "the old rows are gone");
+
+        Path busy = tmp.resolve("busy");
+        try (RunLock held = RunLock.acquire(busy)) {
+            Captured c = train(busy);
+            assertEquals(2, c.exit(), c.err());
+            assertTrue(c.err().contains("another ttl run is writing to " + busy), c.err());
+        }
+        assertEquals(0, train(busy).exit(), "free again once released");
+
+        Captured empty = Captured.run("train", "--model", SPEC, "--dataset", "tiny", "--data-dir", data.toString(), "--out", "");
+        assertEquals(2, empty.exit(), empty.err());
+        assertTrue(empty.err().contains("--out must name a directory"), empty.err());
+    }
 }

@@ -228,8 +228,10 @@ public final class Trainer {
             TrainingCallback.EpochMetrics em = new TrainingCallback.EpochMetrics(epoch, globalStep, trainLoss, trainAcc,
                     ev == null ? Double.NaN : ev.loss(), ev == null ? Double.NaN : ev.accuracy(), seconds, sps, lr);
             done.add(em);
-            saveCheckpoint(sampleShape);
+            // Callbacks first: what they record of the epoch (a metrics row, a final evaluation) is on
+            // disk before the checkpoint says the epoch is done, so a crash in between only redoes it.
             for (TrainingCallback cb : callbacks) cb.onEpoch(em);
+            saveCheckpoint(sampleShape);
             if (stopRequested) return new Result(done, epoch < epochs);
         }
         return new Result(done, false);

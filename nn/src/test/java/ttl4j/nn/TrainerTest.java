@@ -300,4 +300,27 @@ class TrainerTest {
             assertThrows(IOException.class, () -> Trainer.resume(Checkpoint.load(f)));
         }
     }
+
+    @Test
+    void anEpochIsCheckpointedOnlyAfterItsCallbacksRecordedIt() throws IOException {
+        // A crash while an epoch's callbacks run (a metrics row, a final evaluation) must leave the
+        // checkpoint of the epoch before, so that resume redoes the epoch and nothing is lost.
+        Path ck = dir.resolve("order.safetensors");
+        Trainer t = trainer("dense(6)|relu|dense(3)", Adam::adam, LrSchedule.constant(0.01)).checkpointTo(ck, null);
+        List<String> seen = new ArrayList<>();
+        t.addCallback(new TrainingCallback() {
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                try {
+                    seen.add(m.epoch() + ":" + (Files.exists(ck) ? Checkpoint.load(ck).metadata().get("train.epoch") : "none"));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                if (m.epoch() == 2) throw new IllegalStateException("crash during epoch 2's callbacks");
+            }
+        });
+        assertThrows(IllegalStateException.class, () -> t.fit(blobs(1, 60, true), null, 3));
+        assertEquals(List.of("1:none", "2:1"), seen);
+        assertEquals("1", Checkpoint.load(ck).metadata().get("train.epoch"));
+    }
 }
