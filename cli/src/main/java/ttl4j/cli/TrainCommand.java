@@ -131,6 +131,8 @@ final class TrainCommand implements Callable<Integer> {
             RunConfig old = RunConfig.of(resumed);
             int ep = epochs != null ? epochs : old.epochs();
             if (ep < 1) throw new Main.UserError("--epochs must be >= 1, got " + ep);
+            checkEpochsOfResumedRun(resumed, old, ep);
+            if (dataDir == null) dataDir = TrainingRun.recordedDataDir(resumed);
             cfg = new RunConfig(old.model(), old.dataset(), ep, old.batchSize(), old.normalize(),
                     evalEveryEpoch != null ? evalEveryEpoch : old.evalEveryEpoch());
         } else {
@@ -145,6 +147,30 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, dir, dataDir, resumed == null ? recipe() : null,
                 seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite), System.out);
         return o.exitCode();
+    }
+
+    /**
+     * {@code --epochs} of a resumed run: not fewer than it has trained, and beyond its own count only
+     * when its schedule goes on (a cosine schedule ends at the run's last step: the extra epochs
+     * would train at its minimum rate, so a new run is the honest way to train longer).
+     */
+    private static void checkEpochsOfResumedRun(Checkpoint ck, RunConfig old, int ep) {
+        String trained = ck.metadata().getOrDefault("train.epoch", "0");
+        int done;
+        try {
+            done = Integer.parseInt(trained);
+        } catch (NumberFormatException e) {
+            throw new Main.UserError(ck.file() + ": bad training state: train.epoch is \"" + trained + "\"");
+        }
+        if (ep < done) {
+            throw new Main.UserError("--epochs " + ep + ": the run has trained " + done + " epochs already (of " + old.epochs() + ")");
+        }
+        String schedule = ck.metadata().getOrDefault("train.lr_schedule", "");
+        if (ep > old.epochs() && schedule.startsWith("cosine")) {
+            throw new Main.UserError("--epochs " + ep + " goes beyond the " + old.epochs() + " epochs the run's cosine schedule spans ("
+                    + schedule + "; its learning rate stays at the minimum after that); to train longer, start a new run with --epochs "
+                    + ep);
+        }
     }
 
     private TrainRecipe recipe() {

@@ -225,9 +225,14 @@ final class TrainingRun {
             trainer = new Trainer(net, optimizer, req.recipe().createSchedule(cfg.epochs(), trainSrc.steps()), req.seed());
         } else {
             checkResumedShape(req.resumed());
+            checkResumedData(req.resumed());
         }
         checkpointMeta = new LinkedHashMap<>(cfg.metadata());
         checkpointMeta.put("preprocessing", prep.toJson());
+        if (req.dataDir() != null && !req.dataDir().isBlank()) {
+            checkpointMeta.put(DATA_DIR_KEY, Path.of(req.dataDir()).toAbsolutePath().normalize().toString());
+        }
+        checkpointMeta.put(TRAIN_DATA_KEY, fingerprint(train));
         trainer.checkpointTo(dir.resolve(CHECKPOINT), checkpointMeta);
     }
 
@@ -361,6 +366,32 @@ final class TrainingRun {
                     testAcc);
         } catch (IOException | RuntimeException e) {
             stdout.println("warning: could not draw " + dir.resolve(CURVES) + ": " + e);
+        }
+    }
+
+    /** Where the run's data came from (when --data-dir was given), so a resume finds it without the option. */
+    static final String DATA_DIR_KEY = "run.data_dir";
+    /** Size and CRC-32 of the training split, so a resume notices a dataset that changed under it. */
+    static final String TRAIN_DATA_KEY = "run.train_data";
+
+    /** The data directory a resumed run recorded, when it still exists; else null (the default applies). */
+    static String recordedDataDir(Checkpoint ck) {
+        String d = ck.metadata().get(DATA_DIR_KEY);
+        return d != null && Files.isDirectory(Path.of(d)) ? d : null;
+    }
+
+    static String fingerprint(Dataset d) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(d.images());
+        crc.update(d.labels());
+        return d.size() + " samples, crc32 " + String.format(Locale.ROOT, "%08x", crc.getValue());
+    }
+
+    private void checkResumedData(Checkpoint ck) {
+        String then = ck.metadata().get(TRAIN_DATA_KEY), now = fingerprint(train);
+        if (then != null && !then.equals(now)) {
+            throw new Main.UserError(ck.file() + ": the training data of " + cfg.dataset() + " changed since the run started ("
+                    + then + " then, " + now + " now); a resumed run needs the data it started with");
         }
     }
 

@@ -140,4 +140,50 @@ class TrainCommandTest {
         assertEquals(2, empty.exit(), empty.err());
         assertTrue(empty.err().contains("--out must name a directory"), empty.err());
     }
+
+    @Test
+    void resumeFindsItsDataChecksItAndExtendsOnlySchedulesThatGoOn() throws IOException {
+        Path own = Files.createDirectories(tmp.resolve("data"));
+        TinyData.write(own, "mine", 100, 30);
+        String[] base = {"train", "--model", SPEC, "--dataset", "mine", "--data-dir", own.toString(), "--epochs", "2",
+                "--batch-size", "32", "--threads", "1"};
+        Path cos = tmp.resolve("cos");
+        String[] a = java.util.Arrays.copyOf(base, base.length + 2);
+        a[base.length] = "--out";
+        a[base.length + 1] = cos.toString();
+        assertEquals(0, Captured.run(a).exit());
+        Captured longer = Captured.run("train", "--resume", cos.toString(), "--epochs", "4");
+        assertEquals(2, longer.exit(), longer.err());
+        assertTrue(longer.err().contains("--epochs 4 goes beyond the 2 epochs the run's cosine schedule spans"), longer.err());
+        Captured shorter = Captured.run("train", "--resume", cos.toString(), "--epochs", "1");
+        assertTrue(shorter.err().contains("the run has trained 2 epochs already"), shorter.err());
+
+        // A constant rate goes on: 2 epochs, then 3, found without --data-dir (the run recorded it).
+        Path flat = tmp.resolve("flat");
+        String[] b = java.util.Arrays.copyOf(base, base.length + 4);
+        b[base.length] = "--schedule";
+        b[base.length + 1] = "constant";
+        b[base.length + 2] = "--out";
+        b[base.length + 3] = flat.toString();
+        assertEquals(0, Captured.run(b).exit());
+        Captured more = Captured.run("train", "--resume", flat.toString(), "--epochs", "3");
+        assertEquals(0, more.exit(), more.err());
+        assertEquals(4, Files.readAllLines(flat.resolve("metrics.csv")).size());
+
+        // The data changed under a stopped run: refused, naming both fingerprints.
+        Path stopped = tmp.resolve("stopped");
+        String[] c = java.util.Arrays.copyOf(base, base.length + 4);
+        c[base.length] = "--stop-after-steps";
+        c[base.length + 1] = "2";
+        c[base.length + 2] = "--out";
+        c[base.length + 3] = stopped.toString();
+        assertEquals(130, Captured.run(c).exit());
+        Path images = own.resolve("mine").resolve("train-images-idx3-ubyte");
+        byte[] img = Files.readAllBytes(images);
+        img[img.length - 1] ^= 0x40;
+        Files.write(images, img);
+        Captured changed = Captured.run("train", "--resume", stopped.toString());
+        assertEquals(2, changed.exit(), changed.err());
+        assertTrue(changed.err().contains("the training data of mine changed since the run started (100 samples, crc32 "), changed.err());
+    }
 }
