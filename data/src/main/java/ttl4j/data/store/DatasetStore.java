@@ -265,6 +265,13 @@ public final class DatasetStore {
         } catch (IOException e) {
             throw new DataStoreException("dataset " + s.name() + ": cannot create the data directory " + d + " (" + e + ")", e);
         }
+        try (FetchLock lock = FetchLock.acquire(d, s.name(), log)) {
+            return fetchLocked(name, s, d);
+        }
+    }
+
+    /** {@link #fetch} with the dataset folder locked: one fetch at a time per folder, across processes. */
+    private Status fetchLocked(String name, DatasetSpec s, Path d) throws IOException {
         Installer.removeStale(d);
         Installer installer = new Installer(d, log);
         List<FileSpec> missing = new ArrayList<>();

@@ -137,7 +137,7 @@ class DatasetStoreTest {
         assertFalse(st.status("tiny").complete());
         DatasetStore.Status s = st.fetch("tiny");
         assertTrue(s.complete() && s.verified(), s.toString());
-        assertEquals(List.of(".verified", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
+        assertEquals(List.of(".fetch.lock", ".verified", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
                 "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"), filesIn(dir.resolve("tiny")));
         Dataset train = st.load("tiny", Split.TRAIN);
         assertEquals(30, train.size());
@@ -170,7 +170,7 @@ class DatasetStoreTest {
         raw.forEach((n, b) -> served.put("/m/" + n, b));
         DatasetStore st = store(new ArrayList<>());
         st.fetch("tiny");
-        assertEquals(List.of(".verified", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte",
+        assertEquals(List.of(".fetch.lock", ".verified", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte",
                 "train-labels-idx1-ubyte"), filesIn(dir.resolve("tiny")));
         assertTrue(requests.contains("/m/train-images-idx3-ubyte.gz"), requests.toString());
     }
@@ -196,6 +196,22 @@ class DatasetStoreTest {
         requests.clear();
         st.fetch("tiny");
         assertEquals(List.of("/m/train-images-idx3-ubyte.gz"), requests);
+    }
+
+    @Test
+    void concurrentFetchesIntoOneFolderFetchEachFileOnce() throws Exception {
+        serveAllGzip();
+        DatasetStore st = store(Collections.synchronizedList(new ArrayList<>()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<DatasetStore.Status>> fs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) fs.add(pool.submit(() -> st.fetch("tiny")));
+            for (var f : fs) assertTrue(f.get().verified());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(4, requests.size(), requests.toString());
+        assertEquals(30, st.load("tiny", Split.TRAIN).size());
     }
 
     @Test
