@@ -263,14 +263,17 @@ final class TrainingRun {
             @Override
             public void onEpoch(EpochMetrics e) {
                 if (!cfg.evalEveryEpoch() && e.epoch() == cfg.epochs()) {
+                    haltIf("eval");
                     Trainer.Evaluation ev = trainer.evaluate(testSrc);
                     e = new EpochMetrics(e.epoch(), e.globalStep(), e.trainLoss(), e.trainAccuracy(), ev.loss(), ev.accuracy(),
                             e.seconds(), e.samplesPerSecond(), e.lr());
                 }
                 metrics.append(e);
+                haltIf("row:" + e.epoch());
                 progress.onEpoch(e);
             }
         });
+        if (HALT_AT != null) trainer.addCallback(haltForCrashTests());
         if (req.stopAfterSteps() > 0) {
             trainer.addCallback(new TrainingCallback() {
                 long n;
@@ -281,6 +284,33 @@ final class TrainingRun {
                 }
             });
         }
+    }
+
+    /**
+     * Crash tests only: {@code -Dttl4j.crashTest.haltAt=row:E|checkpoint:E|eval|step:N} ends the
+     * process at once, as kill -9 does (no shutdown hooks, nothing flushed), just after epoch E's
+     * metrics row, just after its checkpoint, inside the final test evaluation, or after N steps.
+     */
+    static final String HALT_AT = System.getProperty("ttl4j.crashTest.haltAt");
+
+    private static void haltIf(String point) {
+        if (point.equals(HALT_AT)) Runtime.getRuntime().halt(137);
+    }
+
+    private TrainingCallback haltForCrashTests() {
+        return new TrainingCallback() {
+            long steps;
+
+            @Override
+            public void onStep(StepInfo s) {
+                haltIf("step:" + ++steps);
+            }
+
+            @Override
+            public void onCheckpoint(Path file, int epoch, long globalStep) {
+                haltIf("checkpoint:" + epoch);
+            }
+        };
     }
 
     /** Trains to the last epoch; Ctrl-C (a shutdown hook) stops after the current step with the state checkpointed. */

@@ -177,6 +177,9 @@ public final class Trainer {
         List<TrainingCallback.EpochMetrics> done = new ArrayList<>();
         stopRequested = false;
         int steps = train.steps();
+        // A fresh run is checkpointed before its first step too, so a crash at any moment leaves a
+        // state to resume from.
+        if (globalStep == 0 && checkpointFile != null && !java.nio.file.Files.exists(checkpointFile)) saveCheckpoint(sampleShape);
         while (epoch < epochs) {
             long t0 = System.nanoTime();
             long samplesThisRun = 0;

@@ -320,7 +320,7 @@ class TrainerTest {
             }
         });
         assertThrows(IllegalStateException.class, () -> t.fit(blobs(1, 60, true), null, 3));
-        assertEquals(List.of("1:none", "2:1"), seen);
+        assertEquals(List.of("1:0", "2:1"), seen);
         assertEquals("1", Checkpoint.load(ck).metadata().get("train.epoch"));
     }
 }
