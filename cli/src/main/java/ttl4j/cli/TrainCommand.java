@@ -84,6 +84,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "directory is refused: continue the run with --resume instead).")
     boolean overwrite;
 
+    @Option(names = "--stop-on-collapse",
+            description = "Stop (exit 2) when the run has collapsed to chance (from epoch 2: train accuracy below 1.5x chance and "
+                    + "loss above 0.9 ln(classes)), keeping the checkpoint of the epoch before; without it a warning is printed.")
+    boolean stopOnCollapse;
+
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run in DIR from its checkpoint; model, data and optimiser settings come from it.")
     Path resume;
@@ -145,7 +150,7 @@ final class TrainCommand implements Callable<Integer> {
             dir = out != null ? out : defaultOut(cfg);
         }
         TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, dir, dataDir, resumed == null ? recipe() : null,
-                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite), System.out);
+                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse), System.out);
         return o.exitCode();
     }
 

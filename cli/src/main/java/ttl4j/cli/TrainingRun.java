@@ -87,11 +87,16 @@ final class TrainingRun {
      * (the model needs a ttl layer).
      */
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                   long stopAfterSteps, boolean trackImportance, boolean overwrite) {
+                   long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse) {
         /** A request that refuses a directory holding an earlier run (see {@link TrainingRun#RUN_FILES}). */
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                 long stopAfterSteps, boolean trackImportance) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, false);
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, false, false);
+        }
+
+        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
+                long stopAfterSteps, boolean trackImportance, boolean overwrite) {
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, false);
         }
     }
 
@@ -271,6 +276,7 @@ final class TrainingRun {
                 metrics.append(e);
                 haltIf("row:" + e.epoch());
                 progress.onEpoch(e);
+                checkCollapse(e);
             }
         });
         if (HALT_AT != null) trainer.addCallback(haltForCrashTests());
@@ -285,6 +291,32 @@ final class TrainingRun {
             });
         }
     }
+
+    /**
+     * A run that learnt nothing: from its second epoch on, training accuracy below 1.5 times chance
+     * and loss above 0.9 ln(classes) (what a network predicting the class frequencies scores). A
+     * warning, or with --stop-on-collapse a stop before the epoch's checkpoint, so the one kept is
+     * the last epoch before the collapse was seen.
+     */
+    private void checkCollapse(TrainingCallback.EpochMetrics e) {
+        int classes = train.numClasses();
+        if (classes < 2 || e.epoch() < 2 || collapseWarned) return;
+        double chance = 1.0 / classes, lnC = Math.log(classes);
+        if (!(e.trainAccuracy() < 1.5 * chance && e.trainLoss() > 0.9 * lnC)) return;
+        String what = String.format(Locale.ROOT, "the run has collapsed to chance: after epoch %d train loss %.4f (ln %d = %.4f), "
+                + "train accuracy %.2f%% (chance %.2f%%); try a lower --lr or another --optimizer", e.epoch(), e.trainLoss(), classes,
+                lnC, 100 * e.trainAccuracy(), 100 * chance);
+        if (req.stopOnCollapse()) {
+            progress.clear();
+            throw new Main.UserError(what + "; stopped by --stop-on-collapse, the checkpoint of epoch " + (e.epoch() - 1)
+                    + " is kept in " + dir.resolve(CHECKPOINT));
+        }
+        collapseWarned = true;
+        progress.clear();
+        stdout.println("warning: " + what + " (--stop-on-collapse stops such a run)");
+    }
+
+    private boolean collapseWarned;
 
     /**
      * Crash tests only: {@code -Dttl4j.crashTest.haltAt=row:E|checkpoint:E|eval|step:N} ends the

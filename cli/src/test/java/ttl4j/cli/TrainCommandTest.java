@@ -186,4 +186,32 @@ class TrainCommandTest {
         assertEquals(2, changed.exit(), changed.err());
         assertTrue(changed.err().contains("the training data of mine changed since the run started (100 samples, crc32 "), changed.err());
     }
+
+    @Test
+    void aRunThatCollapsesToChanceIsReportedAndStoppedWhenAsked() throws IOException {
+        // Blank images: nothing to learn, the network can only predict the class frequencies.
+        Path own = Files.createDirectories(tmp.resolve("blank"));
+        TinyData.write(own, "blank", 120, 30);
+        Path images = own.resolve("blank").resolve("train-images-idx3-ubyte");
+        byte[] b = Files.readAllBytes(images);
+        java.util.Arrays.fill(b, 16, b.length, (byte) 0);
+        Files.write(images, b);
+        String[] base = {"train", "--model", SPEC, "--dataset", "blank", "--data-dir", own.toString(), "--epochs", "3",
+                "--batch-size", "32", "--threads", "1", "--out"};
+        String[] warn = java.util.Arrays.copyOf(base, base.length + 1);
+        warn[base.length] = tmp.resolve("warned").toString();
+        Captured w = Captured.run(warn);
+        assertEquals(0, w.exit(), w.err());
+        assertTrue(w.out().contains("warning: the run has collapsed to chance: after epoch 2"), w.out());
+        String[] stop = java.util.Arrays.copyOf(base, base.length + 2);
+        stop[base.length] = tmp.resolve("stopped").toString();
+        stop[base.length + 1] = "--stop-on-collapse";
+        Captured s = Captured.run(stop);
+        assertEquals(2, s.exit(), s.err());
+        assertTrue(s.err().contains("stopped by --stop-on-collapse, the checkpoint of epoch 1 is kept"), s.err());
+        assertEquals("1", SafeTensors.read(tmp.resolve("stopped").resolve("checkpoint.safetensors")).metadata().get("train.epoch"));
+        // A run that learns is never flagged.
+        Captured ok = train(tmp.resolve("learns"));
+        assertFalse(ok.out().contains("collapsed"), ok.out());
+    }
 }
