@@ -232,6 +232,9 @@ final class TrainingRun {
             checkResumedShape(req.resumed());
             checkResumedData(req.resumed());
         }
+        long dataBytes = (long) (train.size() + test.size()) * (train.features() + 1);
+        MemoryEstimate.of(trainer.model(), inputShape, Math.min(cfg.batchSize(), train.size()), 1000, trainer.optimizer(), dataBytes)
+                .check(Runtime.getRuntime().maxMemory(), cfg.batchSize());
         checkpointMeta = new LinkedHashMap<>(cfg.metadata());
         checkpointMeta.put("preprocessing", prep.toJson());
         if (req.dataDir() != null && !req.dataDir().isBlank()) {
