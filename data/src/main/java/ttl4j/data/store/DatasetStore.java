@@ -1,6 +1,7 @@
 package ttl4j.data.store;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -320,13 +321,28 @@ public final class DatasetStore {
                     + d);
             for (String t : tried) msg.append("; ").append(t);
             if (mirrorFor(name) == null) {
-                msg.append("; no mirror configured (set ").append(s.mirrorEnv()).append(" to a base URL serving <file>.gz)");
+                msg.append("; no mirror configured (set ").append(s.mirrorEnv()).append(" to a base URL serving <file>.gz")
+                        .append(s.format() == Catalog.Format.CIFAR10 ? " or " + CIFAR10_ARCHIVE.name() : "")
+                        .append(", or to a folder holding the files)");
             }
             msg.append(". To install by hand, put ").append(names(s.files())).append(" (raw or .gz) in ").append(d)
                     .append(" and run `ttl data verify ").append(s.name()).append('`');
             throw new DataStoreException(msg.toString());
         }
         return status(name);
+    }
+
+    /** The official CIFAR-10 binary archive: a mirror serving it (or its URL) is enough. */
+    static final MirrorSource.Archive CIFAR10_ARCHIVE = new MirrorSource.Archive("cifar-10-binary.tar.gz", "cifar-10-batches-bin/");
+
+    /** A mirror given as a folder on this machine (a path or a {@code file:} URL), or null for an HTTP(S) mirror. */
+    private static Path localFolder(String mirror) {
+        if (mirror.startsWith("http://") || mirror.startsWith("https://")) return null;
+        try {
+            return mirror.startsWith("file:") ? Path.of(URI.create(mirror)) : Path.of(mirror);
+        } catch (IllegalArgumentException e) { // InvalidPathException too
+            return null;
+        }
     }
 
     private static String names(List<FileSpec> fs) {
@@ -343,7 +359,14 @@ public final class DatasetStore {
             out.add(new DebianSource(s.debPackage(), s.debFolder(), runner));
         }
         String m = mirrorFor(s.name());
-        if (m != null) out.add(new MirrorSource(m, timeout));
+        if (m != null) {
+            Path local = localFolder(m);
+            if (local != null) {
+                out.add(new LocalFolderSource(local, "the folder given as mirror"));
+            } else {
+                out.add(new MirrorSource(m, timeout, s.format() == Catalog.Format.CIFAR10 ? CIFAR10_ARCHIVE : null));
+            }
+        }
         return out;
     }
 }
