@@ -31,8 +31,8 @@ final class RunSummary {
         field(sb, "preprocessing", prep.toJson());
         field(sb, "epochs", Integer.toString(tr.epoch()));
         field(sb, "batch_size", Integer.toString(cfg.batchSize()));
-        field(sb, "optimizer", Json.write(tr.optimizer().toString()));
-        field(sb, "lr_schedule", Json.write(tr.schedule().spec()));
+        field(sb, "optimizer", optimizer(tr));
+        field(sb, "lr_schedule", schedule(tr.schedule().spec()));
         field(sb, "seed", Long.toString(tr.seed()));
         if (last != null) {
             field(sb, "train_loss", sixDecimals(last.trainLoss()));
@@ -48,6 +48,46 @@ final class RunSummary {
         field(sb, "ttl4j", Json.write(Main.version()));
         sb.setLength(sb.length() - 2);
         return sb.append("\n}\n").toString();
+    }
+
+    /** {@code {"name": "adam", "lr": ..., ...}}: the optimiser's name and hyper-parameters, numbers as numbers. */
+    static String optimizer(Trainer tr) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", tr.optimizer().name());
+        tr.optimizer().hyperParameters().forEach((k, v) -> m.put(k, value(v)));
+        return Json.write(m);
+    }
+
+    /** A schedule's spec, {@code cosine(lr=0.003,total=9380,warmup=0,min=0.0)}, as {@code {"name": "cosine", "lr": 0.003, ...}}. */
+    static String schedule(String spec) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        int open = spec.indexOf('(');
+        if (open < 0 || !spec.endsWith(")")) {
+            m.put("name", spec);
+            return Json.write(m);
+        }
+        m.put("name", spec.substring(0, open).trim());
+        String body = spec.substring(open + 1, spec.length() - 1);
+        for (String kv : body.split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) m.put(kv.substring(0, eq).trim(), value(kv.substring(eq + 1).trim()));
+        }
+        return Json.write(m);
+    }
+
+    /** A number when the text is a finite one (integral ones as integers), a boolean for true/false, else the text. */
+    private static Object value(String v) {
+        if (v.equals("true") || v.equals("false")) return Boolean.valueOf(v);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException notIntegral) {
+            try {
+                double d = Double.parseDouble(v);
+                return Double.isFinite(d) ? (Object) d : v;
+            } catch (NumberFormatException notANumber) {
+                return v;
+            }
+        }
     }
 
     /** NaN or infinite (a diverged or unevaluated figure) is written as null. */

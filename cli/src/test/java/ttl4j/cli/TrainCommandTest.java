@@ -60,6 +60,18 @@ class TrainCommandTest {
         assertTrue(acc > 0.9, "the tiny problem is easy; test accuracy " + acc);
         for (String f : List.of("model.safetensors", "checkpoint.safetensors", "summary.json")) assertTrue(Files.isRegularFile(run.resolve(f)), f);
         String summary = Files.readString(run.resolve("summary.json"));
+        Map<?, ?> parsed;
+        try {
+            parsed = (Map<?, ?>) ttl4j.engine.io.Json.parse(summary);
+        } catch (ttl4j.engine.io.Json.ParseException e) {
+            throw new AssertionError(summary, e);
+        }
+        Map<?, ?> opt = (Map<?, ?>) parsed.get("optimizer"), sched = (Map<?, ?>) parsed.get("lr_schedule");
+        assertEquals("adam", opt.get("name"), summary);
+        assertEquals(0.9, ((Number) opt.get("beta1")).doubleValue(), 1e-9, summary);
+        assertEquals(0.1, ((Number) sched.get("lr")).doubleValue(), 0, summary);
+        assertEquals("cosine", sched.get("name"), summary);
+        assertEquals(21L, sched.get("total"), summary);
         for (String k : List.of("\"parameters\": " + (64 * 16 + 16 + 16 * 3 + 3), "\"test_accuracy\"", "\"seconds_per_epoch\"",
                 "\"kernels\"", "\"threads\": 1", "\"preprocessing\"")) {
             assertTrue(summary.contains(k), k + " in " + summary);
