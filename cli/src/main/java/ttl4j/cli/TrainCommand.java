@@ -84,6 +84,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "directory is refused: continue the run with --resume instead).")
     boolean overwrite;
 
+    @Option(names = "--json", description = "Print summary.json's content on stdout when done (progress and messages go to "
+            + "stderr); a stopped run prints {\"stopped\": true, ...} with where to resume.")
+    boolean json;
+
     @Option(names = "--stop-on-collapse",
             description = "Stop (exit 2) when the run has collapsed to chance (from epoch 2: train accuracy below 1.5x chance and "
                     + "loss above 0.9 ln(classes)), keeping the checkpoint of the epoch before; without it a warning is printed.")
@@ -150,7 +154,17 @@ final class TrainCommand implements Callable<Integer> {
             dir = out != null ? out : defaultOut(cfg);
         }
         TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, dir, dataDir, resumed == null ? recipe() : null,
-                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse), System.out);
+                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse), json ? System.err : System.out);
+        if (json) {
+            try {
+                System.out.print(o.exitCode() == 0 ? Files.readString(dir.resolve(TrainingRun.SUMMARY))
+                        : "{\"stopped\": true, \"dir\": " + ttl4j.engine.io.Json.write(dir.toString()) + ", \"checkpoint\": "
+                                + ttl4j.engine.io.Json.write(dir.resolve(CHECKPOINT).toString()) + "}\n");
+                System.out.flush();
+            } catch (IOException e) {
+                throw new Main.UserError("cannot read " + dir.resolve(TrainingRun.SUMMARY) + ": " + e.getMessage(), e);
+            }
+        }
         return o.exitCode();
     }
 

@@ -226,4 +226,16 @@ class TrainCommandTest {
         Captured ok = train(tmp.resolve("learns"));
         assertFalse(ok.out().contains("collapsed"), ok.out());
     }
+
+    @Test
+    void jsonPrintsTheSummaryAndKeepsProgressOnStderr() throws Exception {
+        Captured c = train(tmp.resolve("j"), "--json");
+        assertEquals(0, c.exit(), c.err());
+        Map<?, ?> o = (Map<?, ?>) ttl4j.engine.io.Json.parse(c.out());
+        assertTrue(o.get("test_accuracy") instanceof Number, c.out());
+        assertTrue(c.err().contains("epoch 3/3 train loss"), c.err());
+        Captured stopped = train(tmp.resolve("k"), "--json", "--stop-after-steps", "3");
+        assertEquals(130, stopped.exit());
+        assertEquals(Boolean.TRUE, ((Map<?, ?>) ttl4j.engine.io.Json.parse(stopped.out())).get("stopped"), stopped.out());
+    }
 }
