@@ -1,0 +1,252 @@
+package ttl4j.nn;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import ttl4j.engine.Tensor;
+
+/**
+ * Batch normalisation over the channel axis, as PyTorch's {@code BatchNorm2d(C, eps, momentum)} with
+ * {@code affine=True, track_running_stats=True}: {@code y = (x - mean_c) / sqrt(var_c + eps) * weight_c + bias_c}.
+ *
+ * <p>Training ({@code forward(x, true)}): mean and biased variance of channel c over the batch and
+ * the plane (M = B H W values), then {@code running_mean = (1 - momentum) running_mean + momentum mean},
+ * {@code running_var = (1 - momentum) running_var + momentum var M / (M - 1)} (the unbiased
+ * variance, as PyTorch) and {@code num_batches_tracked += 1}. Evaluation uses the running statistics.
+ * A training batch with one value per channel (M = 1) is refused, as PyTorch refuses it.
+ *
+ * <p>Shape: input {@code (B, C, H, W)}, output the same; a flat input {@code (B, C)} is normalised as
+ * {@code (B, C, 1, 1)} (PyTorch's {@code BatchNorm1d} on {@code (N, C)}). Parameters: {@code weight (C)}
+ * (init 1), {@code bias (C)} (init 0). Buffers ({@link #buffers}, in checkpoints, never seen by an
+ * optimiser): {@code running_mean (C)} (init 0), {@code running_var (C)} (init 1) and
+ * {@code num_batches_tracked}, a scalar (shape []) held as a float because the checkpoint format is F32
+ * only: exact up to 2^24 batches; PyTorch's {@code load_state_dict} copies it into its int64 buffer.
+ *
+ * <p>Numerics: per-channel sums (statistics, and in backward {@code sum dy} and {@code sum dy xhat}) in
+ * double; the normalisation is one fused multiply-add per element with the per-channel scale
+ * {@code weight / sqrt(var + eps)} and shift folded in float. The gradient gets the batch-statistics
+ * terms in training mode and is the plain per-channel scale in evaluation mode.
+ */
+public final class BatchNorm2d implements Layer {
+    public static final double DEFAULT_EPS = 1e-5, DEFAULT_MOMENTUM = 0.1;
+
+    private final int channels;
+    private final double eps, momentum;
+    private final Param weight, bias;
+    private final Tensor runningMean, runningVar, numBatchesTracked;
+    private boolean inputGradNeeded = true;
+
+    private Tensor x;
+    private boolean lastTraining;
+    /** Per channel of the latest forward: the mean and 1 / sqrt(var + eps) it normalised with. */
+    private final double[] mean, invStd;
+    private final float[] scale, shift;
+    private float[] yBuf, dxBuf;
+
+    public BatchNorm2d(int channels, double eps, double momentum) {
+        if (channels < 1) throw new IllegalArgumentException("bn: channels must be >= 1, got " + channels);
+        if (!(eps > 0)) throw new IllegalArgumentException("bn: eps must be > 0, got " + eps);
+        if (!(momentum >= 0 && momentum <= 1)) throw new IllegalArgumentException("bn: momentum must be in [0, 1], got " + momentum);
+        this.channels = channels;
+        this.eps = eps;
+        this.momentum = momentum;
+        this.weight = Param.zeros("weight", channels);
+        weight.value().fill(1f);
+        this.bias = Param.zeros("bias", channels);
+        this.runningMean = Tensor.zeros(channels);
+        this.runningVar = Tensor.zeros(channels).fill(1f);
+        this.numBatchesTracked = Tensor.zeros();
+        this.mean = new double[channels];
+        this.invStd = new double[channels];
+        this.scale = new float[channels];
+        this.shift = new float[channels];
+    }
+
+    public BatchNorm2d(int channels) {
+        this(channels, DEFAULT_EPS, DEFAULT_MOMENTUM);
+    }
+
+    public Param weight() {
+        return weight;
+    }
+
+    public Param bias() {
+        return bias;
+    }
+
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    public Tensor runningVar() {
+        return runningVar;
+    }
+
+    /** Training forwards seen (a float: see the class comment). */
+    public long numBatchesTracked() {
+        return (long) numBatchesTracked.getFlat(0);
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    /** Values per channel plane of a batch (H W, or 1 for a flat input). */
+    private int plane(Tensor t) {
+        return t.sizeBetween(2, t.rank());
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        if (x.rank() < 2 || x.dim(1) != channels) {
+            throw new IllegalArgumentException(spec() + ": expected input (B, " + channels + ", ...), got " + Arrays.toString(x.shape()));
+        }
+        int b = x.dim(0), hw = plane(x);
+        long m = (long) b * hw;
+        float[] xd = x.data();
+        int xo = x.offset();
+        if (training) {
+            if (m <= 1) {
+                throw new IllegalArgumentException(spec() + ": training needs more than one value per channel, got input "
+                        + Arrays.toString(x.shape()));
+            }
+            for (int c = 0; c < channels; c++) {
+                double s = 0, s2 = 0;
+                for (int n = 0; n < b; n++) {
+                    int base = xo + (n * channels + c) * hw;
+                    for (int i = 0; i < hw; i++) {
+                        double v = xd[base + i];
+                        s += v;
+                        s2 += v * v;
+                    }
+                }
+                double mu = s / m, var = Math.max(0, s2 / m - mu * mu);
+                mean[c] = mu;
+                invStd[c] = 1 / Math.sqrt(var + eps);
+                runningMean.setFlat(c, (float) ((1 - momentum) * runningMean.getFlat(c) + momentum * mu));
+                runningVar.setFlat(c, (float) ((1 - momentum) * runningVar.getFlat(c) + momentum * var * m / (m - 1)));
+            }
+            numBatchesTracked.setFlat(0, numBatchesTracked.getFlat(0) + 1f);
+        } else {
+            for (int c = 0; c < channels; c++) {
+                mean[c] = runningMean.getFlat(c);
+                invStd[c] = 1 / Math.sqrt(runningVar.getFlat(c) + eps);
+            }
+        }
+        for (int c = 0; c < channels; c++) {
+            double g = weight.value().getFlat(c) * invStd[c];
+            scale[c] = (float) g;
+            shift[c] = (float) (bias.value().getFlat(c) - mean[c] * g);
+        }
+        this.x = x;
+        this.lastTraining = training;
+        yBuf = Buffers.ensure(yBuf, x.size());
+        for (int n = 0; n < b; n++) {
+            for (int c = 0; c < channels; c++) {
+                int base = (n * channels + c) * hw;
+                float a = scale[c], sh = shift[c];
+                for (int i = 0; i < hw; i++) yBuf[base + i] = Math.fma(xd[xo + base + i], a, sh);
+            }
+        }
+        return Tensor.wrap(yBuf, 0, x.shape());
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        if (x == null) throw new IllegalStateException("bn: backward before forward");
+        dy.requireShape(spec() + " backward dy", x.shape());
+        int b = x.dim(0), hw = plane(x);
+        double m = (double) b * hw;
+        float[] xd = x.data(), d = dy.data();
+        int xo = x.offset(), dyo = dy.offset();
+        float[] gw = weight.grad().data(), gb = bias.grad().data();
+        int gwo = weight.grad().offset(), gbo = bias.grad().offset();
+        if (inputGradNeeded) dxBuf = Buffers.ensure(dxBuf, x.size());
+        for (int c = 0; c < channels; c++) {
+            double mu = mean[c], is = invStd[c], sdy = 0, sdyx = 0;
+            for (int n = 0; n < b; n++) {
+                int base = (n * channels + c) * hw;
+                for (int i = 0; i < hw; i++) {
+                    double g = d[dyo + base + i];
+                    sdy += g;
+                    sdyx += g * (xd[xo + base + i] - mu) * is;
+                }
+            }
+            gw[gwo + c] += (float) sdyx;
+            gb[gbo + c] += (float) sdy;
+            if (!inputGradNeeded) continue;
+            double k = weight.value().getFlat(c) * is;
+            if (lastTraining) {
+                double mdy = sdy / m, mdyx = sdyx / m;
+                for (int n = 0; n < b; n++) {
+                    int base = (n * channels + c) * hw;
+                    for (int i = 0; i < hw; i++) {
+                        double xh = (xd[xo + base + i] - mu) * is;
+                        dxBuf[base + i] = (float) (k * (d[dyo + base + i] - mdy - xh * mdyx));
+                    }
+                }
+            } else {
+                float kf = (float) k;
+                for (int n = 0; n < b; n++) {
+                    int base = (n * channels + c) * hw;
+                    for (int i = 0; i < hw; i++) dxBuf[base + i] = d[dyo + base + i] * kf;
+                }
+            }
+        }
+        return inputGradNeeded ? Tensor.wrap(dxBuf, 0, x.shape()) : null;
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public Map<String, Tensor> buffers() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("running_mean", runningMean);
+        m.put("running_var", runningVar);
+        m.put("num_batches_tracked", numBatchesTracked);
+        return m;
+    }
+
+    @Override
+    public void setInputGradNeeded(boolean needed) {
+        inputGradNeeded = needed;
+    }
+
+    @Override
+    public int[] outputShape(int[] inputShape) {
+        if (inputShape.length < 1 || inputShape[0] != channels) {
+            throw new IllegalArgumentException(spec() + " expects input (" + channels + ", H, W) or (" + channels + "), got shape "
+                    + Arrays.toString(inputShape));
+        }
+        return inputShape.clone();
+    }
+
+    @Override
+    public String spec() {
+        StringBuilder sb = new StringBuilder("bn");
+        if (eps != DEFAULT_EPS || momentum != DEFAULT_MOMENTUM) {
+            sb.append('(');
+            if (eps != DEFAULT_EPS) sb.append("eps=").append(eps);
+            if (momentum != DEFAULT_MOMENTUM) sb.append(eps != DEFAULT_EPS ? "," : "").append("momentum=").append(momentum);
+            sb.append(')');
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "BatchNorm2d(" + channels + ", eps=" + eps + ", momentum=" + momentum + ")";
+    }
+}
