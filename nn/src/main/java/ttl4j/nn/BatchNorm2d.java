@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ttl4j.engine.Engine;
+import ttl4j.engine.Kernels;
 import ttl4j.engine.Tensor;
 
 /**
@@ -23,10 +25,13 @@ import ttl4j.engine.Tensor;
  * {@code num_batches_tracked}, a scalar (shape []) held as a float because the checkpoint format is F32
  * only: exact up to 2^24 batches; PyTorch's {@code load_state_dict} copies it into its int64 buffer.
  *
- * <p>Numerics: per-channel sums (statistics, and in backward {@code sum dy} and {@code sum dy xhat}) in
- * double; the normalisation is one fused multiply-add per element with the per-channel scale
- * {@code weight / sqrt(var + eps)} and shift folded in float. The gradient gets the batch-statistics
- * terms in training mode and is the plain per-channel scale in evaluation mode.
+ * <p>Numerics and kernels: each channel plane of each sample is reduced by the engine ({@code sum}, and
+ * {@code centeredDot} for the sum of squared deviations from the mean, so no sum(x^2) - M mean^2
+ * cancellation), the planes' results added in double. The normalisation is one fused multiply-add per
+ * element ({@code scaleShiftChannels}) with the per-channel scale {@code weight / sqrt(var + eps)} and
+ * shift {@code bias - mean scale} folded, as PyTorch's CPU kernel does. Backward: {@code sum dy} and
+ * {@code sum dy (x - mean)} per plane likewise, then {@code normBackwardChannels} in training mode
+ * (the batch-statistics terms) or the plain per-channel scale in evaluation mode.
  */
 public final class BatchNorm2d implements Layer {
     public static final double DEFAULT_EPS = 1e-5, DEFAULT_MOMENTUM = 0.1;
@@ -40,8 +45,10 @@ public final class BatchNorm2d implements Layer {
     private Tensor x;
     private boolean lastTraining;
     /** Per channel of the latest forward: the mean and 1 / sqrt(var + eps) it normalised with. */
-    private final double[] mean, invStd;
-    private final float[] scale, shift;
+    private final double[] invStd;
+    private final float[] mean, scale, shift;
+    /** Backward's per-channel factors: weight / sqrt(var + eps), mean of dy, and the projection on xhat; zeros for a shift of 0. */
+    private final float[] gradScale, dyMean, proj, zeros;
     private float[] yBuf, dxBuf;
 
     public BatchNorm2d(int channels, double eps, double momentum) {
@@ -57,10 +64,14 @@ public final class BatchNorm2d implements Layer {
         this.runningMean = Tensor.zeros(channels);
         this.runningVar = Tensor.zeros(channels).fill(1f);
         this.numBatchesTracked = Tensor.zeros();
-        this.mean = new double[channels];
+        this.mean = new float[channels];
         this.invStd = new double[channels];
         this.scale = new float[channels];
         this.shift = new float[channels];
+        this.zeros = new float[channels];
+        this.gradScale = new float[channels];
+        this.dyMean = new float[channels];
+        this.proj = new float[channels];
     }
 
     public BatchNorm2d(int channels) {
@@ -119,18 +130,20 @@ public final class BatchNorm2d implements Layer {
                 throw new IllegalArgumentException(spec() + ": training needs more than one value per channel, got input "
                         + Arrays.toString(x.shape()));
             }
+            Kernels k = Engine.kernels();
             for (int c = 0; c < channels; c++) {
-                double s = 0, s2 = 0;
+                double s = 0;
+                for (int n = 0; n < b; n++) s += k.sum(hw, xd, xo + (n * channels + c) * hw);
+                double mu = s / m;
+                float mf = (float) mu;
+                double ss = 0;
                 for (int n = 0; n < b; n++) {
                     int base = xo + (n * channels + c) * hw;
-                    for (int i = 0; i < hw; i++) {
-                        double v = xd[base + i];
-                        s += v;
-                        s2 += v * v;
-                    }
+                    ss += k.centeredDot(hw, xd, base, mf, xd, base, mf);
                 }
-                double mu = s / m, var = Math.max(0, s2 / m - mu * mu);
-                mean[c] = mu;
+                // the squares were taken about mf, not mu: sum (x - mf)^2 = sum (x - mu)^2 + M (mu - mf)^2
+                double var = Math.max(0, ss / m - (mu - mf) * (mu - mf));
+                mean[c] = mf;
                 invStd[c] = 1 / Math.sqrt(var + eps);
                 runningMean.setFlat(c, (float) ((1 - momentum) * runningMean.getFlat(c) + momentum * mu));
                 runningVar.setFlat(c, (float) ((1 - momentum) * runningVar.getFlat(c) + momentum * var * m / (m - 1)));
@@ -150,13 +163,7 @@ public final class BatchNorm2d implements Layer {
         this.x = x;
         this.lastTraining = training;
         yBuf = Buffers.ensure(yBuf, x.size());
-        for (int n = 0; n < b; n++) {
-            for (int c = 0; c < channels; c++) {
-                int base = (n * channels + c) * hw;
-                float a = scale[c], sh = shift[c];
-                for (int i = 0; i < hw; i++) yBuf[base + i] = Math.fma(xd[xo + base + i], a, sh);
-            }
-        }
+        Engine.kernels().scaleShiftChannels(b, channels, hw, xd, xo, scale, 0, shift, 0, yBuf, 0);
         return Tensor.wrap(yBuf, 0, x.shape());
     }
 
@@ -170,39 +177,30 @@ public final class BatchNorm2d implements Layer {
         int xo = x.offset(), dyo = dy.offset();
         float[] gw = weight.grad().data(), gb = bias.grad().data();
         int gwo = weight.grad().offset(), gbo = bias.grad().offset();
-        if (inputGradNeeded) dxBuf = Buffers.ensure(dxBuf, x.size());
+        Kernels k = Engine.kernels();
         for (int c = 0; c < channels; c++) {
-            double mu = mean[c], is = invStd[c], sdy = 0, sdyx = 0;
+            double is = invStd[c], sdy = 0, sdyx = 0;
             for (int n = 0; n < b; n++) {
                 int base = (n * channels + c) * hw;
-                for (int i = 0; i < hw; i++) {
-                    double g = d[dyo + base + i];
-                    sdy += g;
-                    sdyx += g * (xd[xo + base + i] - mu) * is;
-                }
+                sdy += k.sum(hw, d, dyo + base);
+                sdyx += k.centeredDot(hw, xd, xo + base, mean[c], d, dyo + base, 0f);
             }
+            sdyx *= is; // sum dy xhat
             gw[gwo + c] += (float) sdyx;
             gb[gbo + c] += (float) sdy;
-            if (!inputGradNeeded) continue;
-            double k = weight.value().getFlat(c) * is;
-            if (lastTraining) {
-                double mdy = sdy / m, mdyx = sdyx / m;
-                for (int n = 0; n < b; n++) {
-                    int base = (n * channels + c) * hw;
-                    for (int i = 0; i < hw; i++) {
-                        double xh = (xd[xo + base + i] - mu) * is;
-                        dxBuf[base + i] = (float) (k * (d[dyo + base + i] - mdy - xh * mdyx));
-                    }
-                }
-            } else {
-                float kf = (float) k;
-                for (int n = 0; n < b; n++) {
-                    int base = (n * channels + c) * hw;
-                    for (int i = 0; i < hw; i++) dxBuf[base + i] = d[dyo + base + i] * kf;
-                }
-            }
+            double g = weight.value().getFlat(c) * is;
+            gradScale[c] = (float) g;
+            dyMean[c] = (float) (sdy / m);
+            proj[c] = (float) (is * sdyx / m);
         }
-        return inputGradNeeded ? Tensor.wrap(dxBuf, 0, x.shape()) : null;
+        if (!inputGradNeeded) return null;
+        dxBuf = Buffers.ensure(dxBuf, x.size());
+        if (lastTraining) {
+            k.normBackwardChannels(b, channels, hw, xd, xo, d, dyo, mean, gradScale, dyMean, proj, dxBuf, 0);
+        } else {
+            k.scaleShiftChannels(b, channels, hw, d, dyo, gradScale, 0, zeros, 0, dxBuf, 0);
+        }
+        return Tensor.wrap(dxBuf, 0, x.shape());
     }
 
     @Override
