@@ -373,7 +373,13 @@ class OpsTest {
                 out = concat(out, z);
                 V.relu(n, x, 0, z, 0);
                 out = concat(out, z);
-                out = concat(out, new float[] {V.sum(n, x, 0), V.dot(n, x, 0, y, 0), R.sum(n, x, 0), R.dot(n, x, 0, y, 0)});
+                out = concat(out, new float[] {V.sum(n, x, 0), V.dot(n, x, 0, y, 0), R.sum(n, x, 0), R.dot(n, x, 0, y, 0),
+                    V.centeredDot(n, x, 0, 0.3f, y, 0, -0.2f)});
+                float[] ch = Arrays.copyOf(y, 7);
+                V.scaleShiftChannels(7, 7, n / 49, x, 0, ch, 0, ch, 0, z, 0);
+                out = concat(out, z);
+                V.normBackwardChannels(7, 7, n / 49, x, 0, y, 0, ch, ch, ch, ch, z, 0);
+                out = concat(out, z);
                 float[] s = new float[n];
                 V.sumAxis(1, 3, 66_667, x, 0, s, 0);
                 out = concat(out, Arrays.copyOf(s, 66_667));
