@@ -1,5 +1,6 @@
 package ttl4j.nn;
 
+import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
 
 /**
@@ -28,20 +29,24 @@ public final class AvgPool2d extends Pool2d {
         int[] ys = begin(x);
         int planes = ys[0] * ys[1], p = ys[2], q = ys[3], h = x.dim(2), w = x.dim(3);
         float[] xd = x.data(), y = yBuf;
-        for (int pl = 0; pl < planes; pl++) {
-            int xBase = x.offset() + pl * h * w, yBase = pl * p * q;
-            for (int ip = 0; ip < p; ip++) {
-                int h0 = ip * strideH - padH, hs = Math.max(h0, 0), he = Math.min(h0 + kh, h);
-                for (int iq = 0; iq < q; iq++) {
-                    int w0 = iq * strideW - padW, ws = Math.max(w0, 0), we = Math.min(w0 + kw, w);
-                    float acc = 0f;
-                    for (int ih = hs; ih < he; ih++) {
-                        for (int iw = ws; iw < we; iw++) acc += xd[xBase + ih * w + iw];
+        int xo = x.offset();
+        // planes are independent: any split gives the same bits
+        Parallel.forRanges(planes, Parallel.worthSplittingElements((long) planes * h * w), (pl0, pl1) -> {
+            for (int pl = pl0; pl < pl1; pl++) {
+                int xBase = xo + pl * h * w, yBase = pl * p * q;
+                for (int ip = 0; ip < p; ip++) {
+                    int h0 = ip * strideH - padH, hs = Math.max(h0, 0), he = Math.min(h0 + kh, h);
+                    for (int iq = 0; iq < q; iq++) {
+                        int w0 = iq * strideW - padW, ws = Math.max(w0, 0), we = Math.min(w0 + kw, w);
+                        float acc = 0f;
+                        for (int ih = hs; ih < he; ih++) {
+                            for (int iw = ws; iw < we; iw++) acc += xd[xBase + ih * w + iw];
+                        }
+                        y[yBase + ip * q + iq] = acc / divisor(hs, he, ws, we);
                     }
-                    y[yBase + ip * q + iq] = acc / divisor(hs, he, ws, we);
                 }
             }
-        }
+        });
         return Tensor.wrap(yBuf, 0, ys);
     }
 
@@ -55,19 +60,22 @@ public final class AvgPool2d extends Pool2d {
         if (dx == null) return null;
         int planes = inShape[0] * inShape[1], h = inShape[2], w = inShape[3], p = outH(h), q = outW(w);
         float[] d = dy.data();
-        for (int pl = 0; pl < planes; pl++) {
-            int xBase = pl * h * w, yBase = dy.offset() + pl * p * q;
-            for (int ip = 0; ip < p; ip++) {
-                int h0 = ip * strideH - padH, hs = Math.max(h0, 0), he = Math.min(h0 + kh, h);
-                for (int iq = 0; iq < q; iq++) {
-                    int w0 = iq * strideW - padW, ws = Math.max(w0, 0), we = Math.min(w0 + kw, w);
-                    float g = d[yBase + ip * q + iq] / divisor(hs, he, ws, we);
-                    for (int ih = hs; ih < he; ih++) {
-                        for (int iw = ws; iw < we; iw++) dx[xBase + ih * w + iw] += g;
+        int dyo = dy.offset();
+        Parallel.forRanges(planes, Parallel.worthSplittingElements((long) planes * h * w), (pl0, pl1) -> {
+            for (int pl = pl0; pl < pl1; pl++) {
+                int xBase = pl * h * w, yBase = dyo + pl * p * q;
+                for (int ip = 0; ip < p; ip++) {
+                    int h0 = ip * strideH - padH, hs = Math.max(h0, 0), he = Math.min(h0 + kh, h);
+                    for (int iq = 0; iq < q; iq++) {
+                        int w0 = iq * strideW - padW, ws = Math.max(w0, 0), we = Math.min(w0 + kw, w);
+                        float g = d[yBase + ip * q + iq] / divisor(hs, he, ws, we);
+                        for (int ih = hs; ih < he; ih++) {
+                            for (int iw = ws; iw < we; iw++) dx[xBase + ih * w + iw] += g;
+                        }
                     }
                 }
             }
-        }
+        });
         return Tensor.wrap(dx, 0, inShape);
     }
 

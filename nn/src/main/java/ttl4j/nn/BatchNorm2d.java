@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Kernels;
+import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
 
 /**
@@ -131,23 +132,26 @@ public final class BatchNorm2d implements Layer {
                         + Arrays.toString(x.shape()));
             }
             Kernels k = Engine.kernels();
-            for (int c = 0; c < channels; c++) {
-                double s = 0;
-                for (int n = 0; n < b; n++) s += k.sum(hw, xd, xo + (n * channels + c) * hw);
-                double mu = s / m;
-                float mf = (float) mu;
-                double ss = 0;
-                for (int n = 0; n < b; n++) {
-                    int base = xo + (n * channels + c) * hw;
-                    ss += k.centeredDot(hw, xd, base, mf, xd, base, mf);
+            // channels are independent (a kernel called inside a task runs on that thread): any split gives the same bits
+            Parallel.forRanges(channels, Parallel.worthSplittingElements(x.size()), (c0, c1) -> {
+                for (int c = c0; c < c1; c++) {
+                    double s = 0;
+                    for (int n = 0; n < b; n++) s += k.sum(hw, xd, xo + (n * channels + c) * hw);
+                    double mu = s / m;
+                    float mf = (float) mu;
+                    double ss = 0;
+                    for (int n = 0; n < b; n++) {
+                        int base = xo + (n * channels + c) * hw;
+                        ss += k.centeredDot(hw, xd, base, mf, xd, base, mf);
+                    }
+                    // the squares were taken about mf, not mu: sum (x - mf)^2 = sum (x - mu)^2 + M (mu - mf)^2
+                    double var = Math.max(0, ss / m - (mu - mf) * (mu - mf));
+                    mean[c] = mf;
+                    invStd[c] = 1 / Math.sqrt(var + eps);
+                    runningMean.setFlat(c, (float) ((1 - momentum) * runningMean.getFlat(c) + momentum * mu));
+                    runningVar.setFlat(c, (float) ((1 - momentum) * runningVar.getFlat(c) + momentum * var * m / (m - 1)));
                 }
-                // the squares were taken about mf, not mu: sum (x - mf)^2 = sum (x - mu)^2 + M (mu - mf)^2
-                double var = Math.max(0, ss / m - (mu - mf) * (mu - mf));
-                mean[c] = mf;
-                invStd[c] = 1 / Math.sqrt(var + eps);
-                runningMean.setFlat(c, (float) ((1 - momentum) * runningMean.getFlat(c) + momentum * mu));
-                runningVar.setFlat(c, (float) ((1 - momentum) * runningVar.getFlat(c) + momentum * var * m / (m - 1)));
-            }
+            });
             numBatchesTracked.setFlat(0, numBatchesTracked.getFlat(0) + 1f);
         } else {
             for (int c = 0; c < channels; c++) {
@@ -178,21 +182,23 @@ public final class BatchNorm2d implements Layer {
         float[] gw = weight.grad().data(), gb = bias.grad().data();
         int gwo = weight.grad().offset(), gbo = bias.grad().offset();
         Kernels k = Engine.kernels();
-        for (int c = 0; c < channels; c++) {
-            double is = invStd[c], sdy = 0, sdyx = 0;
-            for (int n = 0; n < b; n++) {
-                int base = (n * channels + c) * hw;
-                sdy += k.sum(hw, d, dyo + base);
-                sdyx += k.centeredDot(hw, xd, xo + base, mean[c], d, dyo + base, 0f);
+        Parallel.forRanges(channels, Parallel.worthSplittingElements(x.size()), (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                double is = invStd[c], sdy = 0, sdyx = 0;
+                for (int n = 0; n < b; n++) {
+                    int base = (n * channels + c) * hw;
+                    sdy += k.sum(hw, d, dyo + base);
+                    sdyx += k.centeredDot(hw, xd, xo + base, mean[c], d, dyo + base, 0f);
+                }
+                sdyx *= is; // sum dy xhat
+                gw[gwo + c] += (float) sdyx;
+                gb[gbo + c] += (float) sdy;
+                double g = weight.value().getFlat(c) * is;
+                gradScale[c] = (float) g;
+                dyMean[c] = (float) (sdy / m);
+                proj[c] = (float) (is * sdyx / m);
             }
-            sdyx *= is; // sum dy xhat
-            gw[gwo + c] += (float) sdyx;
-            gb[gbo + c] += (float) sdy;
-            double g = weight.value().getFlat(c) * is;
-            gradScale[c] = (float) g;
-            dyMean[c] = (float) (sdy / m);
-            proj[c] = (float) (is * sdyx / m);
-        }
+        });
         if (!inputGradNeeded) return null;
         dxBuf = Buffers.ensure(dxBuf, x.size());
         if (lastTraining) {

@@ -1,5 +1,6 @@
 package ttl4j.nn;
 
+import ttl4j.engine.Parallel;
 import ttl4j.engine.Tensor;
 
 /**
@@ -29,28 +30,33 @@ public final class MaxPool2d extends Pool2d {
         int planes = ys[0] * ys[1], p = ys[2], q = ys[3], h = x.dim(2), w = x.dim(3);
         if (argmax.length < planes * p * q) argmax = new int[planes * p * q];
         float[] xd = x.data(), y = yBuf;
-        for (int pl = 0; pl < planes; pl++) {
-            int xBase = x.offset() + pl * h * w, yBase = pl * p * q;
-            for (int ip = 0; ip < p; ip++) {
-                int h0 = ip * strideH - padH, hs = Math.max(h0, 0), he = Math.min(h0 + kh, h);
-                for (int iq = 0; iq < q; iq++) {
-                    int w0 = iq * strideW - padW, ws = Math.max(w0, 0), we = Math.min(w0 + kw, w);
-                    int best = hs * w + ws;
-                    float m = Float.NEGATIVE_INFINITY;
-                    for (int ih = hs; ih < he; ih++) {
-                        for (int iw = ws; iw < we; iw++) {
-                            float v = xd[xBase + ih * w + iw];
-                            if (v > m || Float.isNaN(v)) {
-                                m = v;
-                                best = ih * w + iw;
+        int[] am = argmax;
+        int xo = x.offset();
+        // planes are independent: any split gives the same bits
+        Parallel.forRanges(planes, Parallel.worthSplittingElements((long) planes * h * w), (pl0, pl1) -> {
+            for (int pl = pl0; pl < pl1; pl++) {
+                int xBase = xo + pl * h * w, yBase = pl * p * q;
+                for (int ip = 0; ip < p; ip++) {
+                    int h0 = ip * strideH - padH, hs = Math.max(h0, 0), he = Math.min(h0 + kh, h);
+                    for (int iq = 0; iq < q; iq++) {
+                        int w0 = iq * strideW - padW, ws = Math.max(w0, 0), we = Math.min(w0 + kw, w);
+                        int best = hs * w + ws;
+                        float m = Float.NEGATIVE_INFINITY;
+                        for (int ih = hs; ih < he; ih++) {
+                            for (int iw = ws; iw < we; iw++) {
+                                float v = xd[xBase + ih * w + iw];
+                                if (v > m || Float.isNaN(v)) {
+                                    m = v;
+                                    best = ih * w + iw;
+                                }
                             }
                         }
+                        y[yBase + ip * q + iq] = m;
+                        am[yBase + ip * q + iq] = best;
                     }
-                    y[yBase + ip * q + iq] = m;
-                    argmax[yBase + ip * q + iq] = best;
                 }
             }
-        }
+        });
         return Tensor.wrap(yBuf, 0, ys);
     }
 

@@ -201,4 +201,36 @@ class ConvLayersTest {
         Sequential g = ModelSpec.build("conv(4,k=3,s=2,p=1,d=1)|bn|relu|gap|dense(3)", new int[] {1, 7, 7}, 93);
         check("conv network with gap", g, input(94, 2, 1, 7, 7), 95);
     }
+
+    @Test
+    void oneAndTwoThreadsGiveBitwiseTheSameResults() {
+        int before = ttl4j.engine.Parallel.threads();
+        // Large enough (16 x 8 x 64 x 64 after the first layer) for the layers to split their planes and channels.
+        String spec = "conv(8,k=3,p=1)|bn|relu|maxpool(2)|avgpool(3,s=1,p=1)|bn|gap|dense(3)";
+        Tensor x = input(100, 16, 4, 64, 64), dy = input(101, 16, 3);
+        float[][] runs = new float[2][];
+        try {
+            for (int t = 1; t <= 2; t++) {
+                ttl4j.engine.Parallel.setThreads(t);
+                Sequential s = ModelSpec.build(spec, new int[] {4, 64, 64}, 102);
+                s.setInputGradNeeded(true);
+                s.zeroGrad();
+                float[] y = s.forward(x, true).toArray();
+                float[] dx = s.backward(dy).toArray();
+                float[] ev = s.forward(x, false).toArray();
+                java.util.List<float[]> parts = new java.util.ArrayList<>(List.of(y, dx, ev));
+                for (Param p : s.params()) parts.add(p.grad().toArray());
+                for (Tensor b : s.buffers().values()) parts.add(b.toArray());
+                int n = parts.stream().mapToInt(a -> a.length).sum(), o = 0;
+                runs[t - 1] = new float[n];
+                for (float[] a : parts) {
+                    System.arraycopy(a, 0, runs[t - 1], o, a.length);
+                    o += a.length;
+                }
+            }
+        } finally {
+            ttl4j.engine.Parallel.setThreads(before);
+        }
+        FloatAsserts.assertBitwiseEqual("1 vs 2 threads", runs[0], runs[1]);
+    }
 }
