@@ -57,8 +57,9 @@ final class EvalCommand implements Callable<Integer> {
         String splitName = sp.name().toLowerCase(Locale.ROOT);
         if (json) {
             System.out.printf(Locale.ROOT, "{\"checkpoint\":%s,\"model\":%s,\"dataset\":%s,\"split\":%s,\"samples\":%d,"
-                            + "\"loss\":%.6f,\"accuracy\":%.6f,\"seconds\":%.3f}%n", Json.write(checkpoint.toString()),
-                    Json.write(model.spec()), Json.write(ds), Json.write(splitName), ev.samples(), ev.loss(), ev.accuracy(), secs);
+                            + "\"loss\":%s,\"accuracy\":%s,\"seconds\":%.3f}%n", Json.write(checkpoint.toString()),
+                    Json.write(model.spec()), Json.write(ds), Json.write(splitName), ev.samples(), Json.number(ev.loss(), 6),
+                    Json.number(ev.accuracy(), 6), secs);
         } else {
             System.out.printf(Locale.ROOT, "%s on %s %s (%d samples): loss %.4f, accuracy %.2f%%%n", model.spec(), ds, splitName,
                     ev.samples(), ev.loss(), 100 * ev.accuracy());

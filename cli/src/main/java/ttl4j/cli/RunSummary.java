@@ -1,7 +1,6 @@
 package ttl4j.cli;
 
 import java.util.List;
-import java.util.Locale;
 import ttl4j.data.Preprocessing;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
@@ -19,7 +18,7 @@ final class RunSummary {
         double total = 0;
         for (int i = 0; i < rows.size(); i++) {
             if (i > 0) secs.append(',');
-            secs.append(String.format(Locale.ROOT, "%.3f", rows.get(i).seconds()));
+            secs.append(Json.number(rows.get(i).seconds(), 3));
             total += rows.get(i).seconds();
         }
         secs.append(']');
@@ -38,11 +37,11 @@ final class RunSummary {
         if (last != null) {
             field(sb, "train_loss", sixDecimals(last.trainLoss()));
             field(sb, "train_accuracy", sixDecimals(last.trainAccuracy()));
-            field(sb, "test_loss", Double.isNaN(last.testLoss()) ? "null" : sixDecimals(last.testLoss()));
-            field(sb, "test_accuracy", Double.isNaN(last.testAccuracy()) ? "null" : sixDecimals(last.testAccuracy()));
+            field(sb, "test_loss", sixDecimals(last.testLoss()));
+            field(sb, "test_accuracy", sixDecimals(last.testAccuracy()));
         }
         field(sb, "seconds_per_epoch", secs.toString());
-        field(sb, "training_seconds", String.format(Locale.ROOT, "%.3f", total));
+        field(sb, "training_seconds", Json.number(total, 3));
         field(sb, "java", Json.write(System.getProperty("java.version")));
         field(sb, "threads", Integer.toString(Parallel.threads()));
         field(sb, "kernels", Json.write(Engine.kernels().name()));
@@ -51,8 +50,9 @@ final class RunSummary {
         return sb.append("\n}\n").toString();
     }
 
+    /** NaN or infinite (a diverged or unevaluated figure) is written as null. */
     private static String sixDecimals(double x) {
-        return String.format(Locale.ROOT, "%.6f", x);
+        return Json.number(x, 6);
     }
 
     private static void field(StringBuilder sb, String key, String jsonValue) {

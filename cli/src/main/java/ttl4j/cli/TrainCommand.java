@@ -83,6 +83,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Output directory (default: runs/<model>-<dataset>-<yyyyMMdd-HHmmss>).")
     Path out;
 
+    @Option(names = "--overwrite",
+            description = "Start afresh in an --out directory that holds an earlier run, replacing its files (without it such a "
+                    + "directory is refused: continue the run with --resume instead).")
+    boolean overwrite;
+
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run in DIR from its checkpoint; model, data and optimiser settings come from it.")
     Path resume;
@@ -130,6 +135,8 @@ final class TrainCommand implements Callable<Integer> {
             RunConfig old = RunConfig.of(resumed);
             int ep = epochs != null ? epochs : old.epochs();
             if (ep < 1) throw new Main.UserError("--epochs must be >= 1, got " + ep);
+            checkEpochsOfResumedRun(resumed, old, ep);
+            if (dataDir == null) dataDir = TrainingRun.recordedDataDir(resumed);
             cfg = new RunConfig(old.model(), old.dataset(), ep, old.batchSize(), old.normalize(),
                     evalEveryEpoch != null ? evalEveryEpoch : old.evalEveryEpoch());
         } else {
@@ -138,11 +145,36 @@ final class TrainCommand implements Callable<Integer> {
             if (dataset == null) throw new Main.UserError("missing --dataset (" + Datasets.NAMES + ")");
             cfg = new RunConfig(model.trim(), dataset, positive("--epochs", epochs, 20), positive("--batch-size", batchSize, 128),
                     recipe().normalizeOrDefault(), evalEveryEpoch != null && evalEveryEpoch);
+            if (out != null && out.toString().isBlank()) throw new Main.UserError("--out must name a directory, got an empty path");
             dir = out != null ? out : defaultOut(cfg);
         }
         TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, dir, dataDir, resumed == null ? recipe() : null,
-                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance), System.out);
+                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite), System.out);
         return o.exitCode();
+    }
+
+    /**
+     * {@code --epochs} of a resumed run: not fewer than it has trained, and beyond its own count only
+     * when its schedule goes on (a cosine schedule ends at the run's last step: the extra epochs
+     * would train at its minimum rate, so a new run is the honest way to train longer).
+     */
+    private static void checkEpochsOfResumedRun(Checkpoint ck, RunConfig old, int ep) {
+        String trained = ck.metadata().getOrDefault("train.epoch", "0");
+        int done;
+        try {
+            done = Integer.parseInt(trained);
+        } catch (NumberFormatException e) {
+            throw new Main.UserError(ck.file() + ": bad training state: train.epoch is \"" + trained + "\"");
+        }
+        if (ep < done) {
+            throw new Main.UserError("--epochs " + ep + ": the run has trained " + done + " epochs already (of " + old.epochs() + ")");
+        }
+        String schedule = ck.metadata().getOrDefault("train.lr_schedule", "");
+        if (ep > old.epochs() && schedule.startsWith("cosine")) {
+            throw new Main.UserError("--epochs " + ep + " goes beyond the " + old.epochs() + " epochs the run's cosine schedule spans ("
+                    + schedule + "; its learning rate stays at the minimum after that); to train longer, start a new run with --epochs "
+                    + ep);
+        }
     }
 
     private TrainRecipe recipe() {
@@ -162,6 +194,7 @@ final class TrainCommand implements Callable<Integer> {
         if (normalize != null) bad.add("--normalize");
         if (seed != null) bad.add("--seed");
         if (out != null) bad.add("--out");
+        if (overwrite) bad.add("--overwrite");
         if (!bad.isEmpty()) {
             throw new Main.UserError(String.join(", ", bad) + " cannot be combined with --resume (a resumed run keeps its settings; "
                     + "only --epochs, --threads, --data-dir, --eval-every-epoch and --log-every may be given)");

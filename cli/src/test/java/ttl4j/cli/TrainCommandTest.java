@@ -116,6 +116,82 @@ class TrainCommandTest {
     }
 
     @Test
+    void aRunDirectoryIsLockedAndAnEarlierRunIsNeverOverwrittenSilently() throws IOException {
+        Path run = tmp.resolve("once");
+        assertEquals(0, train(run).exit());
+        byte[] model = Files.readAllBytes(run.resolve("model.safetensors"));
+        Path leftover = Files.writeString(run.resolve(".checkpoint.safetensors.4711.tmp"), "left by a killed write");
+        Captured again = train(run);
+        assertEquals(2, again.exit(), again.err());
+        assertTrue(again.err().contains(run + " holds an earlier run (checkpoint.safetensors, model.safetensors, metrics.csv")
+                && again.err().contains("ttl train --resume " + run) && again.err().contains("--overwrite"), again.err());
+        assertArrayEquals(model, Files.readAllBytes(run.resolve("model.safetensors")), "the earlier run is untouched");
+        Captured over = train(run, "--overwrite", "--normalize", "unit");
+        assertEquals(0, over.exit(), over.err());
+        assertFalse(java.util.Arrays.equals(model, Files.readAllBytes(run.resolve("model.safetensors"))), "a new run with other settings");
+        assertFalse(Files.exists(leftover), "temporary files of killed writes are removed");
+        assertEquals(4, Files.readAllLines(run.resolve("metrics.csv")).size(), "the old rows are gone");
+
+        Path busy = tmp.resolve("busy");
+        try (RunLock held = RunLock.acquire(busy)) {
+            Captured c = train(busy);
+            assertEquals(2, c.exit(), c.err());
+            assertTrue(c.err().contains("another ttl run is writing to " + busy), c.err());
+        }
+        assertEquals(0, train(busy).exit(), "free again once released");
+
+        Captured empty = Captured.run("train", "--model", SPEC, "--dataset", "tiny", "--data-dir", data.toString(), "--out", "");
+        assertEquals(2, empty.exit(), empty.err());
+        assertTrue(empty.err().contains("--out must name a directory"), empty.err());
+    }
+
+    @Test
+    void resumeFindsItsDataChecksItAndExtendsOnlySchedulesThatGoOn() throws IOException {
+        Path own = Files.createDirectories(tmp.resolve("data"));
+        TinyData.write(own, "mine", 100, 30);
+        String[] base = {"train", "--model", SPEC, "--dataset", "mine", "--data-dir", own.toString(), "--epochs", "2",
+                "--batch-size", "32", "--threads", "1"};
+        Path cos = tmp.resolve("cos");
+        String[] a = java.util.Arrays.copyOf(base, base.length + 2);
+        a[base.length] = "--out";
+        a[base.length + 1] = cos.toString();
+        assertEquals(0, Captured.run(a).exit());
+        Captured longer = Captured.run("train", "--resume", cos.toString(), "--epochs", "4");
+        assertEquals(2, longer.exit(), longer.err());
+        assertTrue(longer.err().contains("--epochs 4 goes beyond the 2 epochs the run's cosine schedule spans"), longer.err());
+        Captured shorter = Captured.run("train", "--resume", cos.toString(), "--epochs", "1");
+        assertTrue(shorter.err().contains("the run has trained 2 epochs already"), shorter.err());
+
+        // A constant rate goes on: 2 epochs, then 3, found without --data-dir (the run recorded it).
+        Path flat = tmp.resolve("flat");
+        String[] b = java.util.Arrays.copyOf(base, base.length + 4);
+        b[base.length] = "--schedule";
+        b[base.length + 1] = "constant";
+        b[base.length + 2] = "--out";
+        b[base.length + 3] = flat.toString();
+        assertEquals(0, Captured.run(b).exit());
+        Captured more = Captured.run("train", "--resume", flat.toString(), "--epochs", "3");
+        assertEquals(0, more.exit(), more.err());
+        assertEquals(4, Files.readAllLines(flat.resolve("metrics.csv")).size());
+
+        // The data changed under a stopped run: refused, naming both fingerprints.
+        Path stopped = tmp.resolve("stopped");
+        String[] c = java.util.Arrays.copyOf(base, base.length + 4);
+        c[base.length] = "--stop-after-steps";
+        c[base.length + 1] = "2";
+        c[base.length + 2] = "--out";
+        c[base.length + 3] = stopped.toString();
+        assertEquals(130, Captured.run(c).exit());
+        Path images = own.resolve("mine").resolve("train-images-idx3-ubyte");
+        byte[] img = Files.readAllBytes(images);
+        img[img.length - 1] ^= 0x40;
+        Files.write(images, img);
+        Captured changed = Captured.run("train", "--resume", stopped.toString());
+        assertEquals(2, changed.exit(), changed.err());
+        assertTrue(changed.err().contains("the training data of mine changed since the run started (100 samples, crc32 "), changed.err());
+    }
+
+    @Test
     void convolutionalModelIsFedImagesAndResumesBitwise() throws IOException {
         String conv = "conv(4,k=3,p=1)|bn|relu|maxpool(2)|flatten|dense(3)";
         Path whole = tmp.resolve("conv-whole");

@@ -131,6 +131,21 @@ public final class Checkpoint {
         for (String k : weights.keySet()) {
             if (!state.containsKey(k)) throw new IOException(file + ": tensor " + k + " matches no parameter of model " + model.spec());
         }
+        for (Map.Entry<String, Tensor> e : state.entrySet()) requireFinite(e.getKey(), weights.get(e.getKey()));
         for (Map.Entry<String, Tensor> e : state.entrySet()) e.getValue().copyFrom(weights.get(e.getKey()));
+    }
+
+    /**
+     * Refuses a tensor holding NaN or an infinity: no trained weight or optimiser moment is meant
+     * to, and a model built from one only prints nonsense (a diverged run, or a damaged file).
+     */
+    void requireFinite(String name, Tensor t) throws IOException {
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                throw new IOException(file + ": tensor " + name + " holds " + d[i] + " at flat index " + i + " of " + d.length
+                        + " (a diverged run or a damaged file)");
+            }
+        }
     }
 }

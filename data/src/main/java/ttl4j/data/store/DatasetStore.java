@@ -170,7 +170,7 @@ public final class DatasetStore {
         }
     }
 
-    /** Re-hashes every present file of a dataset and records the ones that match. */
+    /** Re-hashes every present file of a dataset, records the ones that match and drops the marks of the others. */
     public List<Check> verify(String name) throws IOException {
         DatasetSpec s = spec(name);
         Path d = dir.resolve(s.name());
@@ -189,6 +189,7 @@ public final class DatasetStore {
             }
             out.add(new Check(f, p, f.sha256(), h));
             if (f.sha256().equals(h)) VerificationMarks.record(d, p, h);
+            else VerificationMarks.forget(d, p);
         }
         return out;
     }
@@ -222,8 +223,17 @@ public final class DatasetStore {
             FileStatus fs = st.files().stream().filter(x -> x.spec().equals(f)).findFirst().orElseThrow();
             if (!fs.verified()) {
                 log.accept(s.name() + ": checking " + fs.path().getFileName());
-                String h = DataFiles.sha256OfContent(fs.path());
+                String h;
+                try {
+                    h = DataFiles.sha256OfContent(fs.path());
+                } catch (IOException e) {
+                    VerificationMarks.forget(d, fs.path());
+                    throw new DataStoreException("dataset " + s.name() + ": " + fs.path() + " is unreadable ("
+                            + (e.getMessage() != null ? e.getMessage() : e.toString()) + "); remove it and run `ttl data fetch "
+                            + s.name() + "`", e);
+                }
                 if (!h.equals(f.sha256())) {
+                    VerificationMarks.forget(d, fs.path());
                     throw new DataStoreException("dataset " + s.name() + ": " + fs.path() + " has SHA-256 " + h + ", expected "
                             + f.sha256() + "; remove it and run `ttl data fetch " + s.name() + "`");
                 }
@@ -255,6 +265,13 @@ public final class DatasetStore {
         } catch (IOException e) {
             throw new DataStoreException("dataset " + s.name() + ": cannot create the data directory " + d + " (" + e + ")", e);
         }
+        try (FetchLock lock = FetchLock.acquire(d, s.name(), log)) {
+            return fetchLocked(name, s, d);
+        }
+    }
+
+    /** {@link #fetch} with the dataset folder locked: one fetch at a time per folder, across processes. */
+    private Status fetchLocked(String name, DatasetSpec s, Path d) throws IOException {
         Installer.removeStale(d);
         Installer installer = new Installer(d, log);
         List<FileSpec> missing = new ArrayList<>();

@@ -19,10 +19,19 @@ final class MirrorSource implements Source {
     private final String base;
     private final Duration timeout;
 
-    /** {@code timeout}: limit for each request, from sending it to the end of the body. */
+    /** Longest wait for the next bytes of a body once the headers have come (at most the request timeout). */
+    static final Duration MAX_STALL = Duration.ofSeconds(60);
+
+    private final Duration stall;
+
+    /**
+     * {@code timeout}: limit for each request until its headers arrive; after that the body may take
+     * as long as it keeps coming, but a wait of {@code min(timeout, 60 s)} for the next bytes ends it.
+     */
     MirrorSource(String base, Duration timeout) {
         this.base = base.endsWith("/") ? base : base + "/";
         this.timeout = timeout;
+        this.stall = timeout.compareTo(MAX_STALL) < 0 ? timeout : MAX_STALL;
     }
 
     @Override
@@ -67,7 +76,9 @@ final class MirrorSource implements Source {
         try (InputStream body = resp.body()) {
             if (resp.statusCode() == 404) return false;
             if (resp.statusCode() != 200) throw new IOException(url + ": HTTP " + resp.statusCode());
-            into.install(f, body, url);
+            try (InputStream guarded = new StallGuard(body, stall, url)) {
+                into.install(f, guarded, url);
+            }
             return true;
         }
     }

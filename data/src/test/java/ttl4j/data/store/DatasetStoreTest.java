@@ -46,6 +46,9 @@ class DatasetStoreTest {
     private final List<String> interrupted = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, byte[]> raw = new HashMap<>();
+    /** Paths whose transfer stops half-way and then hangs with the connection open, until the test ends. */
+    private final List<String> stalled = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     private DatasetSpec spec;
 
     @BeforeEach
@@ -69,6 +72,7 @@ class DatasetStoreTest {
 
     @AfterEach
     void stop() {
+        release.countDown();
         server.stop(0);
     }
 
@@ -83,6 +87,16 @@ class DatasetStoreTest {
             }
             ex.sendResponseHeaders(200, body.length);
             OutputStream out = ex.getResponseBody();
+            if (stalled.contains(path)) {
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                try {
+                    release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
             if (interrupted.contains(path)) {
                 out.write(body, 0, body.length / 2);
                 out.flush();
@@ -123,7 +137,7 @@ class DatasetStoreTest {
         assertFalse(st.status("tiny").complete());
         DatasetStore.Status s = st.fetch("tiny");
         assertTrue(s.complete() && s.verified(), s.toString());
-        assertEquals(List.of(".verified", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
+        assertEquals(List.of(".fetch.lock", ".verified", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
                 "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"), filesIn(dir.resolve("tiny")));
         Dataset train = st.load("tiny", Split.TRAIN);
         assertEquals(30, train.size());
@@ -156,7 +170,7 @@ class DatasetStoreTest {
         raw.forEach((n, b) -> served.put("/m/" + n, b));
         DatasetStore st = store(new ArrayList<>());
         st.fetch("tiny");
-        assertEquals(List.of(".verified", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte",
+        assertEquals(List.of(".fetch.lock", ".verified", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte",
                 "train-labels-idx1-ubyte"), filesIn(dir.resolve("tiny")));
         assertTrue(requests.contains("/m/train-images-idx3-ubyte.gz"), requests.toString());
     }
@@ -182,6 +196,56 @@ class DatasetStoreTest {
         requests.clear();
         st.fetch("tiny");
         assertEquals(List.of("/m/train-images-idx3-ubyte.gz"), requests);
+    }
+
+    @Test
+    void concurrentFetchesIntoOneFolderFetchEachFileOnce() throws Exception {
+        serveAllGzip();
+        DatasetStore st = store(Collections.synchronizedList(new ArrayList<>()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<DatasetStore.Status>> fs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) fs.add(pool.submit(() -> st.fetch("tiny")));
+            for (var f : fs) assertTrue(f.get().verified());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(4, requests.size(), requests.toString());
+        assertEquals(30, st.load("tiny", Split.TRAIN).size());
+    }
+
+    @Test
+    void aMirrorThatStallsAfterItsHeadersTimesOut() throws IOException {
+        serveAllGzip();
+        stalled.add("/m/train-images-idx3-ubyte.gz");
+        DatasetStore st = store(new ArrayList<>()).withTimeout(Duration.ofSeconds(1));
+        long t0 = System.nanoTime();
+        DataStoreException e = assertThrows(DataStoreException.class, () -> st.fetch("tiny"));
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        assertTrue(seconds < 30, "took " + seconds + " s");
+        String m = e.getMessage();
+        assertTrue(m.contains("train-images-idx3-ubyte from " + base()) && m.contains("the server stopped sending: no data for 1 s"), m);
+        List<String> files = filesIn(dir.resolve("tiny"));
+        assertFalse(files.stream().anyMatch(f -> f.startsWith("train-images") || f.endsWith(".part")), files.toString());
+    }
+
+    @Test
+    void aFailedVerifyInvalidatesTheMarkSoLoadingRefusesTheFile() throws IOException {
+        serveAllGzip();
+        DatasetStore st = store(new ArrayList<>());
+        st.fetch("tiny");
+        Path f = DataFiles.find(dir.resolve("tiny"), "train-labels-idx1-ubyte");
+        // Same size and modification time, different content: the mark alone cannot tell.
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(f);
+        byte[] b = Files.readAllBytes(f);
+        b[b.length - 12] ^= 0x55;
+        Files.write(f, b);
+        Files.setLastModifiedTime(f, mtime);
+        assertTrue(st.status("tiny").verified(), "unchanged size and time look verified until checked");
+        assertFalse(st.verify("tiny").stream().allMatch(DatasetStore.Check::ok));
+        assertFalse(st.status("tiny").verified(), "a failed verify must drop the mark");
+        DataStoreException e = assertThrows(DataStoreException.class, () -> st.load("tiny", Split.TRAIN));
+        assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
     }
 
     @Test
