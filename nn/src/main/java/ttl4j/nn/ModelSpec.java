@@ -15,8 +15,8 @@ import java.util.TreeSet;
  * arguments in parentheses, e.g. {@code flatten|dense(300)|relu|dropout(0.5)|dense(10)}; the input
  * shape is given separately. Built-in layers:
  * <ul>
- *   <li>{@code dense(N[,init=he|glorot])}: fully connected with N outputs; init defaults to he
- *       when a relu follows, else glorot
+ *   <li>{@code dense(N[,init=he|glorot|kaiming_uniform])}: fully connected with N outputs; init defaults to he
+ *       when a relu follows, else glorot (kaiming_uniform is PyTorch's default, {@link Init#KAIMING_UNIFORM})
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}
  *   <li>{@code dropout(P)}: inverted dropout with drop probability P
  *   <li>{@code flatten}: {@code (C, H, W)} (or any shape) to {@code (C H W)}, row-major as PyTorch's
