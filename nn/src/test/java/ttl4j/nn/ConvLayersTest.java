@@ -93,6 +93,7 @@ class ConvLayersTest {
         assertArrayEquals(new float[] {1, 1, 1, 1}, new AvgPool2d(3, 3, 1, 1, 1, 1, false).forward(x, false).toArray());
     }
 
+    /** The expected values here and in {@link #avgPoolDivisors} are what PyTorch 1.13's CPU max_pool2d and avg_pool2d give. */
     @Test
     void maxPoolTiesGoToTheFirstMaximumInScanOrder() {
         MaxPool2d mp = new MaxPool2d(2, 2, 0);
