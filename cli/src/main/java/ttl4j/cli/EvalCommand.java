@@ -52,7 +52,7 @@ final class EvalCommand implements Callable<Integer> {
         Preprocessing prep = lc.prep();
         Dataset data = lc.load(dataDir, sp, json ? m -> { } : System.out::println);
         long t0 = System.nanoTime();
-        Trainer.Evaluation ev = Trainer.evaluate(model, DatasetBatchSource.inOrder(data, batchSize, prep));
+        Trainer.Evaluation ev = Trainer.evaluate(model, lc.inOrder(data, batchSize));
         double secs = (System.nanoTime() - t0) / 1e9;
         String splitName = sp.name().toLowerCase(Locale.ROOT);
         if (json) {

@@ -106,7 +106,7 @@ final class ExplainCommand implements Callable<Integer> {
             throw new Main.UserError("cannot create output directory " + out + " (" + e + ")", e);
         }
         Dataset data = lc.load(dataDir, sp, json ? System.err::println : System.out::println);
-        Explainer.Result r = Explainer.explain(model, DatasetBatchSource.inOrder(data, batchSize, prep), limit);
+        Explainer.Result r = Explainer.explain(model, lc.inOrder(data, batchSize), limit);
         String splitName = sp.name().toLowerCase(Locale.ROOT);
 
         Map<String, String> meta = new LinkedHashMap<>();

@@ -30,10 +30,14 @@ import ttl4j.nn.ModelSpec;
                         + "mlp-wide = dense(1024)|relu|dense(1024)|relu|dense(10), "
                         + "ttl-mnist = ttl(28x28->300; r=5x5; s=10)|relu|dense(10) (the paper's Tucker tensor layer). "
                         + "A spec lists layers separated by '|': "
-                        + "dense(N[,init=he|glorot]), ttl(I1xI2..->J1x..; r=R1xR2..; s=S1x..[; mode=auto|factorized|reconstructed]), "
-                        + "relu, tanh, sigmoid, dropout(P), flatten, e.g. "
-                        + "'dense(512)|relu|dropout(0.2)|dense(10)'. Inputs are the flattened images "
-                        + "(784 for MNIST, 3072 for CIFAR-10); the last dense layer needs one output per class.",
+                        + "dense(N[,init=he|glorot|kaiming_uniform]), ttl(I1xI2..->J1x..; r=R1xR2..; s=S1x..[; mode=auto|factorized|reconstructed]), "
+                        + "relu, tanh, sigmoid, dropout(P), flatten, "
+                        + "conv(K,k=R[xS][,s=..][,p=..][,d=..][,bias=false]), maxpool(R[xS][,s=..][,p=..]), "
+                        + "avgpool(R[xS][,s=..][,p=..][,count_include_pad=false]), gap (global average pooling to C features), "
+                        + "bn[(eps=..,momentum=..)], e.g. "
+                        + "'dense(512)|relu|dropout(0.2)|dense(10)' or 'conv(8,k=3,p=1)|bn|relu|maxpool(2)|flatten|dense(10)'. "
+                        + "Inputs are the flattened images (784 for MNIST, 3072 for CIFAR-10), or the images (C, H, W), "
+                        + "e.g. 1x28x28, for a spec with conv, maxpool, avgpool or gap; the last dense layer needs one output per class.",
                 "",
                 "Defaults (mlp-mnist reaches 98.4%% on MNIST and 89.6%% on Fashion-MNIST with them, ttl-mnist 96.2%% and 86.4%%): "
                         + "20 epochs, batch 128, Adam with lr 0.003 decayed to 0 by a cosine schedule, no weight decay, "

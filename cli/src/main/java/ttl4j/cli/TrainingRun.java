@@ -23,8 +23,10 @@ import ttl4j.data.Split;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 import ttl4j.nn.Checkpoint;
+import ttl4j.nn.ModelSpec;
 import ttl4j.nn.Optimizer;
 import ttl4j.nn.Sequential;
+import ttl4j.nn.SpecException;
 import ttl4j.nn.Trainer;
 import ttl4j.nn.TrainingCallback;
 import ttl4j.ttl.ImportanceTracker;
@@ -179,7 +181,7 @@ final class TrainingRun {
     /** Checks what can be checked before the data is loaded: the model spec (for a catalogue dataset) and the optimiser settings. */
     private void checkSettingsBeforeLoading() {
         if (trainer != null) return;
-        int[] knownShape = knownInputShape(cfg.dataset());
+        int[] knownShape = knownInputShape(cfg.dataset(), cfg.model());
         if (knownShape != null) earlyModel = TrainingInputs.model(cfg.model(), knownShape, req.seed());
         optimizer = req.recipe().validated().createOptimizer();
     }
@@ -216,10 +218,10 @@ final class TrainingRun {
         for (Dataset d : new Dataset[] {train, test}) {
             if (d.size() == 0) throw new Main.UserError("dataset " + cfg.dataset() + ": " + d.name() + " has no samples; nothing to train or test on");
         }
-        inputShape = new int[] {train.features()};
+        inputShape = DatasetBatchSource.sampleShapeFor(cfg.model(), train);
         if (prep == null) prep = cfg.normalize().equals("unit") ? Preprocessing.unitRange(train.channels()) : Preprocessing.standardize(train);
-        trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep);
-        testSrc = DatasetBatchSource.inOrder(test, 1000, prep);
+        trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep, inputShape);
+        testSrc = DatasetBatchSource.inOrder(test, 1000, prep, inputShape);
     }
 
     /** A fresh trainer whose model fits the data, or checks that the resumed model does; the trainer checkpoints after every epoch. */
@@ -460,9 +462,16 @@ final class TrainingRun {
         }
     }
 
-    static int[] knownInputShape(String dataset) {
+    /** The per-sample input shape of {@code model} on a catalogue dataset (the image or flat, {@link ModelSpec#inputShapeFor}), or null. */
+    static int[] knownInputShape(String dataset, String model) {
         for (Catalog.DatasetSpec s : Catalog.ALL) {
-            if (s.name().equals(dataset)) return new int[] {s.channels() * s.height() * s.width()};
+            if (s.name().equals(dataset)) {
+                try {
+                    return ModelSpec.inputShapeFor(model, s.channels(), s.height(), s.width());
+                } catch (SpecException e) {
+                    return null; // reported with the command line's wording when the model is built
+                }
+            }
         }
         return null;
     }

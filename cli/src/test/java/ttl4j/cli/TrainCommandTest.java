@@ -33,7 +33,11 @@ class TrainCommandTest {
     }
 
     private Captured train(Path out, String... more) {
-        String[] base = {"train", "--model", SPEC, "--dataset", "tiny", "--data-dir", data.toString(), "--epochs", "3",
+        return trainModel(SPEC, out, more);
+    }
+
+    private Captured trainModel(String model, Path out, String... more) {
+        String[] base = {"train", "--model", model, "--dataset", "tiny", "--data-dir", data.toString(), "--epochs", "3",
                 "--batch-size", "32", "--lr", "0.1", "--threads", "1", "--seed", "7"};
         String[] args = java.util.Arrays.copyOf(base, base.length + more.length + (out != null ? 2 : 0));
         System.arraycopy(more, 0, args, base.length, more.length);
@@ -237,5 +241,38 @@ class TrainCommandTest {
         Captured stopped = train(tmp.resolve("k"), "--json", "--stop-after-steps", "3");
         assertEquals(130, stopped.exit());
         assertEquals(Boolean.TRUE, ((Map<?, ?>) ttl4j.engine.io.Json.parse(stopped.out())).get("stopped"), stopped.out());
+    }
+
+    @Test
+    void convolutionalModelIsFedImagesAndResumesBitwise() throws IOException {
+        String conv = "conv(4,k=3,p=1)|bn|relu|maxpool(2)|flatten|dense(3)";
+        Path whole = tmp.resolve("conv-whole");
+        Captured c = trainModel(conv, whole);
+        assertEquals(0, c.exit(), c.err());
+        Map<String, String> meta = SafeTensors.read(whole.resolve("model.safetensors")).metadata();
+        assertEquals("[1,8,8]", meta.get("input_shape"));
+        Map<String, Tensor> a = SafeTensors.read(whole.resolve("model.safetensors")).tensors();
+        assertArrayEquals(new int[] {4, 1, 3, 3}, a.get("layers.0.weight").shape());
+        assertEquals(21f, a.get("layers.1.num_batches_tracked").getFlat(0), "3 epochs of 7 steps");
+        Captured ev = Captured.run("eval", "--checkpoint", whole.resolve("model.safetensors").toString(), "--data-dir", data.toString());
+        assertEquals(0, ev.exit(), ev.err());
+        Matcher m = Pattern.compile("accuracy ([0-9.]+)%").matcher(ev.out());
+        assertTrue(m.find(), ev.out());
+        assertTrue(Double.parseDouble(m.group(1)) > 90, ev.out());
+
+        Path parts = tmp.resolve("conv-parts");
+        assertEquals(130, trainModel(conv, parts, "--stop-after-steps", "10").exit());
+        Captured rest = Captured.run("train", "--resume", parts.toString(), "--data-dir", data.toString(), "--threads", "1");
+        assertEquals(0, rest.exit(), rest.err());
+        Map<String, Tensor> b = SafeTensors.read(parts.resolve("model.safetensors")).tensors();
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
+    }
+
+    @Test
+    void convolutionAfterAFlatLayerIsASpecError() {
+        Captured c = trainModel("flatten|conv(4,k=3)|gap|dense(3)", tmp.resolve("bad"));
+        assertEquals(2, c.exit(), c.err());
+        assertTrue(c.err().contains("at column 9 (\"conv\")") && c.err().contains("needs an image input (C, H, W)"), c.err());
     }
 }

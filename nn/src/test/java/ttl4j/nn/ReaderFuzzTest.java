@@ -18,6 +18,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import ttl4j.engine.Tensor;
 
 /**
@@ -144,6 +145,44 @@ class ReaderFuzzTest {
         } catch (IllegalArgumentException e) { // SpecException included
             assertNotNull(e.getMessage());
         }
+    }
+
+    @Provide
+    Arbitrary<String> convSpecs() {
+        // layer words with random small arguments, some out of range, joined by '|': most parse, many fit
+        // the shapes and build; every spec that builds is also run forward and backward
+        Arbitrary<String> n = Arbitraries.frequencyOf(Tuple.of(20, Arbitraries.of("1", "2", "3", "2x3", "3x2", "1x3")),
+                Tuple.of(1, Arbitraries.of("0", "-1", "x", "5", "2x", "9")));
+        Arbitrary<String> channels = Arbitraries.frequencyOf(Tuple.of(20, Arbitraries.of("1", "2", "3")), Tuple.of(1, Arbitraries.of("0", "-1")));
+        Arbitrary<String> opt = Arbitraries.of("", "", ",s=", ",p=", ",d=").flatMap(k -> k.isEmpty() ? Arbitraries.just("")
+                : n.map(v -> k + v));
+        Arbitrary<String> word = Arbitraries.oneOf(
+                Combinators.combine(channels, n, opt, opt, Arbitraries.of("", "", "", ",bias=false", ",bias=maybe")).as(
+                        (c, k, o1, o2, b) -> "conv(" + c + ",k=" + k + o1 + o2 + b + ")"),
+                Combinators.combine(Arbitraries.of("maxpool(", "avgpool("), n, opt, Arbitraries.of("", "", ",count_include_pad=false"))
+                        .as((w, k, o, c) -> w + k + o + (w.startsWith("avg") ? c : "") + ")"),
+                Arbitraries.of("gap", "bn", "bn", "bn(eps=1e-3)", "relu", "relu", "flatten", "dense(3)", "bn(momentum=2)", "conv(2)"));
+        return word.list().ofMinSize(1).ofMaxSize(5).map(l -> String.join("|", l));
+    }
+
+    @Property
+    void convolutionalSpecs(@ForAll("convSpecs") String spec) {
+        Sequential m;
+        try {
+            m = ModelSpec.build(spec, new int[] {2, 16, 15}, 1);
+        } catch (IllegalArgumentException e) { // SpecException included
+            assertNotNull(e.getMessage());
+            return;
+        }
+        // A model that builds runs: training forward and backward, then evaluation, with the shapes it promised.
+        int[] out = m.outputShape(new int[] {2, 16, 15});
+        ttl4j.engine.Tensor x = ttl4j.engine.Tensor.randn(new java.util.SplittableRandom(1), 1f, 3, 2, 16, 15);
+        m.setInputGradNeeded(true);
+        m.zeroGrad();
+        ttl4j.engine.Tensor y = m.forward(x, true);
+        assertTrue(java.util.Arrays.equals(Buffers.batchShape(3, out), y.shape()), spec);
+        assertTrue(java.util.Arrays.equals(x.shape(), m.backward(y.copy()).shape()), spec);
+        assertTrue(java.util.Arrays.equals(y.shape(), m.forward(x, false).shape()), spec);
     }
 
     @Property
