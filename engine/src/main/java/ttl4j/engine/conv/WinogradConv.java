@@ -203,6 +203,16 @@ final class WinogradConv {
 
     // ---------------------------------------------------------------- transforms
 
+    /** The first tile j with {@code 0 <= i0 + j m}. */
+    private static int firstInside(int i0, int m) {
+        return i0 >= 0 ? 0 : (m - 1 - i0) / m;
+    }
+
+    /** One past the last tile j (at most {@code tiles}) with {@code i0 + j m < size}. */
+    private static int endInside(int i0, int m, int size, int tiles) {
+        return i0 >= size ? 0 : Math.min(tiles, (size - 1 - i0) / m + 1);
+    }
+
     /** U (t^2, K, C): {@code U_xi[k, c] = (G W[k, c] G^T)_xi}, vectorised across c. */
     private static void filterTransform(Geometry g, float[] w, int wOff, Workspace ws) {
         WinogradTransforms tr = TRANSFORMS;
@@ -261,11 +271,11 @@ final class WinogradConv {
                                 Arrays.fill(sc, d, d + tw, 0f);
                                 continue;
                             }
-                            int rowBase = plane + ih * wd, iw0 = i - g.padW;
-                            for (int j = 0; j < tw; j++) {
-                                int iw = iw0 + j * m;
-                                sc[d + j] = iw >= 0 && iw < wd ? x[rowBase + iw] : 0f;
-                            }
+                            int iw0 = i - g.padW, j0 = firstInside(iw0, m), j1 = Math.max(j0, endInside(iw0, m, wd, tw));
+                            int src = plane + ih * wd + iw0;
+                            for (int j = 0; j < j0; j++) sc[d + j] = 0f;
+                            for (int j = j0; j < j1; j++) sc[d + j] = x[src + j * m];
+                            for (int j = j1; j < tw; j++) sc[d + j] = 0f;
                         }
                     }
                 }
@@ -294,11 +304,9 @@ final class WinogradConv {
                                 Arrays.fill(sc, d, d + tw, 0f);
                                 continue;
                             }
-                            int rowBase = plane + oh * q;
-                            for (int j = 0; j < tw; j++) {
-                                int ow = j * m + i;
-                                sc[d + j] = ow < q ? dy[rowBase + ow] : 0f;
-                            }
+                            int src = plane + oh * q + i, j1 = endInside(i, m, q, tw);
+                            for (int j = 0; j < j1; j++) sc[d + j] = dy[src + j * m];
+                            for (int j = j1; j < tw; j++) sc[d + j] = 0f;
                         }
                     }
                 }
@@ -328,10 +336,11 @@ final class WinogradConv {
                         if (oh >= p) break;
                         int rowBase = plane + oh * q;
                         for (int i = 0; i < m; i++) {
-                            int src = os + (b * m + i) * tc + tl0;
-                            for (int j = 0; j < tw; j++) {
-                                int ow = j * m + i;
-                                if (ow < q) y[rowBase + ow] = bias == null ? sc[src + j] : sc[src + j] + bv;
+                            int src = os + (b * m + i) * tc + tl0, dst = rowBase + i, j1 = endInside(i, m, q, tw);
+                            if (bias == null) {
+                                for (int j = 0; j < j1; j++) y[dst + j * m] = sc[src + j];
+                            } else {
+                                for (int j = 0; j < j1; j++) y[dst + j * m] = sc[src + j] + bv;
                             }
                         }
                     }
@@ -359,11 +368,9 @@ final class WinogradConv {
                         if (ih < 0 || ih >= h) continue;
                         int rowBase = plane + ih * wd;
                         for (int i = 0; i < t; i++) {
-                            int src = ws2 + (r * t + i) * tc + tl0, iw0 = i - g.padW;
-                            for (int j = 0; j < tw; j++) {
-                                int iw = iw0 + j * m;
-                                if (iw >= 0 && iw < wd) dx[rowBase + iw] += sc[src + j];
-                            }
+                            int src = ws2 + (r * t + i) * tc + tl0, iw0 = i - g.padW, dst = rowBase + iw0;
+                            int j0 = firstInside(iw0, m), j1 = endInside(iw0, m, wd, tw);
+                            for (int j = j0; j < j1; j++) dx[dst + j * m] += sc[src + j];
                         }
                     }
                 }
