@@ -13,9 +13,13 @@ final class ScalarWinogradTransforms implements WinogradTransforms {
             int d = dOff + r * dStride;
             for (int j = 0; j < n; j++) {
                 float acc = 0f;
+                boolean first = true;
                 for (int i = 0; i < rowsIn; i++) {
                     float c = mat[r * rowsIn + i];
-                    if (c != 0f) acc = Math.fma(c, src[sOff + i * sStride + j], acc);
+                    if (c == 0f) continue;
+                    float x = src[sOff + i * sStride + j];
+                    acc = first ? c * x : Math.fma(c, x, acc);
+                    first = false;
                 }
                 dst[d + j] = acc;
             }
