@@ -3,7 +3,7 @@ package ttl4j.engine.conv;
 /**
  * The arithmetic of the Winograd transforms: a small constant matrix times a few long rows,
  * {@code D (R, n) = M (R, I) S (I, n)}, the n columns being independent tiles. Every tile
- * transform of {@link WinogradConv} (input, filter-free output, and their transposes) is two of
+ * transform of {@link WinogradConv} (input, filter and output, and their transposes) is two of
  * these, one along each tile axis. Implemented by {@link ScalarWinogradTransforms} (the
  * specification and fallback) and by the Vector API in {@code ttl4j.engine.simd}; both give the
  * same bits: each element is the product with the first non-zero {@code M[r, i]}, then
