@@ -116,6 +116,14 @@ final class WinogradConv {
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
+    /** Floats of the calling thread's cached workspace (for tests of {@link #workspaceFloats}). */
+    static long cachedFloats() {
+        Workspace ws = WORKSPACE.get();
+        long n = (long) ws.u.length + ws.v.length + ws.mo.length;
+        for (float[] t : ws.task) if (t != null) n += t.length;
+        return n;
+    }
+
     /** A transform task over items [lo, hi) with its own scratch. */
     @FunctionalInterface
     private interface Task {

@@ -321,6 +321,30 @@ class WinogradConvTest {
     }
 
     @Test
+    void workspaceFloatsIsWhatThePassesAllocate() throws Exception {
+        Parallel.setThreads(2);
+        SplittableRandom r = new SplittableRandom(19);
+        for (ConvShape s : List.of(ConvShape.of(4, 16, 32, 32, 32, 3, 1, 1), ConvShape.of(2, 64, 8, 8, 48, 3, 1, 1))) {
+            for (ConvAlgorithm a : new ConvAlgorithm[] {ConvAlgorithm.WINOGRAD_2X2, ConvAlgorithm.WINOGRAD_4X4}) {
+                float[] x = gaussian(r, s.inputSize()), w = gaussian(r, s.weightSize()), dy = gaussian(r, s.outputSize());
+                long[] got = new long[2];
+                Thread t = new Thread(() -> {  // a fresh thread: an empty workspace cache
+                    allPasses(s, a, x, w, null, dy);
+                    got[0] = WinogradConv.cachedFloats();
+                    allPasses(s, a, x, w, null, dy);
+                    got[1] = WinogradConv.cachedFloats();
+                });
+                t.start();
+                t.join();
+                long want = 0;
+                for (Convolutions.Pass p : Convolutions.Pass.values()) want = Math.max(want, WinogradConv.workspaceFloats(s, a, p));
+                assertTrue(got[0] <= want && got[0] >= want / 2, s + " " + a + ": cached " + got[0] + ", stated " + want);
+                assertEquals(got[0], got[1], "a warm workspace does not grow");
+            }
+        }
+    }
+
+    @Test
     void onlyThreeByThreeUnitStrideApplies() {
         assertTrue(!ConvAlgorithm.WINOGRAD_2X2.applies(ConvShape.of(1, 1, 8, 8, 1, 3, 2, 1)));
         assertTrue(!ConvAlgorithm.WINOGRAD_4X4.applies(ConvShape.of(1, 1, 8, 8, 1, 5, 1, 2)));
