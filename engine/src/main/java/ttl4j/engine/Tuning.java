@@ -67,6 +67,12 @@ public final class Tuning {
      */
     public static final String CONV_ALGORITHM = stringProp("conv.algorithm", "auto");
 
+    /**
+     * Winograd convolution: the most floats of transformed tiles (input and output transforms of
+     * one chunk of tiles) held at once; the batch is processed in chunks of whole tile rows this big.
+     */
+    public static final int CONV_WINOGRAD_CHUNK_FLOATS = intProp("conv.winogradChunkFloats", 1 << 21);
+
     static String stringProp(String name, String dflt) {
         String v = System.getProperty("ttl4j." + name);
         return v == null || v.isBlank() ? dflt : v.trim();
