@@ -253,6 +253,7 @@ final class TrainingRun {
         stdout.printf(Locale.ROOT, "%s, %s, batch %d, %d epochs, %d thread(s), %s kernels%s%n", trainer.optimizer(),
                 trainer.schedule().spec(), cfg.batchSize(), cfg.epochs(), Parallel.threads(), Engine.kernels().name(),
                 req.resumed() != null ? ", resuming after epoch " + trainer.epoch() + " step " + trainer.globalStep() : "");
+        stdout.print(ModelSummary.of(m, inputShape).compact());
     }
 
     /** Progress on screen, a metrics row per epoch, the importance tracker when asked, and the test-only early stop. */
