@@ -83,4 +83,39 @@ class TorchInteropTest {
         PythonInterop.Result r = PythonInterop.module("--check", model.toString(), cases.toString(), "--tol", "1e-4");
         assertEquals(0, r.exit(), r.output());
     }
+
+    /**
+     * The einsum of docs/checkpoint-format.md, literally as printed there for one output and two input
+     * modes, and ttl4j_torch.reconstruct_weight for two output and three input modes, rebuild the dense
+     * weight TuckerLayer.reconstructWeight() gives.
+     */
+    @org.junit.jupiter.api.Test
+    void theDocumentedEinsumRebuildsTheDenseWeight() throws IOException {
+        PythonInterop.assumeTorch();
+        String[] specs = {"ttl(6x7->5; r=2x3; s=4)", "ttl(3x4x2->5x3; r=2x3x2; s=3x2)"};
+        for (int k = 0; k < specs.length; k++) {
+            Sequential net = ttl4j.nn.ModelSpec.build(specs[k], new int[] {k == 0 ? 42 : 24}, 9);
+            Path ck = tmp.resolve("t" + k + ".safetensors"), w = tmp.resolve("w" + k + ".safetensors");
+            Checkpoint.save(ck, net, new int[] {k == 0 ? 42 : 24}, null, Map.of());
+            String script = String.join("\n", "import sys, numpy as np, ttl4j_torch as tt",
+                    "t, meta = tt.read_safetensors(sys.argv[1])",
+                    "if len([k for k in t if 'in_factors' in k]) == 2:",
+                    "    G, A1, A2, B1 = t['layers.0.core'], t['layers.0.in_factors.0'], t['layers.0.in_factors.1'], t['layers.0.out_factors.0']",
+                    "    W = np.einsum('sab,js,ia,kb->jik', G, B1, A1, A2).reshape(B1.shape[0], -1)",
+                    "else:",
+                    "    ins = [t[f'layers.0.in_factors.{n}'] for n in range(3)]; outs = [t[f'layers.0.out_factors.{m}'] for m in range(2)]",
+                    "    W = tt.reconstruct_weight(t['layers.0.core'], ins, outs)",
+                    "tt.write_safetensors(sys.argv[2], {'w': W})", "");
+            Path py = java.nio.file.Files.writeString(tmp.resolve("einsum.py"), script);
+            PythonInterop.Result r = PythonInterop.run(java.util.List.of(py.toString(), ck.toString(), w.toString()));
+            assertEquals(0, r.exit(), r.output());
+            Tensor ours = ((ttl4j.ttl.TuckerLayer) net.layer(0)).reconstructWeight();
+            Tensor theirs = SafeTensors.read(w).tensors().get("w");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ours.shape(), theirs.shape());
+            float[] a = ours.toArray(), b = theirs.toArray();
+            double scale = 0;
+            for (float v : a) scale = Math.max(scale, Math.abs(v));
+            for (int i = 0; i < a.length; i++) assertEquals(a[i], b[i], 1e-5 * scale, specs[k] + " at " + i);
+        }
+    }
 }
