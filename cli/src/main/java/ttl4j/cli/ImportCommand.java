@@ -22,15 +22,17 @@ import ttl4j.nn.Sequential;
 
 /** {@code ttl import}: a state dict saved as safetensors by another tool, written as a ttl4j checkpoint. */
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Write a ttl4j checkpoint from the weights of another tool (a PyTorch state dict saved as safetensors, "
-                + "e.g. with python/ttl4j_torch.py's save_state_dict): --model gives the spec of the same layers, "
+        description = {"Write a ttl4j checkpoint from another tool's safetensors state dict.",
+                "",
+                "The weights of another tool (a PyTorch state dict saved as safetensors, "
+                + "e.g. with python/ttl4j_torch.py's save_state_dict) become a ttl4j checkpoint: --model gives the spec of the same layers, "
                 + "--input-shape the per-sample input. Names of a plain nn.Sequential (0.weight) become layers.0.weight; names "
                 + "that already start with layers. are kept. Every name and shape must match the spec; any dtype is converted "
                 + "to float32. The result is accepted by eval, predict, compress and summary (see docs/checkpoint-format.md).",
                 "",
                 "Example:",
-                "  ttl import --from mine.safetensors --model 'flatten|dense(300)|relu|dense(10)' --input-shape 1x28x28 "
-                        + "--dataset mnist --out mine-ttl4j.safetensors"})
+                "  ttl import --from mine.safetensors --model 'flatten|dense(300)|relu|dense(10)' \\",
+                "      --input-shape 1x28x28 --dataset mnist --out mine-ttl4j.safetensors"})
 final class ImportCommand implements Callable<Integer> {
 
     @Option(names = "--from", required = true, paramLabel = "FILE", description = "The safetensors file to import.")

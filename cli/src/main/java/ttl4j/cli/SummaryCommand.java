@@ -14,7 +14,9 @@ import ttl4j.nn.Sequential;
 
 /** {@code ttl summary}: per layer type, output shape, parameters and multiply-adds; totals; Tucker compression. */
 @Command(name = "summary", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print a model's layers: type, output shape, parameters and multiply-adds per sample (those of dense, ttl "
+        description = {"Print a model's layers, parameters, multiply-adds and Tucker compression.",
+                "",
+                "Per layer: type, output shape, parameters and multiply-adds per sample (those of dense, ttl "
                 + "and conv layers; activations, dropout, batch norm, pooling and flatten count 0), the totals, and for each "
                 + "Tucker layer its weights (biases excluded) against those of the dense layer it replaces. The model is a spec (with "
                 + "--input-shape, or --dataset for the shape ttl train would feed it) or a checkpoint.",
