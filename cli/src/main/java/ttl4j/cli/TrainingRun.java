@@ -79,10 +79,15 @@ final class TrainingRun {
      * What to run. A fresh run has {@code recipe} and {@code seed}; a resumed one has {@code resumed}
      * (its trainer state and preprocessing come from it). {@code stopAfterSteps > 0} stops as Ctrl-C
      * does after that many steps (for testing resume). {@code trackImportance} writes importance.csv
-     * (the model needs a ttl layer).
+     * (the model needs a ttl layer). {@code teacher} (may be null) distils from a trained network.
      */
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                   long stopAfterSteps, boolean trackImportance) {}
+                   long stopAfterSteps, boolean trackImportance, Teacher teacher) {
+        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
+                long stopAfterSteps, boolean trackImportance) {
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, null);
+        }
+    }
 
     /**
      * How it ended: exit code 0 (done) or 130 (stopped), the trained model, the metrics of every
@@ -194,6 +199,10 @@ final class TrainingRun {
         }
         checkpointMeta = new LinkedHashMap<>(cfg.metadata());
         checkpointMeta.put("preprocessing", prep.toJson());
+        if (req.teacher() != null) {
+            req.teacher().attach(trainer, prep, inputShape);
+            checkpointMeta.putAll(req.teacher().metadata());
+        }
         trainer.checkpointTo(dir.resolve(CHECKPOINT), checkpointMeta);
     }
 
@@ -204,6 +213,7 @@ final class TrainingRun {
         stdout.printf(Locale.ROOT, "%s, %s, batch %d, %d epochs, %d thread(s), %s kernels%s%n", trainer.optimizer(),
                 trainer.schedule().spec(), cfg.batchSize(), cfg.epochs(), Parallel.threads(), Engine.kernels().name(),
                 req.resumed() != null ? ", resuming after epoch " + trainer.epoch() + " step " + trainer.globalStep() : "");
+        if (req.teacher() != null) stdout.println(req.teacher().describe());
     }
 
     /** Progress on screen, a metrics row per epoch, the importance tracker when asked, and the test-only early stop. */
