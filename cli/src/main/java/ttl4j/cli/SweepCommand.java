@@ -120,6 +120,11 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
     String dataDir;
 
+    @Option(names = "--overlay", paramLabel = "DIR", split = ",",
+            description = "Also draw the results of these other sweep directories in accuracy.png (e.g. the same grid from "
+                    + "scratch, compressed and distilled in one chart).")
+    List<Path> overlay = new ArrayList<>();
+
     @Option(names = "--json", description = "Print results.json at the end (progress lines go to stderr).")
     boolean json;
 
@@ -151,6 +156,7 @@ final class SweepCommand implements Callable<Integer> {
         dir = out != null ? out : defaultOut(String.valueOf(cfg.get("dataset")));
         TrainingRun.ensureWritable(dir);
         checkOrWriteConfig(cfg);
+        for (Path o : overlay) overlaySeries(o);
         if (runner instanceof Compressing c) denseAccuracy = c.denseAcc;
         log.printf(Locale.ROOT, "sweep of %d setting(s) -> %s%s%n", settings.size(), dir, teacher != null ? "; " + teacher.describe() : "");
         int done = 0;
@@ -268,6 +274,7 @@ final class SweepCommand implements Callable<Integer> {
 
         @Override
         public Map<String, Object> run(Setting s, Path settingDir) {
+            long t0 = System.nanoTime();
             String spec = spec(s);
             RunConfig cfg = new RunConfig(spec, dataset, ep, bs, recipe.normalizeOrDefault(), false);
             TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, settingDir, dataDir, recipe, seed, null, 0, 0, false,
@@ -277,7 +284,8 @@ final class SweepCommand implements Callable<Integer> {
             for (double x : o.epochSeconds()) secs += x;
             Map<String, Object> r = result(s, o.model(), s.dense() ? -1 : ttlIndex, o.testAccuracy(), o.epochs().get(o.epochs().size() - 1).testLoss());
             r.put("epochs", ep);
-            r.put("seconds", secs);
+            r.put("seconds", (System.nanoTime() - t0) / 1e9);
+            r.put("train_seconds", secs);
             r.put("teacher", s.dense() || teacher == null ? null : teacher.file().toString());
             return r;
         }
@@ -530,16 +538,39 @@ final class SweepCommand implements Callable<Integer> {
             x[i] = number(rows.get(i), "layer_compression");
             y[i] = 100 * number(rows.get(i), "accuracy");
         }
-        String mode = String.valueOf(config.get("mode"));
-        String name = (mode.equals("scratch") ? "trained from scratch" : "compressed, fine-tuned " + config.get("epochs") + " epoch(s)")
-                + (config.get("teacher") != null ? ", distilled" : "");
+        List<Charts.Series> series = new ArrayList<>();
+        series.add(new Charts.Series(seriesName(config), x, y));
+        for (Path o : overlay) series.add(overlaySeries(o));
         double dense = denseAccuracy == null ? Double.NaN : 100 * denseAccuracy;
         try {
             Charts.sweep(dir.resolve(CHART), "Test accuracy against layer compression on " + config.get("dataset"), "compression of the layer (weights, log scale)",
-                    "test accuracy (%)", List.of(new Charts.Series(name, x, y)), dense,
+                    "test accuracy (%)", series, dense,
                     String.format(Locale.ROOT, "dense network (%.2f%%)", dense), COMPARABLE_POINTS, PAPER_COMPRESSION, "paper: 66.63x");
         } catch (IOException | RuntimeException e) {
             log.println("warning: could not draw " + dir.resolve(CHART) + ": " + e);
+        }
+    }
+
+    private static String seriesName(Map<String, Object> cfg) {
+        return (cfg.get("mode").equals("scratch") ? "trained from scratch, " + cfg.get("epochs") + " epochs"
+                : "compressed, fine-tuned " + cfg.get("epochs") + " epoch(s)") + (cfg.get("teacher") != null ? ", distilled" : "");
+    }
+
+    /** The finished settings of another sweep's results.json, as a chart series. */
+    @SuppressWarnings("unchecked")
+    private static Charts.Series overlaySeries(Path other) {
+        Path f = other.resolve("results.json");
+        try {
+            Map<String, Object> j = (Map<String, Object>) Json.parse(Files.readString(f, StandardCharsets.UTF_8));
+            List<Map<String, Object>> rows = (List<Map<String, Object>>) j.get("settings");
+            double[] x = new double[rows.size()], y = new double[rows.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = number(rows.get(i), "layer_compression");
+                y[i] = 100 * number(rows.get(i), "accuracy");
+            }
+            return new Charts.Series(seriesName((Map<String, Object>) j.get("sweep")), x, y);
+        } catch (IOException | Json.ParseException | ClassCastException | NullPointerException e) {
+            throw new Main.UserError("--overlay " + other + ": cannot read the results of a sweep from " + f + " (" + e + ")", e);
         }
     }
 

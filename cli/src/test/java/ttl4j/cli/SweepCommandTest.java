@@ -187,13 +187,19 @@ class SweepCommandTest {
 
         Path distilled = tmp.resolve("d");
         Captured d = Captured.run("sweep", "--from", dense.toString(), "--ranks", "2:3", "--epochs", "1", "--lr", "0.01", "--teacher",
-                dense.toString(), "--distill-temperature", "2", "--data-dir", data.toString(), "--threads", "1", "--out", distilled.toString());
+                dense.toString(), "--distill-temperature", "2", "--data-dir", data.toString(), "--threads", "1", "--out", distilled.toString(),
+                "--overlay", plain.toString());
         assertEquals(0, d.exit(), d.err() + d.out());
         assertTrue(d.out().contains("distilled from " + dense + " (alpha 0.5, T 2)"), d.out());
         Map<String, Object> r = settings(distilled).get(0);
         assertEquals(dense.toString(), r.get("teacher"));
         assertEquals("2", Checkpoint.load(distilled.resolve("settings/2x2_3/model.safetensors")).metadata().get(Teacher.KEY_TEMPERATURE)
                 .replace(".0", ""));
+        assertTrue(Files.size(distilled.resolve("accuracy.png")) > 1000);
+        Captured badOverlay = Captured.run("sweep", "--from", dense.toString(), "--ranks", "2:3", "--epochs", "1", "--overlay",
+                tmp.toString(), "--data-dir", data.toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(2, badOverlay.exit());
+        assertTrue(badOverlay.err().contains("--overlay " + tmp + ": cannot read the results of a sweep"), badOverlay.err());
         assertTrue(Math.abs(((Number) r.get("accuracy")).doubleValue() - ((Number) settings(plain).get(1).get("accuracy")).doubleValue()) < 0.5);
     }
 

@@ -156,8 +156,8 @@ public final class Charts {
                 c.g.setColor(grey);
                 c.g.setStroke(dashed);
                 c.g.draw(new java.awt.geom.Line2D.Double(a.x, a.py(referenceY - bandPoints), a.x + a.w, a.py(referenceY - bandPoints)));
-                c.text(String.format(java.util.Locale.ROOT, "-%s points", Canvas.fmt(bandPoints, new double[] {bandPoints})), Canvas.TICK,
-                        grey, a.x + 6, a.py(referenceY - bandPoints) + 3, 0, 0);
+                c.text(String.format(java.util.Locale.ROOT, "%.1f points below", bandPoints), Canvas.TICK, grey, a.x + 6,
+                        a.py(referenceY - bandPoints) + 3, 0, 0);
             }
         }
         if (Double.isFinite(markX) && markX > 0) {
@@ -165,7 +165,9 @@ public final class Charts {
             c.g.setColor(BAR_HIGHLIGHT);
             c.g.setStroke(dashed);
             c.g.draw(new java.awt.geom.Line2D.Double(px, a.y, px, a.y + a.h));
-            c.text(markLabel, Canvas.TICK, BAR_HIGHLIGHT.darker(), px + 4, a.y + a.h - 4, 0, 1);
+            c.text(markLabel, Canvas.TICK, BAR_HIGHLIGHT.darker(), px + 4, a.y + 4, 0, 0);
+            // The label is to stay visible: the legend avoids it as it avoids the data.
+            for (int t = 0; t <= 8; t++) pts.add(new double[] {px + 4 + t * c.textWidth(markLabel, Canvas.TICK) / 8.0, a.y + 10});
         }
         for (int k = 0; k < series.size(); k++) {
             Series sr = series.get(k);
