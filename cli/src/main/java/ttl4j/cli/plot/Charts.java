@@ -162,10 +162,11 @@ public final class Charts {
         }
         if (Double.isFinite(markX) && markX > 0) {
             double px = a.px(Math.log10(markX));
-            c.g.setColor(BAR_HIGHLIGHT);
+            // Black, not a palette colour: the series take those.
+            c.g.setColor(Color.BLACK);
             c.g.setStroke(dashed);
             c.g.draw(new java.awt.geom.Line2D.Double(px, a.y, px, a.y + a.h));
-            c.text(markLabel, Canvas.TICK, BAR_HIGHLIGHT.darker(), px + 4, a.y + 4, 0, 0);
+            c.text(markLabel, Canvas.TICK, Color.BLACK, px + 4, a.y + 4, 0, 0);
             // The label is to stay visible: the legend avoids it as it avoids the data.
             for (int t = 0; t <= 8; t++) pts.add(new double[] {px + 4 + t * c.textWidth(markLabel, Canvas.TICK) / 8.0, a.y + 10});
         }
