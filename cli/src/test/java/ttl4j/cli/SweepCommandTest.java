@@ -155,9 +155,12 @@ class SweepCommandTest {
 
         // A torn result file means the setting is trained again.
         Files.writeString(done, "{\"setting\":");
-        Captured torn = sweep(out, args);
+        Captured torn = sweep(out, concat(args, "--json"));
         assertEquals(0, torn.exit(), torn.err());
-        assertTrue(torn.out().contains("is not a finished result"), torn.out());
+        assertTrue(torn.err().contains("is not a finished result"), torn.err());
+        // --json: progress on stderr, results.json on stdout.
+        assertTrue(torn.out().startsWith("{\"sweep\":{\"mode\":\"scratch\""), torn.out());
+        assertEquals(Files.readString(out.resolve("results.json")), torn.out());
 
         // Other settings into the same directory are refused, naming what differs.
         Captured other = sweep(out, "--model", MODEL, "--ranks", "2:3", "--epochs", "2", "--no-dense");
