@@ -1,0 +1,96 @@
+package ttl4j.engine.conv;
+
+/**
+ * The patch matrix of one image and its transpose scatter (im2col and col2im), a block at a time.
+ *
+ * <p>Shapes: image X (C, H, W); patches (C R S, P Q) with row {@code (c R + r) S + s} and column
+ * {@code p Q + q} holding {@code X[c, p strideH - padH + r dilH, q strideW - padW + s dilW]} (zero
+ * outside the image). A block is rows [row0, row1) by columns [pq0, pq1), stored row-major from
+ * {@code dOff} with leading dimension {@code ldd}.
+ */
+final class Patches {
+    private Patches() {}
+
+    /** Segments shorter than this are copied by a loop: System.arraycopy's set-up costs more than a few moves. */
+    private static final int SHORT = 12;
+
+    /** Writes the block of patch rows [row0, row1) x columns [pq0, pq1) of the image at {@code x[xOff]} into {@code dst}. */
+    static void pack(ConvShape s, float[] x, int xOff, int row0, int row1, int pq0, int pq1, float[] dst, int dOff, int ldd) {
+        int h = s.inH(), w = s.inW(), q = s.outW(), rs = s.kh() * s.kw(), sw = s.kw();
+        int strideH = s.strideH(), strideW = s.strideW();
+        for (int row = row0; row < row1; row++) {
+            int c = row / rs, r = (row % rs) / sw, k = row % sw;
+            int offH = r * s.dilH() - s.padH(), offW = k * s.dilW() - s.padW();
+            // output columns q with 0 <= q strideW + offW < W
+            int qLo = ceilDiv(-offW, strideW), qHi = ceilDiv(w - offW, strideW);
+            int channel = xOff + c * h * w;
+            int j = dOff + (row - row0) * ldd;
+            int p = pq0 / q, q0 = pq0 % q;
+            for (int pq = pq0; pq < pq1; p++, q0 = 0) {
+                int q1 = Math.min(q, q0 + (pq1 - pq));
+                int ih = p * strideH + offH;
+                if (ih < 0 || ih >= h) {
+                    zero(dst, j, q1 - q0);
+                } else {
+                    int a = Math.max(q0, Math.min(qLo, q1)), b = Math.max(a, Math.min(qHi, q1));
+                    zero(dst, j, a - q0);
+                    int src = channel + ih * w + a * strideW + offW, d = j + a - q0, len = b - a;
+                    if (strideW == 1) {
+                        if (len >= SHORT) {
+                            System.arraycopy(x, src, dst, d, len);
+                        } else {
+                            for (int i = 0; i < len; i++) dst[d + i] = x[src + i];
+                        }
+                    } else {
+                        for (int i = 0; i < len; i++) dst[d + i] = x[src + i * strideW];
+                    }
+                    zero(dst, j + b - q0, q1 - b);
+                }
+                j += q1 - q0;
+                pq += q1 - q0;
+            }
+        }
+    }
+
+    /**
+     * The transpose of {@link #pack}: adds each element of the block of rows [row0, row1) x columns
+     * [pq0, pq1) of {@code col} to the image element it was read from. Each image element receives
+     * its terms in increasing row order, then column order.
+     */
+    static void addBack(ConvShape s, float[] col, int cOff, int ldc, int row0, int row1, int pq0, int pq1, float[] dx, int dxOff) {
+        int h = s.inH(), w = s.inW(), q = s.outW(), rs = s.kh() * s.kw(), sw = s.kw();
+        int strideH = s.strideH(), strideW = s.strideW();
+        for (int row = row0; row < row1; row++) {
+            int c = row / rs, r = (row % rs) / sw, k = row % sw;
+            int offH = r * s.dilH() - s.padH(), offW = k * s.dilW() - s.padW();
+            int qLo = ceilDiv(-offW, strideW), qHi = ceilDiv(w - offW, strideW);
+            int channel = dxOff + c * h * w;
+            int j = cOff + (row - row0) * ldc;
+            int p = pq0 / q, q0 = pq0 % q;
+            for (int pq = pq0; pq < pq1; p++, q0 = 0) {
+                int q1 = Math.min(q, q0 + (pq1 - pq));
+                int ih = p * strideH + offH;
+                if (ih >= 0 && ih < h) {
+                    int a = Math.max(q0, Math.min(qLo, q1)), b = Math.max(a, Math.min(qHi, q1));
+                    int dst = channel + ih * w + a * strideW + offW, src = j + a - q0, len = b - a;
+                    if (strideW == 1) {
+                        for (int i = 0; i < len; i++) dx[dst + i] += col[src + i];
+                    } else {
+                        for (int i = 0; i < len; i++) dx[dst + i * strideW] += col[src + i];
+                    }
+                }
+                j += q1 - q0;
+                pq += q1 - q0;
+            }
+        }
+    }
+
+    private static void zero(float[] a, int from, int n) {
+        for (int i = 0; i < n; i++) a[from + i] = 0f;
+    }
+
+    /** {@code ceil(a / b)} for b > 0 and any sign of a. */
+    static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+}
