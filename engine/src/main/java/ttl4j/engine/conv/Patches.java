@@ -18,6 +18,7 @@ final class Patches {
     static void pack(ConvShape s, float[] x, int xOff, int row0, int row1, int pq0, int pq1, float[] dst, int dOff, int ldd) {
         int h = s.inH(), w = s.inW(), q = s.outW(), rs = s.kh() * s.kw(), sw = s.kw();
         int strideH = s.strideH(), strideW = s.strideW();
+        boolean shifted = strideH == 1 && strideW == 1 && q == w;
         for (int row = row0; row < row1; row++) {
             int c = row / rs, r = (row % rs) / sw, k = row % sw;
             int offH = r * s.dilH() - s.padH(), offW = k * s.dilW() - s.padW();
@@ -25,6 +26,10 @@ final class Patches {
             int qLo = ceilDiv(-offW, strideW), qHi = ceilDiv(w - offW, strideW);
             int channel = xOff + c * h * w;
             int j = dOff + (row - row0) * ldd;
+            if (shifted) {
+                packShifted(s, x, channel, offH, offW, qLo, qHi, pq0, pq1, dst, j);
+                continue;
+            }
             int p = pq0 / q, q0 = pq0 % q;
             for (int pq = pq0; pq < pq1; p++, q0 = 0) {
                 int q1 = Math.min(q, q0 + (pq1 - pq));
@@ -60,12 +65,17 @@ final class Patches {
     static void addBack(ConvShape s, float[] col, int cOff, int ldc, int row0, int row1, int pq0, int pq1, float[] dx, int dxOff) {
         int h = s.inH(), w = s.inW(), q = s.outW(), rs = s.kh() * s.kw(), sw = s.kw();
         int strideH = s.strideH(), strideW = s.strideW();
+        boolean shifted = strideH == 1 && strideW == 1 && q == w;
         for (int row = row0; row < row1; row++) {
             int c = row / rs, r = (row % rs) / sw, k = row % sw;
             int offH = r * s.dilH() - s.padH(), offW = k * s.dilW() - s.padW();
             int qLo = ceilDiv(-offW, strideW), qHi = ceilDiv(w - offW, strideW);
             int channel = dxOff + c * h * w;
             int j = cOff + (row - row0) * ldc;
+            if (shifted) {
+                addBackShifted(s, col, j, offH, offW, qLo, qHi, pq0, pq1, dx, channel);
+                continue;
+            }
             int p = pq0 / q, q0 = pq0 % q;
             for (int pq = pq0; pq < pq1; p++, q0 = 0) {
                 int q1 = Math.min(q, q0 + (pq1 - pq));
@@ -81,6 +91,63 @@ final class Patches {
                 }
                 j += q1 - q0;
                 pq += q1 - q0;
+            }
+        }
+    }
+
+    /*
+     * Stride 1 with Q = W: patch column p Q + q reads image element (p + offH) W + q + offW, a fixed
+     * shift of the column index, so a block row is one contiguous run of the image (rows outside it
+     * zero) except the few columns q outside [qLo, qHi), whose reads wrapped into a neighbouring
+     * image row. Small images (8x8 to 2x2) would otherwise cost a segment per output row.
+     */
+
+    /** The part of [pq0, pq1) whose image row is inside the image and whose shifted index stays in the channel. */
+    private static int validFrom(ConvShape s, int offH, int shift, int pq0) {
+        return Math.max(pq0, Math.max(Math.max(0, -offH) * s.outW(), -shift));
+    }
+
+    private static int validTo(ConvShape s, int offH, int shift, int pq1) {
+        int hw = s.inH() * s.inW();
+        return Math.min(pq1, Math.min(Math.min(s.outH(), s.inH() - offH) * s.outW(), hw - shift));
+    }
+
+    private static void packShifted(ConvShape s, float[] x, int channel, int offH, int offW, int qLo, int qHi, int pq0, int pq1,
+                                    float[] dst, int j) {
+        int q = s.outW(), shift = offH * s.inW() + offW;
+        int a = validFrom(s, offH, shift, pq0), b = Math.max(a, validTo(s, offH, shift, pq1));
+        if (a >= pq1 || b <= pq0) {
+            zero(dst, j, pq1 - pq0);
+            return;
+        }
+        zero(dst, j, a - pq0);
+        if (b > a) System.arraycopy(x, channel + a + shift, dst, j + a - pq0, b - a);
+        zero(dst, j + b - pq0, pq1 - b);
+        if (qLo > 0 || qHi < q) zeroWrapped(q, qLo, qHi, a, b, dst, j - pq0);
+    }
+
+    private static void addBackShifted(ConvShape s, float[] col, int j, int offH, int offW, int qLo, int qHi, int pq0, int pq1,
+                                       float[] dx, int channel) {
+        int q = s.outW(), shift = offH * s.inW() + offW;
+        int a = validFrom(s, offH, shift, pq0), b = validTo(s, offH, shift, pq1);
+        if (a >= b) return;
+        // the wrapped columns of col (scratch) become zeros, so one run adds nothing to their neighbours
+        if (qLo > 0 || qHi < q) zeroWrapped(q, qLo, qHi, a, b, col, j - pq0);
+        int d = channel + a + shift, src = j + a - pq0;
+        for (int i = 0, n = b - a; i < n; i++) dx[d + i] += col[src + i];
+    }
+
+    /** Zeroes {@code a[base + pq]} for pq in [from, to) whose column pq % Q is outside [qLo, qHi). */
+    private static void zeroWrapped(int q, int qLo, int qHi, int from, int to, float[] a, int base) {
+        int lo = Math.max(0, Math.min(qLo, q)), hi = Math.max(lo, Math.min(qHi, q));
+        for (int p0 = from - from % q; p0 < to; p0 += q) {
+            for (int qq = 0; qq < lo; qq++) {
+                int pq = p0 + qq;
+                if (pq >= from && pq < to) a[base + pq] = 0f;
+            }
+            for (int qq = hi; qq < q; qq++) {
+                int pq = p0 + qq;
+                if (pq >= from && pq < to) a[base + pq] = 0f;
             }
         }
     }

@@ -30,13 +30,15 @@ class DirectConvTest {
         return out;
     }
 
-    /** More awkward shapes for the blocking: 1x1 pointwise (read in place), 1x1 strided and padded, stride 2 with W odd. */
+    /** More awkward shapes: 1x1 pointwise (read in place), 1x1 strided and padded, stride 2 with W odd, Q = W with P != H. */
     static List<ConvShape> moreShapes() {
         List<ConvShape> l = new ArrayList<>();
         l.add(ConvShape.of(3, 6, 5, 7, 4, 1, 1, 0));
         l.add(ConvShape.of(2, 3, 6, 5, 4, 1, 2, 1));
         l.add(new ConvShape(2, 3, 9, 7, 5, 3, 3, 2, 1, 1, 0, 1, 2));
         l.add(ConvShape.of(4, 2, 3, 3, 3, 3, 1, 1));
+        l.add(new ConvShape(2, 2, 5, 6, 3, 2, 3, 1, 1, 0, 1, 1, 1));  // Q = W but P = H - 1
+        l.add(new ConvShape(2, 2, 4, 5, 3, 3, 3, 1, 1, 3, 1, 1, 1));  // Q = W, whole output rows in the padding
         return l;
     }
 
