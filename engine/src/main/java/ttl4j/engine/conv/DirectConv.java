@@ -181,9 +181,7 @@ final class DirectConv {
         int n0 = i * b.images(), n1 = Math.min(s.batch(), n0 + b.images()), cols = (n1 - n0) * pq;
         float[] patches = ws.patches((long) crs * cols), out = ws.rows((long) k * cols);
         Parallel.forRanges(crs, inner && Parallel.worthSplittingElements((long) crs * cols), (r0, r1) -> {
-            for (int n = n0; n < n1; n++) {
-                Patches.pack(s, x, xOff + n * chw, r0, r1, 0, pq, patches, r0 * cols + (n - n0) * pq, cols);
-            }
+            Patches.packImages(s, x, xOff + n0 * chw, n1 - n0, r0, r1, patches, r0 * cols, cols);
         });
         K.gemm(false, false, k, cols, crs, 1f, w, wOff, crs, patches, 0, cols, 0f, out, 0, cols);
         for (int n = n0; n < n1; n++) {
@@ -255,9 +253,7 @@ final class DirectConv {
         K.gemm(true, false, crs, cols, k, 1f, w, wOff, crs, grad, 0, cols, 0f, col, 0, cols);
         Arrays.fill(dx, dxOff + n0 * chw, dxOff + n1 * chw, 0f);
         Parallel.forRanges(c, inner && Parallel.worthSplittingElements((long) crs * cols), (c0, c1) -> {
-            for (int n = n0; n < n1; n++) {
-                Patches.addBack(s, col, c0 * rs * cols + (n - n0) * pq, cols, c0 * rs, c1 * rs, 0, pq, dx, dxOff + n * chw);
-            }
+            Patches.addBackImages(s, col, c0 * rs * cols, cols, n1 - n0, c0 * rs, c1 * rs, dx, dxOff + n0 * chw);
         });
     }
 
@@ -325,10 +321,8 @@ final class DirectConv {
                         bm = ws.patches((long) rows * cols);
                         bo = 0;
                         ldb = cols;
-                        int seg = fpq1 - fpq0;
-                        for (int n = fn0; n < fn1; n++) {
-                            Patches.pack(s, x, xOff + n * chw, r0, r1, fpq0, fpq1, bm, (n - fn0) * seg, cols);
-                        }
+                        if (fn1 - fn0 == 1) Patches.pack(s, x, xOff + fn0 * chw, r0, r1, fpq0, fpq1, bm, 0, cols);
+                        else Patches.packImages(s, x, xOff + fn0 * chw, fn1 - fn0, r0, r1, bm, 0, cols);
                     }
                     K.gemm(false, true, k, rows, cols, 1f, am, fao, flda, bm, bo, ldb, blockBeta, dw, dwOff + r0, crs);
                 }

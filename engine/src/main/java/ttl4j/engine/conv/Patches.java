@@ -95,6 +95,82 @@ final class Patches {
         }
     }
 
+    /** Images with at most this many output pixels are packed through a per-row index map, image after image. */
+    static final int MAP_BELOW_PQ = 64;
+
+    private static final ThreadLocal<int[][]> MAP = ThreadLocal.withInitial(() -> new int[1][0]);
+
+    /** The index map of patch row {@code row}: {@code map[pq]} is the element of the image channel it reads, or -1 (padding). */
+    private static int[] rowMap(ConvShape s, int row) {
+        int pq = s.outH() * s.outW(), q = s.outW(), rs = s.kh() * s.kw(), sw = s.kw();
+        int[][] holder = MAP.get();
+        if (holder[0].length < pq) holder[0] = new int[pq];
+        int[] map = holder[0];
+        int c = row / rs, r = (row % rs) / sw, k = row % sw;
+        int offH = r * s.dilH() - s.padH(), offW = k * s.dilW() - s.padW(), h = s.inH(), w = s.inW();
+        int channel = c * h * w;
+        for (int p = 0, i = 0; p < s.outH(); p++) {
+            int ih = p * s.strideH() + offH;
+            for (int iq = 0; iq < q; iq++, i++) {
+                int iw = iq * s.strideW() + offW;
+                map[i] = ih < 0 || ih >= h || iw < 0 || iw >= w ? -1 : channel + ih * w + iw;
+            }
+        }
+        return map;
+    }
+
+    /**
+     * {@link #pack} of whole images {@code x[xOff + e C H W]}, e in [0, g), side by side: image e's
+     * columns start at column {@code e P Q} of {@code dst}. Row by row, so each destination row is
+     * written in order and the rows of one channel reuse the same image lines from L1.
+     */
+    static void packImages(ConvShape s, float[] x, int xOff, int g, int row0, int row1, float[] dst, int dOff, int ldd) {
+        int pq = s.outH() * s.outW(), chw = s.inC() * s.inH() * s.inW();
+        if (pq >= MAP_BELOW_PQ) {
+            for (int row = row0; row < row1; row++) {
+                for (int e = 0; e < g; e++) {
+                    pack(s, x, xOff + e * chw, row, row + 1, 0, pq, dst, dOff + (row - row0) * ldd + e * pq, ldd);
+                }
+            }
+            return;
+        }
+        for (int row = row0; row < row1; row++) {
+            int[] map = rowMap(s, row);
+            int d = dOff + (row - row0) * ldd;
+            for (int e = 0; e < g; e++, d += pq) {
+                int src = xOff + e * chw;
+                for (int i = 0; i < pq; i++) {
+                    int m = map[i];
+                    dst[d + i] = m < 0 ? 0f : x[src + m];
+                }
+            }
+        }
+    }
+
+    /** The transpose of {@link #packImages}: adds the block back into the images {@code dx[dxOff + e C H W]}. */
+    static void addBackImages(ConvShape s, float[] col, int cOff, int ldc, int g, int row0, int row1, float[] dx, int dxOff) {
+        int pq = s.outH() * s.outW(), chw = s.inC() * s.inH() * s.inW();
+        if (pq >= MAP_BELOW_PQ) {
+            for (int row = row0; row < row1; row++) {
+                for (int e = 0; e < g; e++) {
+                    addBack(s, col, cOff + (row - row0) * ldc + e * pq, ldc, row, row + 1, 0, pq, dx, dxOff + e * chw);
+                }
+            }
+            return;
+        }
+        for (int row = row0; row < row1; row++) {
+            int[] map = rowMap(s, row);
+            int j = cOff + (row - row0) * ldc;
+            for (int e = 0; e < g; e++, j += pq) {
+                int d = dxOff + e * chw;
+                for (int i = 0; i < pq; i++) {
+                    int m = map[i];
+                    if (m >= 0) dx[d + m] += col[j + i];
+                }
+            }
+        }
+    }
+
     /*
      * Stride 1 with Q = W: patch column p Q + q reads image element (p + offH) W + q + offW, a fixed
      * shift of the column index, so a block row is one contiguous run of the image (rows outside it
