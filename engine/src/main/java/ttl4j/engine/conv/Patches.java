@@ -216,15 +216,27 @@ final class Patches {
     /** Zeroes {@code a[base + pq]} for pq in [from, to) whose column pq % Q is outside [qLo, qHi). */
     private static void zeroWrapped(int q, int qLo, int qHi, int from, int to, float[] a, int base) {
         int lo = Math.max(0, Math.min(qLo, q)), hi = Math.max(lo, Math.min(qHi, q));
-        for (int p0 = from - from % q; p0 < to; p0 += q) {
-            for (int qq = 0; qq < lo; qq++) {
-                int pq = p0 + qq;
-                if (pq >= from && pq < to) a[base + pq] = 0f;
-            }
-            for (int qq = hi; qq < q; qq++) {
-                int pq = p0 + qq;
-                if (pq >= from && pq < to) a[base + pq] = 0f;
-            }
+        int p0 = from - from % q;
+        if (p0 < from) {
+            partialRowWrapped(q, lo, hi, from, to, a, base, p0);
+            p0 += q;
+        }
+        for (; p0 + q <= to; p0 += q) {
+            for (int qq = 0; qq < lo; qq++) a[base + p0 + qq] = 0f;
+            for (int qq = hi; qq < q; qq++) a[base + p0 + qq] = 0f;
+        }
+        if (p0 < to) partialRowWrapped(q, lo, hi, from, to, a, base, p0);
+    }
+
+    /** {@link #zeroWrapped} on the output row starting at {@code p0}, which [from, to) covers only in part. */
+    private static void partialRowWrapped(int q, int lo, int hi, int from, int to, float[] a, int base, int p0) {
+        for (int qq = 0; qq < lo; qq++) {
+            int pq = p0 + qq;
+            if (pq >= from && pq < to) a[base + pq] = 0f;
+        }
+        for (int qq = hi; qq < q; qq++) {
+            int pq = p0 + qq;
+            if (pq >= from && pq < to) a[base + pq] = 0f;
         }
     }
 
