@@ -44,6 +44,13 @@ final class DirectConv {
         }
     }
 
+    /** Column multiple of the pieces of an image: the GEMM's widest column sliver (four 512-bit vectors). */
+    private static final int SLIVER = 64;
+
+    private static int roundUp(int a, int m) {
+        return (a + m - 1) / m * m;
+    }
+
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     /**
@@ -59,7 +66,8 @@ final class DirectConv {
             target = Math.max(1, Math.min(target, (Integer.MAX_VALUE - 16) / perCol));
             if (pq >= target) {
                 int pieces = (int) ((pq + target - 1) / target);
-                int pieceCols = (pq + pieces - 1) / pieces;
+                // whole GEMM column slivers: a partial sliver costs a full micro-tile
+                int pieceCols = Math.min(pq, roundUp((pq + pieces - 1) / pieces, SLIVER));
                 pieces = (pq + pieceCols - 1) / pieceCols;
                 return new Blocking(1, pieces, pieceCols, n * pieces, pieceCols);
             }
