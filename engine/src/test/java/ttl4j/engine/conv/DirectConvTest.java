@@ -200,8 +200,8 @@ class DirectConvTest {
     /** Shapes large enough to be split: pieces of one image, whole images per block, one block, pointwise, stride 2. */
     static List<ConvShape> parallelShapes() {
         return List.of(ConvShape.of(3, 64, 32, 32, 64, 3, 1, 1), ConvShape.of(8, 256, 8, 8, 256, 3, 1, 1),
-                ConvShape.of(4, 512, 2, 2, 512, 3, 1, 1), ConvShape.of(4, 64, 16, 16, 128, 1, 1, 0),
-                ConvShape.of(5, 32, 17, 17, 48, 3, 2, 1), ConvShape.of(16, 3, 32, 32, 64, 3, 1, 1));
+                ConvShape.of(4, 512, 2, 2, 512, 3, 1, 1), ConvShape.of(16, 64, 16, 16, 128, 1, 1, 0),
+                ConvShape.of(40, 32, 17, 17, 48, 3, 2, 1), ConvShape.of(16, 3, 32, 32, 64, 3, 1, 1));
     }
 
     @Test
