@@ -39,6 +39,8 @@ class DirectConvTest {
         l.add(ConvShape.of(4, 2, 3, 3, 3, 3, 1, 1));
         l.add(new ConvShape(2, 2, 5, 6, 3, 2, 3, 1, 1, 0, 1, 1, 1));  // Q = W but P = H - 1
         l.add(new ConvShape(2, 2, 4, 5, 3, 3, 3, 1, 1, 3, 1, 1, 1));  // Q = W, whole output rows in the padding
+        l.add(ConvShape.of(2, 1, 6, 5, 12, 3, 1, 1));  // K > C R S: the weight gradient computed transposed
+        l.add(ConvShape.of(2, 2, 4, 4, 8, 1, 1, 0));   // the same, pointwise
         return l;
     }
 
