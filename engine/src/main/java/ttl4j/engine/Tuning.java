@@ -78,7 +78,7 @@ public final class Tuning {
      */
     public static final int CONV_DIRECT_MIN_COLS = intProp("conv.direct.minCols", 256);
     /** Direct convolution: patch rows (of C R S) per weight-gradient task, the unit the weight gradient is split by. */
-    public static final int CONV_DIRECT_WEIGHT_ROWS = intProp("conv.direct.weightRows", 256);
+    public static final int CONV_DIRECT_WEIGHT_ROWS = intProp("conv.direct.weightRows", 1024);
 
     static String stringProp(String name, String dflt) {
         String v = System.getProperty("ttl4j." + name);
