@@ -1,5 +1,8 @@
 package ttl4j.engine.conv;
 
+import ttl4j.engine.Engine;
+import ttl4j.engine.Kernels;
+
 /**
  * The patch matrix of one image and its transpose scatter (im2col and col2im), a block at a time.
  *
@@ -84,7 +87,7 @@ final class Patches {
                     int a = Math.max(q0, Math.min(qLo, q1)), b = Math.max(a, Math.min(qHi, q1));
                     int dst = channel + ih * w + a * strideW + offW, src = j + a - q0, len = b - a;
                     if (strideW == 1) {
-                        for (int i = 0; i < len; i++) dx[dst + i] += col[src + i];
+                        addRun(dx, dst, col, src, len);
                     } else {
                         for (int i = 0; i < len; i++) dx[dst + i * strideW] += col[src + i];
                     }
@@ -209,8 +212,7 @@ final class Patches {
         if (a >= b) return;
         // the wrapped columns of col (scratch) become zeros, so one run adds nothing to their neighbours
         if (qLo > 0 || qHi < q) zeroWrapped(q, qLo, qHi, a, b, col, j - pq0);
-        int d = channel + a + shift, src = j + a - pq0;
-        for (int i = 0, n = b - a; i < n; i++) dx[d + i] += col[src + i];
+        addRun(dx, channel + a + shift, col, j + a - pq0, b - a);
     }
 
     /** Zeroes {@code a[base + pq]} for pq in [from, to) whose column pq % Q is outside [qLo, qHi). */
@@ -239,6 +241,20 @@ final class Patches {
             if (pq >= from && pq < to) a[base + pq] = 0f;
         }
     }
+
+    /** {@code dx[d, d + n) += col[src, src + n)}: long runs through the vector kernel (C2 does not vectorise the loop across two arrays it cannot prove apart). */
+    private static void addRun(float[] dx, int d, float[] col, int src, int n) {
+        if (n >= LONG_RUN) {
+            KERNELS.add(n, dx, d, col, src, dx, d);
+        } else {
+            for (int i = 0; i < n; i++) dx[d + i] += col[src + i];
+        }
+    }
+
+    /** Runs at least this long are added by {@link Kernels#add}, whose call and checks cost about as much as a few dozen scalar adds. */
+    private static final int LONG_RUN = 32;
+
+    private static final Kernels KERNELS = Engine.kernels();
 
     private static void zero(float[] a, int from, int n) {
         for (int i = 0; i < n; i++) a[from + i] = 0f;
