@@ -144,7 +144,7 @@ final class CompressCommand implements Callable<Integer> {
         Target target = openTarget();
         Dataset test = target.checkpoint().load(dataDir, Split.TEST, log());
         Plan plan = plan(target, test);
-        DatasetBatchSource testSrc = DatasetBatchSource.inOrder(test, 1000, target.checkpoint().prep());
+        DatasetBatchSource testSrc = target.checkpoint().inOrder(test, 1000);
         Trainer.Evaluation before = Trainer.evaluate(target.network(), testSrc);
         Compressed c = compress(target, plan, meth);
         Trainer.Evaluation after = Trainer.evaluate(c.network(), testSrc);
@@ -238,7 +238,7 @@ final class CompressCommand implements Callable<Integer> {
         PrintStream stdout = System.out;
         Dataset train = Datasets.load(dataDir, t.checkpoint().dataset(), Split.TRAIN, log());
         int bs = batchSize != null ? batchSize : checkpointBatchSize(t.checkpoint());
-        DatasetBatchSource trainSrc = DatasetBatchSource.shuffled(train, bs, t.checkpoint().prep());
+        DatasetBatchSource trainSrc = DatasetBatchSource.shuffled(train, bs, t.checkpoint().prep(), t.checkpoint().inputShape());
         TrainRecipe recipe = fineTuneRecipe();
         Trainer tr = new Trainer(compressed, recipe.createOptimizer(), recipe.createSchedule(fineTuneEpochs, trainSrc.steps()), seed);
         if (!json) {

@@ -80,6 +80,12 @@ public final class Tuning {
     /** Direct convolution: patch rows (of C R S) per weight-gradient task, the unit the weight gradient is split by. */
     public static final int CONV_DIRECT_WEIGHT_ROWS = intProp("conv.direct.weightRows", 1024);
 
+    /**
+     * Winograd convolution: the most floats of transformed tiles (input and output transforms of
+     * one chunk of tiles) held at once; the batch is processed in chunks of whole tile rows this big.
+     */
+    public static final int CONV_WINOGRAD_CHUNK_FLOATS = intProp("conv.winogradChunkFloats", 1 << 21);
+
     static String stringProp(String name, String dflt) {
         String v = System.getProperty("ttl4j." + name);
         return v == null || v.isBlank() ? dflt : v.trim();
