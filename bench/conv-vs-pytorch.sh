@@ -41,9 +41,9 @@ if ! "$py" -c 'import torch' 2>/dev/null; then
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get install -y -q python3-torch >&2
 fi
-peer_env=(env -u OPENBLAS_L2_SIZE -u OPENBLAS_CORETYPE)
-if grep -q avx512f /proc/cpuinfo 2>/dev/null; then peer_env+=(OPENBLAS_CORETYPE=SkylakeX); fi
-echo "# PyTorch environment: ${peer_env[*]:1}" >&2
+# shellcheck source=peer-env.sh
+. "$root/bench/peer-env.sh"
+peer_setup "$py"
 
 "$root/bin/ttl" info >&2
 results="$(mktemp)"

@@ -4,10 +4,11 @@
 # table shows per shape the median GFLOPS of each over the rounds and the ratio ours / OpenBLAS.
 #
 # Usage: bench/gemm-vs-openblas.sh [--threads "1 2"] [--rounds 3] [--seconds 1] [--shapes MxKxN[:TT],...]
-#                                  [--coretype SkylakeX|auto]
+#                                  [--coretype best|SkylakeX|Haswell|auto]
 # The JDK is the launcher's choice: set JAVA_HOME to pick one (e.g. a JDK 17 and a JDK 25 home).
-# --coretype sets OPENBLAS_CORETYPE (default SkylakeX, the AVX-512 kernels; Debian's OpenBLAS 0.3.21
-# detects some AVX-512 AMD CPUs as Haswell and would then run its AVX2 kernels); auto leaves it alone.
+# --coretype sets OPENBLAS_CORETYPE: best (default) measures the kernels the CPU can run and takes the
+# fastest (bench/peer-env.sh; Debian's OpenBLAS 0.3.21 detects some AVX-512 AMD CPUs as Haswell and
+# would then run its AVX2 kernels), auto lets OpenBLAS detect it. OPENBLAS_L2_SIZE is always unset.
 # Installs Debian's libopenblas-dev (apt-get) when cblas.h or the library is missing.
 set -euo pipefail
 
@@ -15,7 +16,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 threads="1 2"
 rounds=3
 seconds=1
-coretype=SkylakeX
+coretype=best
 shapes="256x256x256,512x512x512,1024x1024x1024,2048x2048x2048,128x784x1024:NN,128x784x1024:NT,784x128x1024:TN,128x1024x1024:NN,128x1024x10:NN"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -62,8 +63,14 @@ pairs() {
   grep -o '"shape":"[^"]*"\|"rate":[0-9.eE+-]*' | sed 's/"shape":"\(.*\)"/\1/; s/"rate"://' | paste - -
 }
 
-blas_env=(env)
-[ "$coretype" = auto ] || blas_env=(env "OPENBLAS_CORETYPE=$coretype")
+# shellcheck source=peer-env.sh
+. "$root/bench/peer-env.sh"
+case "$coretype" in
+  best) peer_setup; blas_env=("${peer_env[@]}") ;;
+  auto) blas_env=(env -u OPENBLAS_L2_SIZE -u OPENBLAS_CORETYPE) ;;
+  *) blas_env=(env -u OPENBLAS_L2_SIZE "OPENBLAS_CORETYPE=$coretype") ;;
+esac
+echo "# OpenBLAS runs with: ${blas_env[*]:1}" >&2
 
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT

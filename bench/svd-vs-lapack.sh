@@ -28,6 +28,10 @@ build="$root/bench/target/lapack"
 mkdir -p "$build"
 gcc -O2 -o "$build/sgesvd_bench" "$root/bench/lapack/sgesvd_bench.c" -llapacke -llapack -lm
 
+# shellcheck source=peer-env.sh
+. "$root/bench/peer-env.sh"
+peer_setup
+
 # Build the jar once, outside the timed runs.
 "$root/bin/ttl" --version >/dev/null
 
@@ -43,7 +47,7 @@ for ((r = 1; r <= rounds; r++)); do
     a=$("$root/bin/ttl" bench svd --shapes "$s" --threads 1 --seconds "$secs" --repeats 3 --json \
         | sed -n 's/.*"median_s":\([0-9.eE+-]*\).*/\1/p')
     a=$(awk -v x="$a" 'BEGIN { printf "%.3f", x * 1000 }')
-    b=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$build/sgesvd_bench" "$m" "$n" "$lreps" | awk '{ print $3 }')
+    b=$("${peer_env[@]}" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$build/sgesvd_bench" "$m" "$n" "$lreps" | awk '{ print $3 }')
     ours[$s]+="$a "
     lapack[$s]+="$b "
     printf '%-10s %5d %12s %12s %8s\n' "$s" "$r" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')"

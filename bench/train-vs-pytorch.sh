@@ -14,7 +14,8 @@
 # PyTorch settings (the fastest found on a 2-core machine): 1 thread: torch 1 thread, OpenBLAS 1;
 # 2 threads: torch 1 thread and OpenBLAS 2 threads (2 torch threads with 2 OpenBLAS threads
 # oversubscribe); ttl-mnist's products are too small to gain from a second thread in either setting.
-# Override with TORCH_THREADS_2 and OPENBLAS_THREADS_2.
+# Override with TORCH_THREADS_2 and OPENBLAS_THREADS_2. OpenBLAS runs on the fastest kernels the CPU
+# has (bench/peer-env.sh measures them and prints its choice), not the environment's.
 #
 # Usage: bench/train-vs-pytorch.sh [--data-dir DIR] [--rounds N] [--warmup N] [--epochs N]
 #        [--models "mlp-mnist mlp-wide ttl-mnist"] [--threads "1 2"]
@@ -48,6 +49,10 @@ if ! "$py" -c 'import torch' 2>/dev/null; then
   $sudo_cmd apt-get install -y -q python3-torch >&2
 fi
 
+# shellcheck source=peer-env.sh
+. "$root/bench/peer-env.sh"
+peer_setup "$py"
+
 "$root/bin/ttl" data fetch mnist --data-dir "$data_dir" >&2
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT
@@ -63,7 +68,8 @@ for model in $models; do
       echo "# $model, $t thread(s), round $r/$rounds" >&2
       "$root/bin/ttl" bench train --model "$model" --dataset mnist --data-dir "$data_dir" --threads "$t" \
         --warmup "$warmup" --epochs "$epochs" --json | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
-      OPENBLAS_NUM_THREADS="$ob" OMP_NUM_THREADS="$tt" "$py" "$pyscript" --model "$model" \
+      echo "# pytorch: torch threads $tt, OpenBLAS threads $ob" >&2
+      "${peer_env[@]}" OPENBLAS_NUM_THREADS="$ob" OMP_NUM_THREADS="$tt" "$py" "$pyscript" --model "$model" \
         --data-dir "$data_dir/mnist" --threads "$tt" --warmup "$warmup" --epochs "$epochs" | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
     done
   done

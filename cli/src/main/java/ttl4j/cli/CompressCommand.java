@@ -153,7 +153,7 @@ final class CompressCommand implements Callable<Integer> {
         Target target = openTarget(checkpoint, layer, dataset);
         Dataset test = target.checkpoint().load(dataDir, Split.TEST, log());
         Plan plan = plan(target, test);
-        DatasetBatchSource testSrc = DatasetBatchSource.inOrder(test, 1000, target.checkpoint().prep());
+        DatasetBatchSource testSrc = target.checkpoint().inOrder(test, 1000);
         Trainer.Evaluation before = Trainer.evaluate(target.network(), testSrc);
         Compressed c = compress(target, plan, meth);
         Trainer.Evaluation after = Trainer.evaluate(c.network(), testSrc);
@@ -253,7 +253,7 @@ final class CompressCommand implements Callable<Integer> {
         PrintStream stdout = System.out;
         Dataset train = Datasets.load(dataDir, t.checkpoint().dataset(), Split.TRAIN, log());
         int bs = batchSize != null ? batchSize : checkpointBatchSize(t.checkpoint());
-        DatasetBatchSource trainSrc = DatasetBatchSource.shuffled(train, bs, t.checkpoint().prep());
+        DatasetBatchSource trainSrc = DatasetBatchSource.shuffled(train, bs, t.checkpoint().prep(), t.checkpoint().inputShape());
         Trainer tr = fineTuner(t, compressed, fineTuneRecipe(), fineTuneEpochs, trainSrc, seed, teacher);
         if (!json) {
             stdout.printf(Locale.ROOT, "fine-tuning %d epoch(s): %s, %s, batch %d%s%n", fineTuneEpochs, tr.optimizer(),

@@ -37,8 +37,9 @@ final class DataCommand implements Runnable {
                 description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
         String dataDir;
 
-        @Option(names = "--mirror", paramLabel = "NAME=URL",
-                description = "Base URL of a mirror serving NAME's files as <file>.gz or <file> "
+        @Option(names = "--mirror", paramLabel = "NAME=URL|DIR",
+                description = "Base URL of a mirror serving NAME's files as <file>.gz or <file> (for cifar10 also one serving "
+                        + "cifar-10-binary.tar.gz, or that archive's URL), or a folder on this machine holding them "
                         + "(also $TTL4J_MIRROR_<NAME>, e.g. TTL4J_MIRROR_FASHION_MNIST).")
         Map<String, String> mirrors;
 

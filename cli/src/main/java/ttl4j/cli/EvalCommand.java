@@ -52,13 +52,14 @@ final class EvalCommand implements Callable<Integer> {
         Preprocessing prep = lc.prep();
         Dataset data = lc.load(dataDir, sp, json ? m -> { } : System.out::println);
         long t0 = System.nanoTime();
-        Trainer.Evaluation ev = Trainer.evaluate(model, DatasetBatchSource.inOrder(data, batchSize, prep));
+        Trainer.Evaluation ev = Trainer.evaluate(model, lc.inOrder(data, batchSize));
         double secs = (System.nanoTime() - t0) / 1e9;
         String splitName = sp.name().toLowerCase(Locale.ROOT);
         if (json) {
             System.out.printf(Locale.ROOT, "{\"checkpoint\":%s,\"model\":%s,\"dataset\":%s,\"split\":%s,\"samples\":%d,"
-                            + "\"loss\":%.6f,\"accuracy\":%.6f,\"seconds\":%.3f}%n", Json.write(checkpoint.toString()),
-                    Json.write(model.spec()), Json.write(ds), Json.write(splitName), ev.samples(), ev.loss(), ev.accuracy(), secs);
+                            + "\"loss\":%s,\"accuracy\":%s,\"seconds\":%.3f}%n", Json.write(checkpoint.toString()),
+                    Json.write(model.spec()), Json.write(ds), Json.write(splitName), ev.samples(), Json.number(ev.loss(), 6),
+                    Json.number(ev.accuracy(), 6), secs);
         } else {
             System.out.printf(Locale.ROOT, "%s on %s %s (%d samples): loss %.4f, accuracy %.2f%%%n", model.spec(), ds, splitName,
                     ev.samples(), ev.loss(), 100 * ev.accuracy());

@@ -18,6 +18,7 @@ import ttl4j.data.Preprocessing;
 import ttl4j.data.Split;
 import ttl4j.nn.Layer;
 import ttl4j.nn.SafeTensors;
+import ttl4j.engine.io.Json;
 import ttl4j.nn.Sequential;
 import ttl4j.ttl.Explainer;
 import ttl4j.ttl.ImportanceTracker;
@@ -61,8 +62,34 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads = new ThreadsOption();
 
+    @Option(names = "--json", description = "Print one JSON object (loss, accuracy, per mode its importance shares and the top "
+            + "features, the files written) instead of text; progress goes to stderr.")
+    boolean json;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created when missing).")
     Path out;
+
+    private String json(Sequential model, String ds, String splitName, Explainer.Result r, List<Path> pngs) {
+        StringBuilder sb = new StringBuilder("{");
+        sb.append("\"checkpoint\":").append(Json.write(checkpoint.toString())).append(",\"model\":").append(Json.write(model.spec()))
+                .append(",\"dataset\":").append(Json.write(ds)).append(",\"split\":").append(Json.write(splitName))
+                .append(",\"samples\":").append(r.samples()).append(",\"loss\":").append(Json.number(r.loss(), 6))
+                .append(",\"accuracy\":").append(Json.number(r.accuracy(), 6)).append(",\"modes\":[");
+        for (int i = 0; i < r.modes().size(); i++) {
+            Explainer.ModeImportance m = r.modes().get(i);
+            int[] rank = ImportanceTracker.ranking(m.gradShare());
+            sb.append(i > 0 ? "," : "").append("{\"layer\":").append(Json.write(m.layer())).append(",\"mode\":").append(m.mode())
+                    .append(",\"features\":").append(m.gradShare().length).append(",\"top\":[");
+            for (int j = 0; j < Math.min(5, rank.length); j++) sb.append(j > 0 ? "," : "").append(rank[j]);
+            sb.append("],\"grad_share\":[");
+            for (int j = 0; j < m.gradShare().length; j++) sb.append(j > 0 ? "," : "").append(Json.number(m.gradShare()[j], 6));
+            sb.append("]}");
+        }
+        sb.append("],\"files\":[").append(Json.write(out.resolve(GRADS).toString())).append(',')
+                .append(Json.write(out.resolve(IMPORTANCE).toString()));
+        for (Path p : pngs) sb.append(',').append(Json.write(p.toString()));
+        return sb.append("]}").toString();
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -78,8 +105,8 @@ final class ExplainCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new Main.UserError("cannot create output directory " + out + " (" + e + ")", e);
         }
-        Dataset data = lc.load(dataDir, sp, System.out::println);
-        Explainer.Result r = Explainer.explain(model, DatasetBatchSource.inOrder(data, batchSize, prep), limit);
+        Dataset data = lc.load(dataDir, sp, json ? System.err::println : System.out::println);
+        Explainer.Result r = Explainer.explain(model, lc.inOrder(data, batchSize), limit);
         String splitName = sp.name().toLowerCase(Locale.ROOT);
 
         Map<String, String> meta = new LinkedHashMap<>();
@@ -95,6 +122,10 @@ final class ExplainCommand implements Callable<Integer> {
         Explainer.writeCsv(out.resolve(IMPORTANCE), r.modes());
         List<Path> pngs = writeCharts(out, model, r, ds + " " + splitName + ", " + r.samples() + " samples", data.height(), data.width());
 
+        if (json) {
+            System.out.println(json(model, ds, splitName, r, pngs));
+            return 0;
+        }
         System.out.printf(Locale.ROOT, "%s on %s %s, first %d samples: loss %.4f, accuracy %.2f%%%n", model.spec(), ds, splitName,
                 r.samples(), r.loss(), 100 * r.accuracy());
         if (r.modes().isEmpty()) System.out.println("the model has no ttl layer: no per-mode importance (gradients written)");

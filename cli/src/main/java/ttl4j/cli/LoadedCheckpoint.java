@@ -39,7 +39,8 @@ record LoadedCheckpoint(Path file, Checkpoint checkpoint, Sequential model, int[
     /** Loads (fetching when needed) a split of the dataset and checks that it fits the model's input and classes. */
     Dataset load(String dataDir, Split split, Consumer<String> log) {
         Dataset data = Datasets.load(dataDir, dataset, split, log);
-        if (!Arrays.equals(inputShape, new int[] {data.features()}) || prep.channels() != data.channels()) {
+        boolean fits = Arrays.equals(inputShape, new int[] {data.features()}) || Arrays.equals(inputShape, data.recordShape());
+        if (!fits || prep.channels() != data.channels()) {
             throw new Main.UserError(file + " takes inputs of shape " + Arrays.toString(inputShape) + " with "
                     + prep.channels() + " channel(s); " + data.name() + " has " + data.channels() + "x" + data.height() + "x"
                     + data.width());
@@ -50,6 +51,11 @@ record LoadedCheckpoint(Path file, Checkpoint checkpoint, Sequential model, int[
                     + " has " + data.numClasses() + " classes");
         }
         return data;
+    }
+
+    /** The checkpoint's model over {@code data} in dataset order, samples shaped as the model takes them (flat or images). */
+    DatasetBatchSource inOrder(Dataset data, int batchSize) {
+        return DatasetBatchSource.inOrder(data, batchSize, prep, inputShape);
     }
 
     /** Parses a {@code --split} value. */

@@ -20,7 +20,7 @@ import ttl4j.nn.SpecException;
         versionProvider = Main.Version.class,
         description = "ttl4j: a pure-Java tensor engine with Vector API kernels, neural networks and the Tucker Tensor Layer.",
         subcommands = {InfoCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, ReproduceCommand.class,
-                ExplainCommand.class, CompressCommand.class, SweepCommand.class, BenchCommand.class,
+                ExplainCommand.class, CompressCommand.class, SweepCommand.class, PredictCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -54,9 +54,9 @@ public final class Main implements Runnable {
             if (verbose) e.printStackTrace(err);
             boolean user = isUserError(e);
             if (user) {
-                err.println("ttl: error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                err.println("ttl: error: " + oneLine(e.getMessage() != null ? e.getMessage() : e.toString()));
             } else {
-                err.println("ttl: internal error: " + e + (verbose ? "" : " (a bug in ttl4j; --verbose prints the stack trace)"));
+                err.println("ttl: internal error: " + oneLine(e.toString()) + (verbose ? "" : " (a bug in ttl4j; --verbose prints the stack trace)"));
             }
             err.flush();
             return user ? 2 : 1;
@@ -65,7 +65,7 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
             if (verbose) e.printStackTrace(err);
-            err.println("ttl: error: " + e.getMessage() + " (see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            err.println("ttl: error: " + oneLine(e.getMessage()) + " (see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             err.flush();
             return 2;
         });
@@ -78,14 +78,53 @@ public final class Main implements Runnable {
         }
         try {
             return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            if (verbose) e.printStackTrace(err);
+            err.println("ttl: error: " + outOfMemory(e));
+            err.flush();
+            return 2;
         } catch (ExceptionInInitializerError e) {
             // the engine refused a setting when it first ran (a vector width this CPU cannot run)
             if (!(e.getCause() instanceof IllegalArgumentException bad2)) throw e;
             if (verbose) e.printStackTrace(err);
-            err.println("ttl: error: " + bad2.getMessage());
+            err.println("ttl: error: " + oneLine(bad2.getMessage()));
             err.flush();
             return 2;
         }
+    }
+
+    /** The one line for a run that did not fit the Java heap: how big the heap is and how to raise it. */
+    static String outOfMemory(OutOfMemoryError e) {
+        long max = Runtime.getRuntime().maxMemory();
+        return "out of memory (" + oneLine(String.valueOf(e.getMessage())) + "): the Java heap of "
+                + (max == Long.MAX_VALUE ? "unlimited size" : max / (1024 * 1024) + " MiB")
+                + " is too small for this model, batch size or dataset; use a smaller one, or raise the heap, e.g. "
+                + "TTL4J_JAVA_OPTS=-Xmx8g";
+    }
+
+    /**
+     * {@code s} with control characters escaped ({@code \n}, {@code \t}, {@code \x00}...), so an
+     * error stays one readable line whatever a file name or a file's bytes put in it.
+     */
+    static String oneLine(String s) {
+        if (s == null) return "null";
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean control = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
+            if (!control) {
+                if (b != null) b.append(c);
+                continue;
+            }
+            if (b == null) b = new StringBuilder(s.length() + 8).append(s, 0, i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> b.append(String.format(java.util.Locale.ROOT, "\\x%02x", (int) c));
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     /**

@@ -72,7 +72,8 @@ final class MetricsFile {
 
     /**
      * Starts the file, or on resume keeps the header and the rows of epochs up to {@code keepEpochs}
-     * (a row written after the last checkpoint belongs to work being redone).
+     * (a row written after the last checkpoint belongs to work being redone; a torn row is dropped).
+     * Rewritten atomically, so a kill here loses nothing.
      */
     static MetricsFile prepare(Path file, int keepEpochs) throws IOException {
         List<String> keep = new ArrayList<>();
@@ -87,13 +88,23 @@ final class MetricsFile {
                 } catch (NumberFormatException tornLine) {
                     continue;
                 }
-                keep.add(line);
                 Row r = Row.parse(line);
-                if (r != null) rows.add(r);
+                if (r == null) continue; // torn by a kill during the append
+                keep.add(line);
+                rows.add(r);
             }
         }
-        Files.write(file, keep, StandardCharsets.UTF_8);
+        TrainingRun.writeAtomically(file, String.join(System.lineSeparator(), keep) + System.lineSeparator());
         return new MetricsFile(file, rows);
+    }
+
+    /** True when {@code file} holds no epoch row (only the header, or nothing readable). */
+    static boolean hasNoRows(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().noneMatch(l -> Row.parse(l) != null);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Appends the epoch's row to the file (opened per row: the row is on disk when the epoch line appears on screen). */

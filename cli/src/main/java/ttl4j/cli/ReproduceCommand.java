@@ -171,7 +171,7 @@ final class ReproduceCommand implements Callable<Integer> {
             RunConfig cfg = new RunConfig(model, ds, s.epochs(), BATCH, RECIPE.normalizeOrDefault(), false);
             boolean tucker = model.equals(TTL);
             TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, s.out().resolve(model), s.dataDir(), RECIPE, s.seed(),
-                    null, 0, 0, tucker), s.log());
+                    null, 0, 0, tucker, true), s.log());
             if (o.exitCode() != 0) throw new Main.UserError("training of " + model + " was interrupted; its state is in " + o.dir());
             CompressionReport c = CompressionReport.of(o.model());
             double[] secs = o.epochSeconds();
@@ -239,7 +239,7 @@ final class ReproduceCommand implements Callable<Integer> {
             jf(js, "layer_compression", String.format(Locale.ROOT, "%.2f", layerRatio));
             jf(js, "network_compression", String.format(Locale.ROOT, "%.2f", netParamRatio));
             jf(js, "network_weight_compression", String.format(Locale.ROOT, "%.2f", ttl.total().ratio()));
-            jf(js, "gap_points", String.format(Locale.ROOT, "%.2f", gap));
+            jf(js, "gap_points", Json.number(gap, 2));
             if (maps != null) jf(js, "importance", maps.json(s.out(), ttl.dir()));
             jf(js, "comparable", Boolean.toString(gap <= COMPARABLE_POINTS));
             jf(js, "paper", "{\"layer_compression\": " + PAPER_LAYER_COMPRESSION + ", \"accuracy\": \"comparable\", "
@@ -262,9 +262,9 @@ final class ReproduceCommand implements Callable<Integer> {
                double secondsPerEpoch, int epochs, Path dir, TrainingRun.Outcome outcome) {
         String json() {
             return String.format(Locale.ROOT, "{\"model\": %s, \"spec\": %s, \"parameters\": %d, \"first_layer\": {\"weights\": %d, "
-                            + "\"biases\": %d, \"dense_weights\": %d, \"compression\": %.2f}, \"test_accuracy\": %.4f, "
+                            + "\"biases\": %d, \"dense_weights\": %d, \"compression\": %.2f}, \"test_accuracy\": %s, "
                             + "\"seconds_per_epoch\": %.3f, \"epochs\": %d, \"run_dir\": %s}", Json.write(model), Json.write(spec), parameters,
-                    first.weights(), first.biases(), first.denseWeights(), first.ratio(), accuracy, secondsPerEpoch, epochs,
+                    first.weights(), first.biases(), first.denseWeights(), first.ratio(), Json.number(accuracy, 4), secondsPerEpoch, epochs,
                     Json.write(dir.toString()));
         }
     }

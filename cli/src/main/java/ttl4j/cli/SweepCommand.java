@@ -220,7 +220,7 @@ final class SweepCommand implements Callable<Integer> {
             recipe = recipeOptions.recipe(null).validated();
             ep = positive("--epochs", epochs, 20);
             bs = positive("--batch-size", batchSize, 128);
-            int[] shape = TrainingRun.knownInputShape(dataset);
+            int[] shape = TrainingRun.knownInputShape(dataset, model.trim());
             Sequential net = TrainingInputs.model(model.trim(), shape != null ? shape : inputShapeOf(dataset), seed);
             int idx = -1;
             for (int i = 0; i < net.layers().size(); i++) {
@@ -234,7 +234,7 @@ final class SweepCommand implements Callable<Integer> {
         }
 
         private int[] inputShapeOf(String ds) {
-            return new int[] {Datasets.load(dataDir, ds, Split.TEST, log::println).features()};
+            return DatasetBatchSource.sampleShapeFor(model.trim(), Datasets.load(dataDir, ds, Split.TEST, log::println));
         }
 
         @Override
@@ -278,7 +278,8 @@ final class SweepCommand implements Callable<Integer> {
             String spec = spec(s);
             RunConfig cfg = new RunConfig(spec, dataset, ep, bs, recipe.normalizeOrDefault(), false);
             TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, settingDir, dataDir, recipe, seed, null, 0, 0, false,
-                    s.dense() ? null : teacher), quiet());
+                    true, false, s.dense() ? null : teacher), quiet());
+            // overwrite: a setting without its result.json was interrupted, and is trained again from the start
             if (o.exitCode() != 0) return null;
             double secs = 0;
             for (double x : o.epochSeconds()) secs += x;
@@ -314,7 +315,7 @@ final class SweepCommand implements Callable<Integer> {
             test = first.checkpoint().load(dataDir, Split.TEST, log::println);
             train = first.checkpoint().load(dataDir, Split.TRAIN, log::println);
             testSrc = DatasetBatchSource.inOrder(test, 1000, first.checkpoint().prep());
-            trainSrc = DatasetBatchSource.shuffled(train, bs, first.checkpoint().prep());
+            trainSrc = DatasetBatchSource.shuffled(train, bs, first.checkpoint().prep(), first.checkpoint().inputShape());
             denseAcc = Trainer.evaluate(first.network(), testSrc).accuracy();
         }
 

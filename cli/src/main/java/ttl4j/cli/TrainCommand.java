@@ -30,10 +30,14 @@ import ttl4j.nn.ModelSpec;
                         + "mlp-wide = dense(1024)|relu|dense(1024)|relu|dense(10), "
                         + "ttl-mnist = ttl(28x28->300; r=5x5; s=10)|relu|dense(10) (the paper's Tucker tensor layer). "
                         + "A spec lists layers separated by '|': "
-                        + "dense(N[,init=he|glorot]), ttl(I1xI2..->J1x..; r=R1xR2..; s=S1x..[; mode=auto|factorized|reconstructed]), "
-                        + "relu, tanh, sigmoid, dropout(P), flatten, e.g. "
-                        + "'dense(512)|relu|dropout(0.2)|dense(10)'. Inputs are the flattened images "
-                        + "(784 for MNIST, 3072 for CIFAR-10); the last dense layer needs one output per class.",
+                        + "dense(N[,init=he|glorot|kaiming_uniform]), ttl(I1xI2..->J1x..; r=R1xR2..; s=S1x..[; mode=auto|factorized|reconstructed]), "
+                        + "relu, tanh, sigmoid, dropout(P), flatten, "
+                        + "conv(K,k=R[xS][,s=..][,p=..][,d=..][,bias=false]), maxpool(R[xS][,s=..][,p=..]), "
+                        + "avgpool(R[xS][,s=..][,p=..][,count_include_pad=false]), gap (global average pooling to C features), "
+                        + "bn[(eps=..,momentum=..)], e.g. "
+                        + "'dense(512)|relu|dropout(0.2)|dense(10)' or 'conv(8,k=3,p=1)|bn|relu|maxpool(2)|flatten|dense(10)'. "
+                        + "Inputs are the flattened images (784 for MNIST, 3072 for CIFAR-10), or the images (C, H, W), "
+                        + "e.g. 1x28x28, for a spec with conv, maxpool, avgpool or gap; the last dense layer needs one output per class.",
                 "",
                 "Defaults (mlp-mnist reaches 98.4%% on MNIST and 89.6%% on Fashion-MNIST with them, ttl-mnist 96.2%% and 86.4%%): "
                         + "20 epochs, batch 128, Adam with lr 0.003 decayed to 0 by a cosine schedule, no weight decay, "
@@ -78,6 +82,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output directory (default: runs/<model>-<dataset>-<yyyyMMdd-HHmmss>).")
     Path out;
+
+    @Option(names = "--overwrite",
+            description = "Start afresh in an --out directory that holds an earlier run, replacing its files (without it such a "
+                    + "directory is refused: continue the run with --resume instead).")
+    boolean overwrite;
+
+    @Option(names = "--json", description = "Print summary.json's content on stdout when done (progress and messages go to "
+            + "stderr); a stopped run prints {\"stopped\": true, ...} with where to resume.")
+    boolean json;
+
+    @Option(names = "--stop-on-collapse",
+            description = "Stop (exit 2) when the run has collapsed to chance (from epoch 2: train accuracy below 1.5x chance and "
+                    + "loss above 0.9 ln(classes)), keeping the checkpoint of the epoch before; without it a warning is printed.")
+    boolean stopOnCollapse;
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run in DIR from its checkpoint; model, data and optimiser settings come from it.")
@@ -129,6 +147,8 @@ final class TrainCommand implements Callable<Integer> {
             RunConfig old = RunConfig.of(resumed);
             int ep = epochs != null ? epochs : old.epochs();
             if (ep < 1) throw new Main.UserError("--epochs must be >= 1, got " + ep);
+            checkEpochsOfResumedRun(resumed, old, ep);
+            if (dataDir == null) dataDir = TrainingRun.recordedDataDir(resumed);
             cfg = new RunConfig(old.model(), old.dataset(), ep, old.batchSize(), old.normalize(),
                     evalEveryEpoch != null ? evalEveryEpoch : old.evalEveryEpoch());
         } else {
@@ -137,12 +157,47 @@ final class TrainCommand implements Callable<Integer> {
             if (dataset == null) throw new Main.UserError("missing --dataset (" + Datasets.NAMES + ")");
             cfg = new RunConfig(model.trim(), dataset, positive("--epochs", epochs, 20), positive("--batch-size", batchSize, 128),
                     recipe().normalizeOrDefault(), evalEveryEpoch != null && evalEveryEpoch);
+            if (out != null && out.toString().isBlank()) throw new Main.UserError("--out must name a directory, got an empty path");
             dir = out != null ? out : defaultOut(cfg);
         }
         Teacher teacher = resumed != null ? Teacher.recordedIn(resumed) : distill.open();
         TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, dir, dataDir, resumed == null ? recipe() : null,
-                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, teacher), System.out);
+                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher), json ? System.err : System.out);
+        if (json) {
+            try {
+                System.out.print(o.exitCode() == 0 ? Files.readString(dir.resolve(TrainingRun.SUMMARY))
+                        : "{\"stopped\": true, \"dir\": " + ttl4j.engine.io.Json.write(dir.toString()) + ", \"checkpoint\": "
+                                + ttl4j.engine.io.Json.write(dir.resolve(CHECKPOINT).toString()) + "}\n");
+                System.out.flush();
+            } catch (IOException e) {
+                throw new Main.UserError("cannot read " + dir.resolve(TrainingRun.SUMMARY) + ": " + e.getMessage(), e);
+            }
+        }
         return o.exitCode();
+    }
+
+    /**
+     * {@code --epochs} of a resumed run: not fewer than it has trained, and beyond its own count only
+     * when its schedule goes on (a cosine schedule ends at the run's last step: the extra epochs
+     * would train at its minimum rate, so a new run is the honest way to train longer).
+     */
+    private static void checkEpochsOfResumedRun(Checkpoint ck, RunConfig old, int ep) {
+        String trained = ck.metadata().getOrDefault("train.epoch", "0");
+        int done;
+        try {
+            done = Integer.parseInt(trained);
+        } catch (NumberFormatException e) {
+            throw new Main.UserError(ck.file() + ": bad training state: train.epoch is \"" + trained + "\"");
+        }
+        if (ep < done) {
+            throw new Main.UserError("--epochs " + ep + ": the run has trained " + done + " epochs already (of " + old.epochs() + ")");
+        }
+        String schedule = ck.metadata().getOrDefault("train.lr_schedule", "");
+        if (ep > old.epochs() && schedule.startsWith("cosine")) {
+            throw new Main.UserError("--epochs " + ep + " goes beyond the " + old.epochs() + " epochs the run's cosine schedule spans ("
+                    + schedule + "; its learning rate stays at the minimum after that); to train longer, start a new run with --epochs "
+                    + ep);
+        }
     }
 
     private TrainRecipe recipe() {
@@ -164,6 +219,7 @@ final class TrainCommand implements Callable<Integer> {
         if (out != null) bad.add("--out");
         if (distill.teacher != null) bad.add("--teacher");
         bad.addAll(distill.given());
+        if (overwrite) bad.add("--overwrite");
         if (!bad.isEmpty()) {
             throw new Main.UserError(String.join(", ", bad) + " cannot be combined with --resume (a resumed run keeps its settings; "
                     + "only --epochs, --threads, --data-dir, --eval-every-epoch and --log-every may be given; a distilled run keeps its teacher)");

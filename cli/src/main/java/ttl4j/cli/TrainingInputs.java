@@ -23,9 +23,26 @@ public final class TrainingInputs {
         return Datasets.load(dataDir, name, split, log);
     }
 
-    /** Training order: batches reshuffled from each epoch's seed, converted from bytes as they are drawn. */
+    /** Training order: batches reshuffled from each epoch's seed, converted from bytes as they are drawn; flat samples. */
     public static BatchSource shuffled(Dataset data, int batchSize, Preprocessing prep) {
         return DatasetBatchSource.shuffled(data, batchSize, prep);
+    }
+
+    /** As {@link #shuffled(Dataset, int, Preprocessing)} with samples of {@code sampleShape} (see {@link #inputShape}). */
+    public static BatchSource shuffled(Dataset data, int batchSize, Preprocessing prep, int[] sampleShape) {
+        return DatasetBatchSource.shuffled(data, batchSize, prep, sampleShape);
+    }
+
+    /**
+     * The per-sample shape a preset or spec takes on {@code data}'s records: {@code (C, H, W)} for a model with
+     * convolution or pooling layers, else flat ({@link ModelSpec#inputShapeFor}); a bad spec is a user error.
+     */
+    public static int[] inputShape(String presetOrSpec, Dataset data) {
+        try {
+            return DatasetBatchSource.sampleShapeFor(presetOrSpec, data);
+        } catch (SpecException e) {
+            throw new Main.UserError(e.getMessage(), e);
+        }
     }
 
     /** The network a preset name or a spec describes; a mistake is a one-line {@link Main.UserError}. */

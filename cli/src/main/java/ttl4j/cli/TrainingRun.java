@@ -23,8 +23,10 @@ import ttl4j.data.Split;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 import ttl4j.nn.Checkpoint;
+import ttl4j.nn.ModelSpec;
 import ttl4j.nn.Optimizer;
 import ttl4j.nn.Sequential;
+import ttl4j.nn.SpecException;
 import ttl4j.nn.Trainer;
 import ttl4j.nn.TrainingCallback;
 import ttl4j.ttl.ImportanceTracker;
@@ -60,9 +62,14 @@ final class TrainingRun {
         static RunConfig of(Checkpoint ck) {
             Map<String, String> m = ck.metadata();
             try {
-                return new RunConfig(need(m, "run.model", ck), need(m, "dataset", ck), Integer.parseInt(need(m, "run.epochs", ck)),
+                RunConfig c = new RunConfig(need(m, "run.model", ck), need(m, "dataset", ck), Integer.parseInt(need(m, "run.epochs", ck)),
                         Integer.parseInt(need(m, "run.batch_size", ck)), need(m, "run.normalize", ck),
                         Boolean.parseBoolean(m.getOrDefault("run.eval_every_epoch", "false")));
+                if (c.epochs() < 1 || c.batchSize() < 1) {
+                    throw new Main.UserError(ck.file() + ": bad run settings in __metadata__ (run.epochs " + c.epochs()
+                            + ", run.batch_size " + c.batchSize() + "; both must be >= 1)");
+                }
+                return c;
             } catch (NumberFormatException e) {
                 throw new Main.UserError(ck.file() + ": bad run settings in __metadata__ (" + e.getMessage() + ")");
             }
@@ -82,12 +89,26 @@ final class TrainingRun {
      * (the model needs a ttl layer). {@code teacher} (may be null) distils from a trained network.
      */
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                   long stopAfterSteps, boolean trackImportance, Teacher teacher) {
+                   long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher) {
+        /** A request that refuses a directory holding an earlier run (see {@link TrainingRun#RUN_FILES}). */
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                 long stopAfterSteps, boolean trackImportance) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, null);
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, false, false, null);
+        }
+
+        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
+                long stopAfterSteps, boolean trackImportance, boolean overwrite) {
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, false, null);
+        }
+
+        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
+                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse) {
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, null);
         }
     }
+
+    /** The files of a run; a fresh run refuses a directory holding any of them unless asked to overwrite. */
+    static final java.util.List<String> RUN_FILES = java.util.List.of(CHECKPOINT, MODEL, METRICS, SUMMARY, IMPORTANCE, CURVES);
 
     /**
      * How it ended: exit code 0 (done) or 130 (stopped), the trained model, the metrics of every
@@ -134,12 +155,14 @@ final class TrainingRun {
         TrainingRun run = new TrainingRun(req, stdout);
         run.restoreResumedTrainer();
         run.checkSettingsBeforeLoading();
-        run.prepareOutputDirectory();
-        run.loadData();
-        run.createTrainer();
-        run.printHeader();
-        run.attachCallbacks();
-        return run.trainUntilDoneOrStopped();
+        try (RunLock lock = RunLock.acquire(req.dir())) {
+            run.prepareOutputDirectory();
+            run.loadData();
+            run.createTrainer();
+            run.printHeader();
+            run.attachCallbacks();
+            return run.trainUntilDoneOrStopped();
+        }
     }
 
     /** A resumed run: the trainer (model, optimiser, schedule, progress) and the input preparation from its checkpoint. */
@@ -163,7 +186,7 @@ final class TrainingRun {
     /** Checks what can be checked before the data is loaded: the model spec (for a catalogue dataset) and the optimiser settings. */
     private void checkSettingsBeforeLoading() {
         if (trainer != null) return;
-        int[] knownShape = knownInputShape(cfg.dataset());
+        int[] knownShape = knownInputShape(cfg.dataset(), cfg.model());
         if (knownShape != null) earlyModel = TrainingInputs.model(cfg.model(), knownShape, req.seed());
         optimizer = req.recipe().validated().createOptimizer();
     }
@@ -171,6 +194,21 @@ final class TrainingRun {
     /** Creates the directory and makes sure a file can be written there, before any time is spent training. */
     private void prepareOutputDirectory() {
         ensureWritable(dir);
+        RunLock.removeLeftovers(dir);
+        if (req.resumed() == null) {
+            List<String> earlier = RUN_FILES.stream().filter(f -> Files.exists(dir.resolve(f))).toList();
+            // A metrics file alone with no rows is what an attempt that failed before its first epoch leaves.
+            if (earlier.equals(List.of(METRICS)) && MetricsFile.hasNoRows(dir.resolve(METRICS))) earlier = List.of();
+            if (!earlier.isEmpty() && !req.overwrite()) {
+                throw new Main.UserError(dir + " holds an earlier run (" + String.join(", ", earlier) + "): continue it with "
+                        + "`ttl train --resume " + dir + "`, or start again there with --overwrite");
+            }
+            try {
+                for (String f : earlier) Files.deleteIfExists(dir.resolve(f));
+            } catch (IOException e) {
+                throw new Main.UserError("cannot remove the earlier run in " + dir + " (" + e + ")", e);
+            }
+        }
         try {
             metrics = MetricsFile.prepare(dir.resolve(METRICS), trainer == null ? 0 : trainer.epoch());
         } catch (IOException e) {
@@ -182,10 +220,13 @@ final class TrainingRun {
     private void loadData() {
         train = Datasets.load(req.dataDir(), cfg.dataset(), Split.TRAIN, stdout::println);
         test = Datasets.load(req.dataDir(), cfg.dataset(), Split.TEST, stdout::println);
-        inputShape = new int[] {train.features()};
+        for (Dataset d : new Dataset[] {train, test}) {
+            if (d.size() == 0) throw new Main.UserError("dataset " + cfg.dataset() + ": " + d.name() + " has no samples; nothing to train or test on");
+        }
+        inputShape = DatasetBatchSource.sampleShapeFor(cfg.model(), train);
         if (prep == null) prep = cfg.normalize().equals("unit") ? Preprocessing.unitRange(train.channels()) : Preprocessing.standardize(train);
-        trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep);
-        testSrc = DatasetBatchSource.inOrder(test, 1000, prep);
+        trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep, inputShape);
+        testSrc = DatasetBatchSource.inOrder(test, 1000, prep, inputShape);
     }
 
     /** A fresh trainer whose model fits the data, or checks that the resumed model does; the trainer checkpoints after every epoch. */
@@ -196,13 +237,21 @@ final class TrainingRun {
             trainer = new Trainer(net, optimizer, req.recipe().createSchedule(cfg.epochs(), trainSrc.steps()), req.seed());
         } else {
             checkResumedShape(req.resumed());
+            checkResumedData(req.resumed());
         }
+        long dataBytes = (long) (train.size() + test.size()) * (train.features() + 1);
+        MemoryEstimate.of(trainer.model(), inputShape, Math.min(cfg.batchSize(), train.size()), 1000, trainer.optimizer(), dataBytes)
+                .check(Runtime.getRuntime().maxMemory(), cfg.batchSize());
         checkpointMeta = new LinkedHashMap<>(cfg.metadata());
         checkpointMeta.put("preprocessing", prep.toJson());
         if (req.teacher() != null) {
             req.teacher().attach(trainer, prep, inputShape);
             checkpointMeta.putAll(req.teacher().metadata());
         }
+        if (req.dataDir() != null && !req.dataDir().isBlank()) {
+            checkpointMeta.put(DATA_DIR_KEY, Path.of(req.dataDir()).toAbsolutePath().normalize().toString());
+        }
+        checkpointMeta.put(TRAIN_DATA_KEY, fingerprint(train));
         trainer.checkpointTo(dir.resolve(CHECKPOINT), checkpointMeta);
     }
 
@@ -234,14 +283,18 @@ final class TrainingRun {
             @Override
             public void onEpoch(EpochMetrics e) {
                 if (!cfg.evalEveryEpoch() && e.epoch() == cfg.epochs()) {
+                    haltIf("eval");
                     Trainer.Evaluation ev = trainer.evaluate(testSrc);
                     e = new EpochMetrics(e.epoch(), e.globalStep(), e.trainLoss(), e.trainAccuracy(), ev.loss(), ev.accuracy(),
                             e.seconds(), e.samplesPerSecond(), e.lr());
                 }
                 metrics.append(e);
+                haltIf("row:" + e.epoch());
                 progress.onEpoch(e);
+                checkCollapse(e);
             }
         });
+        if (HALT_AT != null) trainer.addCallback(haltForCrashTests());
         if (req.stopAfterSteps() > 0) {
             trainer.addCallback(new TrainingCallback() {
                 long n;
@@ -252,6 +305,59 @@ final class TrainingRun {
                 }
             });
         }
+    }
+
+    /**
+     * A run that learnt nothing: from its second epoch on, training accuracy below 1.5 times chance
+     * and loss above 0.9 ln(classes) (what a network predicting the class frequencies scores). A
+     * warning, or with --stop-on-collapse a stop before the epoch's checkpoint, so the one kept is
+     * the last epoch before the collapse was seen.
+     */
+    private void checkCollapse(TrainingCallback.EpochMetrics e) {
+        int classes = train.numClasses();
+        if (classes < 2 || e.epoch() < 2 || collapseWarned) return;
+        double chance = 1.0 / classes, lnC = Math.log(classes);
+        if (!(e.trainAccuracy() < 1.5 * chance && e.trainLoss() > 0.9 * lnC)) return;
+        String what = String.format(Locale.ROOT, "the run has collapsed to chance: after epoch %d train loss %.4f (ln %d = %.4f), "
+                + "train accuracy %.2f%% (chance %.2f%%); try a lower --lr or another --optimizer", e.epoch(), e.trainLoss(), classes,
+                lnC, 100 * e.trainAccuracy(), 100 * chance);
+        if (req.stopOnCollapse()) {
+            progress.clear();
+            throw new Main.UserError(what + "; stopped by --stop-on-collapse, the checkpoint of epoch " + (e.epoch() - 1)
+                    + " is kept in " + dir.resolve(CHECKPOINT));
+        }
+        collapseWarned = true;
+        progress.clear();
+        stdout.println("warning: " + what + " (--stop-on-collapse stops such a run)");
+    }
+
+    private boolean collapseWarned;
+
+    /**
+     * Crash tests only: {@code -Dttl4j.crashTest.haltAt=row:E|checkpoint:E|eval|step:N} ends the
+     * process at once, as kill -9 does (no shutdown hooks, nothing flushed), just after epoch E's
+     * metrics row, just after its checkpoint, inside the final test evaluation, or after N steps.
+     */
+    static final String HALT_AT = System.getProperty("ttl4j.crashTest.haltAt");
+
+    private static void haltIf(String point) {
+        if (point.equals(HALT_AT)) Runtime.getRuntime().halt(137);
+    }
+
+    private TrainingCallback haltForCrashTests() {
+        return new TrainingCallback() {
+            long steps;
+
+            @Override
+            public void onStep(StepInfo s) {
+                haltIf("step:" + ++steps);
+            }
+
+            @Override
+            public void onCheckpoint(Path file, int epoch, long globalStep) {
+                haltIf("checkpoint:" + epoch);
+            }
+        };
     }
 
     /** Trains to the last epoch; Ctrl-C (a shutdown hook) stops after the current step with the state checkpointed. */
@@ -340,9 +446,42 @@ final class TrainingRun {
         }
     }
 
-    static int[] knownInputShape(String dataset) {
+    /** Where the run's data came from (when --data-dir was given), so a resume finds it without the option. */
+    static final String DATA_DIR_KEY = "run.data_dir";
+    /** Size and CRC-32 of the training split, so a resume notices a dataset that changed under it. */
+    static final String TRAIN_DATA_KEY = "run.train_data";
+
+    /** The data directory a resumed run recorded, when it still exists; else null (the default applies). */
+    static String recordedDataDir(Checkpoint ck) {
+        String d = ck.metadata().get(DATA_DIR_KEY);
+        return d != null && Files.isDirectory(Path.of(d)) ? d : null;
+    }
+
+    static String fingerprint(Dataset d) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(d.images());
+        crc.update(d.labels());
+        return d.size() + " samples, crc32 " + String.format(Locale.ROOT, "%08x", crc.getValue());
+    }
+
+    private void checkResumedData(Checkpoint ck) {
+        String then = ck.metadata().get(TRAIN_DATA_KEY), now = fingerprint(train);
+        if (then != null && !then.equals(now)) {
+            throw new Main.UserError(ck.file() + ": the training data of " + cfg.dataset() + " changed since the run started ("
+                    + then + " then, " + now + " now); a resumed run needs the data it started with");
+        }
+    }
+
+    /** The per-sample input shape of {@code model} on a catalogue dataset (the image or flat, {@link ModelSpec#inputShapeFor}), or null. */
+    static int[] knownInputShape(String dataset, String model) {
         for (Catalog.DatasetSpec s : Catalog.ALL) {
-            if (s.name().equals(dataset)) return new int[] {s.channels() * s.height() * s.width()};
+            if (s.name().equals(dataset)) {
+                try {
+                    return ModelSpec.inputShapeFor(model, s.channels(), s.height(), s.width());
+                } catch (SpecException e) {
+                    return null; // reported with the command line's wording when the model is built
+                }
+            }
         }
         return null;
     }
@@ -350,9 +489,11 @@ final class TrainingRun {
     private void checkClasses(Sequential net) {
         int[] outShape = net.outputShape(inputShape);
         int outputs = outShape[outShape.length - 1];
-        if (outShape.length != 1 || outputs < train.numClasses()) {
+        // A folder dataset counts its classes from its labels: the test split may name one the training split lacks.
+        Dataset most = test.numClasses() > train.numClasses() ? test : train;
+        if (outShape.length != 1 || outputs < most.numClasses()) {
             throw new Main.UserError("model " + net.spec() + " gives " + Arrays.toString(outShape) + " outputs per sample; "
-                    + train.name() + " has " + train.numClasses() + " classes (end the spec with dense(" + train.numClasses() + "))");
+                    + most.name() + " has " + most.numClasses() + " classes (end the spec with dense(" + most.numClasses() + "))");
         }
     }
 

@@ -103,4 +103,45 @@ class ErrorReportingTest {
             assertTrue(err.startsWith("ttl: error: ") && err.contains(m.get().getMessage()), err);
         }
     }
+
+    @Command(name = "oom")
+    static final class Oom implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new OutOfMemoryError("Java heap space");
+        }
+    }
+
+    @Test
+    void runningOutOfMemoryIsOneLineNamingTheHeapAndHowToRaiseIt() {
+        Captured c = Captured.run(() -> new CommandLine(new Main()).addSubcommand("oom", new Oom()), "oom");
+        assertEquals(2, c.exit(), c.err());
+        String err = oneLine(c);
+        assertTrue(err.startsWith("ttl: error: out of memory (Java heap space): the Java heap of ") && err.contains(" MiB ")
+                && err.contains("TTL4J_JAVA_OPTS=-Xmx"), err);
+    }
+
+    @Test
+    void aRealOutOfMemoryInATrainingRunIsOneLineToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws IOException, InterruptedException {
+        TinyData.write(tmp, "tiny", 64, 16);
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-Xmx48m", "--add-modules=jdk.incubator.vector", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "train", "--model", "dense(400000)|relu|dense(3)",
+                "--dataset", "tiny", "--data-dir", tmp.toString(), "--epochs", "1", "--out", tmp.resolve("run").toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(2, p.waitFor(), err);
+        List<String> lines = err.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+        assertEquals(1, lines.size(), err);
+        assertTrue(lines.get(0).startsWith("ttl: error: out of memory") && lines.get(0).contains("the Java heap of 48 MiB"), err);
+    }
+
+    @Test
+    void controlCharactersInAMessageAreEscapedSoItStaysOneReadableLine() {
+        Captured c = failWith(() -> new IOException("file a\u0000b\nc\u001b[31m"));
+        assertEquals(2, c.exit(), c.err());
+        assertTrue(oneLine(c).contains("file a\\x00b\\nc\\x1b[31m"), c.err());
+        assertEquals("plain", Main.oneLine("plain"));
+    }
 }

@@ -128,6 +128,21 @@ class ExplainCommandTest {
     }
 
     @Test
+    void jsonGivesTheSharesAndTheFilesInOneObject() throws Exception {
+        Captured c = Captured.run("explain", "--checkpoint", run.resolve("model.safetensors").toString(), "--data-dir", data.toString(),
+                "--limit", "30", "--json", "--out", tmp.resolve("j").toString());
+        assertEquals(0, c.exit(), c.err());
+        Map<?, ?> o = (Map<?, ?>) ttl4j.engine.io.Json.parse(c.out().strip());
+        assertEquals(30L, o.get("samples"));
+        List<?> modes = (List<?>) o.get("modes");
+        assertTrue(!modes.isEmpty(), c.out());
+        double sum = 0;
+        for (Object share : (List<?>) ((Map<?, ?>) modes.get(0)).get("grad_share")) sum += ((Number) share).doubleValue();
+        assertEquals(1.0, sum, 1e-4);
+        assertTrue(((List<?>) o.get("files")).size() >= 2, c.out());
+    }
+
+    @Test
     void badCheckpointIsAUserError() {
         Captured c = Captured.run("explain", "--checkpoint", tmp.resolve("none.safetensors").toString(), "--out", tmp.toString());
         assertEquals(2, c.exit());

@@ -218,8 +218,13 @@ class SweepCommandTest {
         assertEquals("0.7", meta.get(Teacher.KEY_ALPHA));
         assertEquals("0.7", Checkpoint.load(run.resolve("checkpoint.safetensors")).metadata().get("train.distill.alpha"));
         assertEquals(dense.toString(), meta.get(Teacher.KEY_FILE));
-        // Resuming keeps the teacher: one more epoch from the checkpoint.
-        Captured r = Captured.run("train", "--resume", run.toString(), "--epochs", "3", "--data-dir", data.toString(), "--threads", "1");
+        // An interrupted distilled run resumes with its teacher.
+        Path cut = tmp.resolve("cut");
+        Captured stopped = Captured.run("train", "--model", MODEL, "--dataset", "tiny", "--data-dir", data.toString(), "--epochs", "2",
+                "--batch-size", "32", "--lr", "0.03", "--threads", "1", "--teacher", dense.toString(), "--stop-after-steps", "5",
+                "--out", cut.toString());
+        assertEquals(130, stopped.exit(), stopped.err() + stopped.out());
+        Captured r = Captured.run("train", "--resume", cut.toString(), "--data-dir", data.toString(), "--threads", "1");
         assertEquals(0, r.exit(), r.err() + r.out());
         assertTrue(r.out().contains("distilled from"), r.out());
 

@@ -23,6 +23,13 @@ class TrainErrorsTest {
     static void tinyDataset() throws IOException {
         TinyData.write(data, "tiny", 40, 20);
         Files.createDirectories(data.resolve("empty"));
+        TinyData.write(data, "notrain", 0, 20);
+        // Labels 0..2 for training; the test split also has class 5.
+        TinyData.write(data, "newclass", 40, 20);
+        Path labels = data.resolve("newclass").resolve("t10k-labels-idx1-ubyte");
+        byte[] b = Files.readAllBytes(labels);
+        b[b.length - 1] = 5;
+        Files.write(labels, b);
     }
 
     private Captured fails(String expected, String... args) {
@@ -66,6 +73,15 @@ class TrainErrorsTest {
         fails("does not exist", "eval", "--checkpoint", tmp.resolve("none.safetensors").toString(), "--data-dir", data.toString());
         Path junk = Files.write(tmp.resolve("junk.safetensors"), new byte[] {1, 2, 3});
         fails("junk.safetensors", "eval", "--checkpoint", junk.toString(), "--data-dir", data.toString());
+    }
+
+    @Test
+    void emptySplitsAndClassesOnlyInTheTestSplitAreRefusedBeforeTraining() {
+        Captured c = fails("has no samples", "train", "--model", "dense(3)", "--dataset", "notrain", "--data-dir", data.toString(),
+                "--out", tmp.resolve("r0").toString());
+        assertFalse(Files.exists(tmp.resolve("r0").resolve("summary.json")), c.out());
+        fails("newclass-test has 6 classes (end the spec with dense(6))", "train", "--model", "dense(3)", "--dataset", "newclass",
+                "--data-dir", data.toString(), "--out", tmp.resolve("r1").toString());
     }
 
     @Test

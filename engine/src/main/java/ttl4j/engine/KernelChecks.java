@@ -216,6 +216,15 @@ final class KernelChecks {
         range("addRowVector", "z", z, zOff, n);
     }
 
+    /** Checks an {@code outer x channels x inner} block and returns its element count. */
+    static long channels(String kernel, int outer, int channels, int inner) {
+        if (outer < 0 || channels < 0 || inner < 0) {
+            throw new IllegalArgumentException(kernel + ": sizes must be non-negative, got outer=" + outer + " channels=" + channels
+                    + " inner=" + inner);
+        }
+        return (long) outer * channels * inner;
+    }
+
     static void dot(int n, float[] x, int xOff, float[] y, int yOff) {
         length("dot", n);
         range("dot", "x", x, xOff, n);

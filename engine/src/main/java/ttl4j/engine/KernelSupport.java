@@ -60,6 +60,12 @@ public final class KernelSupport {
         void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff);
 
         void addRowVector(int rows, int cols, float[] x, int xOff, float[] v, int vOff, float[] z, int zOff);
+
+        void scaleShiftChannels(int outer, int channels, int inner, float[] x, int xOff, float[] scale, int sOff,
+                                float[] shift, int shOff, float[] z, int zOff);
+
+        void normBackwardChannels(int outer, int channels, int inner, float[] x, int xOff, float[] dy, int dyOff,
+                                  float[] mean, float[] scale, float[] dyMean, float[] proj, float[] z, int zOff);
     }
 
     /** Reductions (see the same-named {@link Kernels} methods). */
@@ -67,6 +73,8 @@ public final class KernelSupport {
         float dot(int n, float[] x, int xOff, float[] y, int yOff);
 
         float sum(int n, float[] x, int xOff);
+
+        float centeredDot(int n, float[] x, int xOff, float mx, float[] y, int yOff, float my);
 
         void sumAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff);
 

@@ -184,12 +184,60 @@ public final class Kernels {
         ew.addRowVector(rows, cols, x, xOff, v, vOff, z, zOff);
     }
 
+    // ---------------------------------------------------------------- per channel (normalisation layers)
+
+    /**
+     * {@code z[o, c, i] = fma(x[o, c, i], scale[c], shift[c])} for x and z viewed as {@code outer x channels x inner}
+     * (NCHW: N x C x HW); z may alias x. One rounding per element, the same bits on every path.
+     */
+    public void scaleShiftChannels(int outer, int channels, int inner, float[] x, int xOff, float[] scale, int sOff,
+                                   float[] shift, int shOff, float[] z, int zOff) {
+        long n = KernelChecks.channels("scaleShiftChannels", outer, channels, inner);
+        KernelChecks.range("scaleShiftChannels", "x", x, xOff, n);
+        KernelChecks.range("scaleShiftChannels", "z", z, zOff, n);
+        KernelChecks.range("scaleShiftChannels", "scale", scale, sOff, channels);
+        KernelChecks.range("scaleShiftChannels", "shift", shift, shOff, channels);
+        ew.scaleShiftChannels(outer, channels, inner, x, xOff, scale, sOff, shift, shOff, z, zOff);
+    }
+
+    /**
+     * The input gradient of a per-channel normalisation, {@code outer x channels x inner} as
+     * {@link #scaleShiftChannels}: {@code z = scale[c] * ((dy - dyMean[c]) - (x - mean[c]) * proj[c])}, evaluated
+     * in that order with one rounding per operation (no fused multiply-add), the same bits on every path.
+     * The per-channel arrays start at index 0; z may alias dy (not x).
+     */
+    public void normBackwardChannels(int outer, int channels, int inner, float[] x, int xOff, float[] dy, int dyOff,
+                                     float[] mean, float[] scale, float[] dyMean, float[] proj, float[] z, int zOff) {
+        String k = "normBackwardChannels";
+        long n = KernelChecks.channels(k, outer, channels, inner);
+        KernelChecks.range(k, "x", x, xOff, n);
+        KernelChecks.range(k, "dy", dy, dyOff, n);
+        KernelChecks.range(k, "z", z, zOff, n);
+        KernelChecks.range(k, "mean", mean, 0, channels);
+        KernelChecks.range(k, "scale", scale, 0, channels);
+        KernelChecks.range(k, "dyMean", dyMean, 0, channels);
+        KernelChecks.range(k, "proj", proj, 0, channels);
+        if (z == x && n > 0 && zOff < xOff + n && xOff < zOff + n) {
+            throw new IllegalArgumentException(k + ": z [" + zOff + ", " + (zOff + n) + ") overlaps x [" + xOff + ", " + (xOff + n) + ")");
+        }
+        ew.normBackwardChannels(outer, channels, inner, x, xOff, dy, dyOff, mean, scale, dyMean, proj, z, zOff);
+    }
+
     // ---------------------------------------------------------------- reductions
 
     /** Dot product of two vectors. */
     public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
         KernelChecks.dot(n, x, xOff, y, yOff);
         return red.dot(n, x, xOff, y, yOff);
+    }
+
+    /**
+     * {@code sum_i (x[i] - mx) (y[i] - my)}, chunked as {@link #sum}: with {@code y = x, my = mx} the sum of squared
+     * deviations (a variance without the cancellation of sum(x^2) - n mean^2), with {@code my = 0} a covariance term.
+     */
+    public float centeredDot(int n, float[] x, int xOff, float mx, float[] y, int yOff, float my) {
+        KernelChecks.dot(n, x, xOff, y, yOff);
+        return red.centeredDot(n, x, xOff, mx, y, yOff, my);
     }
 
     /** Sum of a vector. */

@@ -9,7 +9,7 @@ package ttl4j.engine;
  * {@link #SUM_CHUNK} elements (the last may be shorter); each chunk is summed on its own, starting
  * from 0, and the chunk sums are added left to right, starting from 0. Implementations may order the
  * additions inside a chunk as they like, but must combine chunks this way, so a result never depends
- * on how many threads computed the chunks.
+ * on how many threads computed the chunks. {@link #centeredDot} is chunked the same way.
  */
 public final class ScalarOps implements KernelSupport.Elementwise, KernelSupport.Reductions {
     /** The one instance (the vector kernels call it for their tails). */
@@ -68,6 +68,44 @@ public final class ScalarOps implements KernelSupport.Elementwise, KernelSupport
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) z[zOff + r * cols + c] = x[xOff + r * cols + c] + v[vOff + c];
         }
+    }
+
+    @Override
+    public void scaleShiftChannels(int outer, int channels, int inner, float[] x, int xOff, float[] scale, int sOff,
+                                   float[] shift, int shOff, float[] z, int zOff) {
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                int base = (o * channels + c) * inner;
+                float a = scale[sOff + c], b = shift[shOff + c];
+                for (int i = 0; i < inner; i++) z[zOff + base + i] = Math.fma(x[xOff + base + i], a, b);
+            }
+        }
+    }
+
+    @Override
+    public void normBackwardChannels(int outer, int channels, int inner, float[] x, int xOff, float[] dy, int dyOff,
+                                     float[] mean, float[] scale, float[] dyMean, float[] proj, float[] z, int zOff) {
+        for (int o = 0; o < outer; o++) {
+            for (int c = 0; c < channels; c++) {
+                int base = (o * channels + c) * inner;
+                float m = mean[c], k = scale[c], g = dyMean[c], p = proj[c];
+                for (int i = 0; i < inner; i++) {
+                    z[zOff + base + i] = k * ((dy[dyOff + base + i] - g) - (x[xOff + base + i] - m) * p);
+                }
+            }
+        }
+    }
+
+    @Override
+    public float centeredDot(int n, float[] x, int xOff, float mx, float[] y, int yOff, float my) {
+        float total = 0f;
+        for (int c = 0; c < n; c += SUM_CHUNK) {
+            int end = Math.min(n, c + SUM_CHUNK);
+            float s = 0f;
+            for (int i = c; i < end; i++) s += (x[xOff + i] - mx) * (y[yOff + i] - my);
+            total += s;
+        }
+        return total;
     }
 
     @Override

@@ -146,6 +146,84 @@ class OpsTest {
     }
 
     @Test
+    void centeredDotMatchesScalarAndIsAccurateFarFromZero() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int n : SIZES) {
+            float[] x = random(rnd, n + 3), y = random(rnd, n + 1);
+            float mx = 0.25f, my = -0.5f;
+            double absProd = 0;
+            for (int i = 0; i < n; i++) absProd += Math.abs((x[3 + i] - mx) * (y[1 + i] - my));
+            assertSumClose("centeredDot n=" + n, R.centeredDot(n, x, 3, mx, y, 1, my), V.centeredDot(n, x, 3, mx, y, 1, my), absProd);
+        }
+        // Values 1000 + U(-1, 1): the centred sum of squares keeps its digits (sum(x^2) - n mean^2 in float would not).
+        int n = 4099;
+        float[] x = new float[n];
+        double mean = 0;
+        for (int i = 0; i < n; i++) mean += x[i] = 1000f + (float) (2 * rnd.nextDouble() - 1);
+        mean /= n;
+        double exact = 0;
+        for (float v : x) exact += (v - mean) * (v - mean);
+        for (Kernels k : new Kernels[] {V, R}) {
+            assertEquals(exact, k.centeredDot(n, x, 0, (float) mean, x, 0, (float) mean), 1e-4 * exact, k.name());
+        }
+        assertEquals((1 - 2) * (4 - 1) + (3 - 2) * (6 - 1) + 0f, V.centeredDot(2, new float[] {1, 3}, 0, 2f, new float[] {4, 6}, 0, 1f));
+    }
+
+    /** (outer, channels, inner) blocks for the per-channel kernels; the last exceed the parallel threshold. */
+    private static final int[][] CHANNEL_BLOCKS = {
+        {0, 3, 5}, {1, 1, 1}, {2, 3, 0}, {1, 4, 1}, {3, 2, 7}, {2, 5, 15}, {2, 3, 16}, {1, 2, 17}, {4, 3, 49}, {2, 8, 784},
+        {3, 7, 1031}, {128, 8, 784}, {5, 61, 1023},
+    };
+
+    @Test
+    void perChannelKernelsMatchScalarBitwise() {
+        SplittableRandom rnd = new SplittableRandom(14);
+        for (int[] b : CHANNEL_BLOCKS) {
+            int o = b[0], c = b[1], in = b[2], n = o * c * in, xOff = 3, zOff = 2;
+            String what = o + "x" + c + "x" + in;
+            float[] x = random(rnd, n + xOff + 1), dy = random(rnd, n + 4);
+            float[] sc = random(rnd, c + 1), sh = random(rnd, c + 2), mean = random(rnd, c), k = random(rnd, c), g = random(rnd, c),
+                    p = random(rnd, c);
+            float[] zv = random(rnd, n + zOff + 2), zr = zv.clone();
+            V.scaleShiftChannels(o, c, in, x, xOff, sc, 1, sh, 2, zv, zOff);
+            R.scaleShiftChannels(o, c, in, x, xOff, sc, 1, sh, 2, zr, zOff);
+            FloatAsserts.assertBitwiseEqual("scaleShiftChannels " + what, zr, zv);
+            for (int i = 0; i < n; i++) {
+                int ch = (i / Math.max(1, in)) % c;
+                assertEquals(Math.fma(x[xOff + i], sc[1 + ch], sh[2 + ch]), zr[zOff + i], "element " + i + " of " + what);
+            }
+            float[] av = x.clone(), ar = x.clone(); // z aliases x
+            V.scaleShiftChannels(o, c, in, av, xOff, sc, 1, sh, 2, av, xOff);
+            R.scaleShiftChannels(o, c, in, ar, xOff, sc, 1, sh, 2, ar, xOff);
+            FloatAsserts.assertBitwiseEqual("scaleShiftChannels aliased " + what, ar, av);
+
+            float[] bv = random(rnd, n + zOff + 2), br = bv.clone();
+            V.normBackwardChannels(o, c, in, x, xOff, dy, 4, mean, k, g, p, bv, zOff);
+            R.normBackwardChannels(o, c, in, x, xOff, dy, 4, mean, k, g, p, br, zOff);
+            FloatAsserts.assertBitwiseEqual("normBackwardChannels " + what, br, bv);
+            for (int i = 0; i < n; i++) {
+                int ch = (i / Math.max(1, in)) % c;
+                double want = (double) k[ch] * ((dy[4 + i] - g[ch]) - (x[xOff + i] - mean[ch]) * p[ch]);
+                assertEquals(want, br[zOff + i], 1e-5 * (1 + Math.abs(want)), "element " + i + " of " + what);
+            }
+            float[] dv = dy.clone(), dr = dy.clone(); // z aliases dy
+            V.normBackwardChannels(o, c, in, x, xOff, dv, 4, mean, k, g, p, dv, 4);
+            R.normBackwardChannels(o, c, in, x, xOff, dr, 4, mean, k, g, p, dr, 4);
+            FloatAsserts.assertBitwiseEqual("normBackwardChannels aliased " + what, dr, dv);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> V.scaleShiftChannels(2, 3, 4, new float[23], 0, new float[3], 0, new float[3], 0, new float[24], 0));
+        assertTrue(e.getMessage().contains("scaleShiftChannels: x"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> V.scaleShiftChannels(2, 3, 4, new float[24], 0, new float[2], 0, new float[3], 0, new float[24], 0));
+        assertTrue(e.getMessage().contains("scale"), e.getMessage());
+        float[] same = new float[24];
+        e = assertThrows(IllegalArgumentException.class,
+                () -> V.normBackwardChannels(2, 3, 4, same, 0, new float[24], 0, new float[3], new float[3], new float[3], new float[3], same, 0));
+        assertTrue(e.getMessage().contains("overlaps x"), e.getMessage());
+    }
+
+    @Test
     void sumAxisMatchesScalar() {
         SplittableRandom rnd = new SplittableRandom(13);
         int[][] withEmpty = Arrays.copyOf(AXES, AXES.length + 2);
@@ -295,7 +373,13 @@ class OpsTest {
                 out = concat(out, z);
                 V.relu(n, x, 0, z, 0);
                 out = concat(out, z);
-                out = concat(out, new float[] {V.sum(n, x, 0), V.dot(n, x, 0, y, 0), R.sum(n, x, 0), R.dot(n, x, 0, y, 0)});
+                out = concat(out, new float[] {V.sum(n, x, 0), V.dot(n, x, 0, y, 0), R.sum(n, x, 0), R.dot(n, x, 0, y, 0),
+                    V.centeredDot(n, x, 0, 0.3f, y, 0, -0.2f)});
+                float[] ch = Arrays.copyOf(y, 7);
+                V.scaleShiftChannels(7, 7, n / 49, x, 0, ch, 0, ch, 0, z, 0);
+                out = concat(out, z);
+                V.normBackwardChannels(7, 7, n / 49, x, 0, y, 0, ch, ch, ch, ch, z, 0);
+                out = concat(out, z);
                 float[] s = new float[n];
                 V.sumAxis(1, 3, 66_667, x, 0, s, 0);
                 out = concat(out, Arrays.copyOf(s, 66_667));

@@ -4,15 +4,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import ttl4j.engine.Tensor;
 
 /**
  * A model (and optionally its training state) in one safetensors file.
  *
- * <p>Tensors: the parameters as a PyTorch state dict ({@code layers.<i>.weight} (out x in),
- * {@code layers.<i>.bias}), then the optimiser state as {@code optimizer.<param name>.<slot>}
+ * <p>Tensors: the parameters and buffers as a PyTorch state dict ({@code layers.<i>.weight} (out x in),
+ * {@code layers.<i>.bias}; a batch norm's {@code running_mean}, {@code running_var} and
+ * {@code num_batches_tracked}, see {@link BatchNorm2d}), layer by layer ({@link Sequential#stateDict}), then the optimiser state as {@code optimizer.<param name>.<slot>}
  * ({@code momentum} for SGD, {@code m} and {@code v} for Adam). A PyTorch user loads the weights
  * with {@code {k: v for k, v in sd.items() if not k.startswith("optimizer.")}}.
  *
@@ -44,7 +44,7 @@ public final class Checkpoint {
     public static void save(Path file, Sequential model, int[] inputShape, Optimizer optimizer, Map<String, String> extra)
             throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Param p : model.params()) tensors.put(p.name(), p.value());
+        tensors.putAll(model.stateDict());
         if (optimizer != null) {
             for (Map.Entry<String, Tensor> e : optimizer.exportState().entrySet()) tensors.put(OPTIMIZER_PREFIX + e.getKey(), e.getValue());
         }
@@ -74,7 +74,7 @@ public final class Checkpoint {
         return file;
     }
 
-    /** Parameters by state-dict name. */
+    /** Parameters and buffers by state-dict name. */
     public Map<String, Tensor> weights() {
         return weights;
     }
@@ -117,24 +117,35 @@ public final class Checkpoint {
         return m;
     }
 
-    /** Copies the weights into {@code model}; names and shapes must match exactly. */
+    /** Copies the weights (parameters and buffers) into {@code model}; names and shapes must match exactly. */
     public void loadWeights(Sequential model) throws IOException {
-        List<Param> params = model.params();
-        for (Param p : params) {
-            Tensor t = weights.get(p.name());
-            if (t == null) throw new IOException(file + ": missing tensor " + p.name() + " for model " + model.spec());
-            if (!t.sameShape(p.value())) {
-                throw new IOException(file + ": tensor " + p.name() + " has shape " + Arrays.toString(t.shape())
-                        + ", model expects " + Arrays.toString(p.value().shape()));
+        Map<String, Tensor> state = model.stateDict();
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            Tensor t = weights.get(e.getKey());
+            if (t == null) throw new IOException(file + ": missing tensor " + e.getKey() + " for model " + model.spec());
+            if (!t.sameShape(e.getValue())) {
+                throw new IOException(file + ": tensor " + e.getKey() + " has shape " + Arrays.toString(t.shape())
+                        + ", model expects " + Arrays.toString(e.getValue().shape()));
             }
         }
-        if (weights.size() != params.size()) {
-            for (String k : weights.keySet()) {
-                if (params.stream().noneMatch(p -> p.name().equals(k))) {
-                    throw new IOException(file + ": tensor " + k + " matches no parameter of model " + model.spec());
-                }
+        for (String k : weights.keySet()) {
+            if (!state.containsKey(k)) throw new IOException(file + ": tensor " + k + " matches no parameter of model " + model.spec());
+        }
+        for (Map.Entry<String, Tensor> e : state.entrySet()) requireFinite(e.getKey(), weights.get(e.getKey()));
+        for (Map.Entry<String, Tensor> e : state.entrySet()) e.getValue().copyFrom(weights.get(e.getKey()));
+    }
+
+    /**
+     * Refuses a tensor holding NaN or an infinity: no trained weight or optimiser moment is meant
+     * to, and a model built from one only prints nonsense (a diverged run, or a damaged file).
+     */
+    void requireFinite(String name, Tensor t) throws IOException {
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                throw new IOException(file + ": tensor " + name + " holds " + d[i] + " at flat index " + i + " of " + d.length
+                        + " (a diverged run or a damaged file)");
             }
         }
-        for (Param p : params) p.value().copyFrom(weights.get(p.name()));
     }
 }

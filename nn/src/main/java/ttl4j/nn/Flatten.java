@@ -2,7 +2,10 @@ package ttl4j.nn;
 
 import ttl4j.engine.Tensor;
 
-/** Views {@code (B, d1, d2, ...)} as {@code (B, d1*d2*...)}; no copy. No parameters. */
+/**
+ * Views {@code (B, d1, d2, ...)} as {@code (B, d1*d2*...)}, row-major, so an NCHW batch {@code (B, C, H, W)} becomes
+ * {@code (B, C*H*W)} in PyTorch's {@code nn.Flatten} order; no copy. No parameters.
+ */
 public final class Flatten implements Layer {
     private int[] inShape;
 

@@ -38,6 +38,16 @@ public interface Layer {
         for (Param p : params()) p.grad().fill(0f);
     }
 
+    /**
+     * Non-trainable state tensors by name, in a fixed order (empty for most layers): a PyTorch
+     * module's buffers, e.g. batch norm's {@code running_mean}. Checkpoints store them beside the
+     * parameters under the same {@code layers.<i>.} prefix and restore them on load; optimisers never
+     * see them. The map's tensors are the layer's own (not copies), so loading writes into them.
+     */
+    default Map<String, Tensor> buffers() {
+        return Map.of();
+    }
+
     /** Whether {@code backward} must compute the input gradient (false for a network's first layer). */
     default void setInputGradNeeded(boolean needed) {}
 

@@ -22,6 +22,11 @@ public final class LayerArgs {
         this.named = Map.copyOf(named);
     }
 
+    /** The layer's name as written in the spec. */
+    public String name() {
+        return layer;
+    }
+
     public List<String> positional() {
         return positional;
     }

@@ -15,12 +15,20 @@ import java.util.TreeSet;
  * arguments in parentheses, e.g. {@code flatten|dense(300)|relu|dropout(0.5)|dense(10)}; the input
  * shape is given separately. Built-in layers:
  * <ul>
- *   <li>{@code dense(N[,init=he|glorot])}: fully connected with N outputs; init defaults to he
- *       when a relu follows, else glorot
+ *   <li>{@code dense(N[,init=he|glorot|kaiming_uniform])}: fully connected with N outputs; init defaults to he
+ *       when a relu follows, else glorot (kaiming_uniform is PyTorch's default, {@link Init#KAIMING_UNIFORM})
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}
  *   <li>{@code dropout(P)}: inverted dropout with drop probability P
- *   <li>{@code flatten}
+ *   <li>{@code flatten}: {@code (C, H, W)} (or any shape) to {@code (C H W)}, row-major as PyTorch's
+ *   <li>{@code conv(K,k=R[xS][,s=..][,p=..][,d=..][,bias=false])}: 2-D convolution with K output channels
+ *       ({@link Conv2d}); {@code k}, {@code s} (stride, default 1), {@code p} (zero padding, default 0) and
+ *       {@code d} (dilation, default 1) are {@code N} or {@code NxM} (rows x columns)
+ *   <li>{@code maxpool(R[xS][,s=..][,p=..])}, {@code avgpool(R[xS][,s=..][,p=..][,count_include_pad=false])}:
+ *       2-D pooling, the stride defaults to the kernel ({@link MaxPool2d}, {@link AvgPool2d})
+ *   <li>{@code gap}: global average pooling, {@code (C, H, W)} to {@code (C)} ({@link GlobalAvgPool})
+ *   <li>{@code bn[(eps=..,momentum=..)]}: batch normalisation over the channels ({@link BatchNorm2d})
  * </ul>
+ * Convolution and pooling layers need an image input {@code (C, H, W)}: see {@link #takesImages}.
  * Presets: {@code mlp-mnist} = {@code dense(300)|relu|dense(10)} (784-300-10),
  * {@code mlp-wide} = {@code dense(1024)|relu|dense(1024)|relu|dense(10)}; a preset on an input
  * with more than one dimension is preceded by {@code flatten}. Other modules add layers with
@@ -71,10 +79,124 @@ public final class ModelSpec {
             if (!(p >= 0 && p < 1)) throw a.error("dropout probability must be in [0, 1), got " + p);
             return new Dropout(p, ctx.random().nextLong());
         });
+        register("conv", (a, ctx) -> {
+            a.expect(1, 1, "k", "s", "p", "d", "bias");
+            int out = a.intAt(0, 1);
+            int[] in = imageInput(a, ctx);
+            String k = a.get("k", null);
+            if (k == null) throw a.error("conv needs a kernel size, e.g. conv(" + out + ",k=3) or k=3x5");
+            int[] kernel = pair(a, "k", k, 1), stride = pair(a, "s", a.get("s", "1"), 1), pad = pair(a, "p", a.get("p", "0"), 0),
+                    dil = pair(a, "d", a.get("d", "1"), 1);
+            return new Conv2d(in[0], out, kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dil[0], dil[1],
+                    bool(a, "bias", true), ctx.random());
+        });
+        register("maxpool", (a, ctx) -> {
+            a.expect(1, 1, "s", "p");
+            imageInput(a, ctx);
+            int[] k = pair(a, "kernel", a.positional().get(0), 1);
+            int[] st = pair(a, "s", a.get("s", a.positional().get(0)), 1), pad = pair(a, "p", a.get("p", "0"), 0);
+            try {
+                return new MaxPool2d(k[0], k[1], st[0], st[1], pad[0], pad[1]);
+            } catch (IllegalArgumentException e) {
+                throw a.error(e.getMessage());
+            }
+        });
+        register("avgpool", (a, ctx) -> {
+            a.expect(1, 1, "s", "p", "count_include_pad");
+            imageInput(a, ctx);
+            int[] k = pair(a, "kernel", a.positional().get(0), 1);
+            int[] st = pair(a, "s", a.get("s", a.positional().get(0)), 1), pad = pair(a, "p", a.get("p", "0"), 0);
+            try {
+                return new AvgPool2d(k[0], k[1], st[0], st[1], pad[0], pad[1], bool(a, "count_include_pad", true));
+            } catch (IllegalArgumentException e) {
+                throw a.error(e.getMessage());
+            }
+        });
+        register("gap", (a, ctx) -> {
+            a.expect(0, 0);
+            imageInput(a, ctx);
+            return new GlobalAvgPool();
+        });
+        register("bn", (a, ctx) -> {
+            a.expect(0, 0, "eps", "momentum");
+            if (ctx.inputShape().length < 1) throw a.error("bn needs an input with a channel axis, got shape []");
+            double eps = number(a, "eps", BatchNorm2d.DEFAULT_EPS), mom = number(a, "momentum", BatchNorm2d.DEFAULT_MOMENTUM);
+            try {
+                return new BatchNorm2d(ctx.inputShape()[0], eps, mom);
+            } catch (IllegalArgumentException e) {
+                throw a.error(e.getMessage());
+            }
+        });
         PRESETS.put("mlp-mnist", "dense(300)|relu|dense(10)");
         PRESETS.put("mlp-wide", "dense(1024)|relu|dense(1024)|relu|dense(10)");
         // Last, once the built-ins exist: layer modules on the class path add theirs.
         for (SpecExtension e : ServiceLoader.load(SpecExtension.class, ModelSpec.class.getClassLoader())) e.register();
+    }
+
+    /** Layers that take images (C, H, W): a spec with one of them is fed images rather than flat vectors. */
+    private static final java.util.Set<String> IMAGE_LAYERS = java.util.Set.of("conv", "maxpool", "avgpool", "gap");
+
+    /**
+     * Whether the model takes its samples as images {@code (C, H, W)} rather than flat vectors: true when the
+     * (resolved) spec has a convolution or pooling layer. A caller with image data (the command line)
+     * builds such a model for {@code (C, H, W)} and every other one for {@code (C H W)}, as before.
+     */
+    public static boolean takesImages(String presetOrSpec) {
+        String spec = resolve(presetOrSpec, new int[] {1});
+        for (Call c : parse(spec)) if (IMAGE_LAYERS.contains(c.name())) return true;
+        return false;
+    }
+
+    /** The input shape for samples of {@code channels x height x width}: the image or the flat vector ({@link #takesImages}). */
+    public static int[] inputShapeFor(String presetOrSpec, int channels, int height, int width) {
+        return takesImages(presetOrSpec) ? new int[] {channels, height, width} : new int[] {channels * height * width};
+    }
+
+    private static int[] imageInput(LayerArgs a, LayerFactory.Context ctx) {
+        int[] in = ctx.inputShape();
+        if (in.length != 3) {
+            throw a.error(a.name() + " needs an image input (C, H, W), got shape " + Arrays.toString(in)
+                    + (in.length == 1 ? " (a flat input: this layer cannot follow flatten or dense, and the data must be images)" : ""));
+        }
+        return in;
+    }
+
+    /** {@code N} or {@code NxM} (rows x columns), each at least {@code min}. */
+    private static int[] pair(LayerArgs a, String key, String v, int min) {
+        String t = v.trim().toLowerCase(Locale.ROOT);
+        String[] parts = t.split("x", -1);
+        if (parts.length > 2) throw a.error(a.name() + " " + key + "=" + v + ": expected N or NxM");
+        int[] r = new int[2];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                r[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw a.error(a.name() + " " + key + "=" + v + ": expected an integer N or NxM, e.g. 3 or 3x5");
+            }
+            if (r[i] < min) throw a.error(a.name() + " " + key + "=" + v + ": must be >= " + min);
+        }
+        if (parts.length == 1) r[1] = r[0];
+        return r;
+    }
+
+    private static boolean bool(LayerArgs a, String key, boolean dflt) {
+        String v = a.get(key, null);
+        if (v == null) return dflt;
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw a.error(a.name() + " " + key + "=" + v + ": expected true or false");
+        };
+    }
+
+    private static double number(LayerArgs a, String key, double dflt) {
+        String v = a.get(key, null);
+        if (v == null) return dflt;
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw a.error(a.name() + " " + key + "=" + v + ": expected a number");
+        }
     }
 
     /** Adds (or replaces) a layer kind; names are lower-case letters, digits, '_' and '-'. */

@@ -55,6 +55,35 @@ public final class Sequential implements Layer {
         return params;
     }
 
+    /** Buffers of every layer, named {@code layers.<i>.<name>}, in layer order. */
+    @Override
+    public Map<String, Tensor> buffers() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Map.Entry<String, Tensor> e : layers.get(i).buffers().entrySet()) m.put("layers." + i + "." + e.getKey(), e.getValue());
+        }
+        return m;
+    }
+
+    /**
+     * Every tensor a checkpoint holds for the model, as a PyTorch state dict orders them: layer by
+     * layer, each layer's parameters then its buffers.
+     */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            String prefix = "layers." + i + ".";
+            if (l instanceof Sequential s) {
+                for (Map.Entry<String, Tensor> e : s.stateDict().entrySet()) m.put(prefix + e.getKey(), e.getValue());
+                continue;
+            }
+            for (Param p : l.params()) m.put(prefix + p.name(), p.value());
+            for (Map.Entry<String, Tensor> e : l.buffers().entrySet()) m.put(prefix + e.getKey(), e.getValue());
+        }
+        return m;
+    }
+
     /** Parameters by name, in order. */
     public Map<String, Param> paramMap() {
         Map<String, Param> m = new LinkedHashMap<>();

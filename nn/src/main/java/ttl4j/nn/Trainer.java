@@ -82,6 +82,21 @@ public final class Trainer {
             epochLossSum = Double.parseDouble(m.getOrDefault("train.epoch_loss_sum", "0"));
             epochCorrect = Long.parseLong(m.getOrDefault("train.epoch_correct", "0"));
             epochSamples = Long.parseLong(m.getOrDefault("train.epoch_samples", "0"));
+            long optimizerSteps = Long.parseLong(m.getOrDefault("train.optimizer_steps", "0"));
+            atLeast(ck, "train.epoch", epoch, 0);
+            atLeast(ck, "train.step_in_epoch", stepInEpoch, 0);
+            atLeast(ck, "train.global_step", globalStep, (long) stepInEpoch);
+            atLeast(ck, "train.epoch_samples", epochSamples, 0);
+            atLeast(ck, "train.epoch_correct", epochCorrect, 0);
+            atLeast(ck, "train.optimizer_steps", optimizerSteps, 0);
+            if (epochCorrect > epochSamples) {
+                throw new IOException(ck.file() + ": bad training state: train.epoch_correct " + epochCorrect
+                        + " exceeds train.epoch_samples " + epochSamples);
+            }
+            if (!Double.isFinite(epochLossSum) || epochLossSum < 0) {
+                throw new IOException(ck.file() + ": bad training state: train.epoch_loss_sum is " + epochLossSum);
+            }
+            for (Map.Entry<String, ttl4j.engine.Tensor> e : ck.optimizerState().entrySet()) ck.requireFinite(e.getKey(), e.getValue());
             optimizer.importState(Long.parseLong(m.getOrDefault("train.optimizer_steps", "0")), ck.optimizerState(), model.params());
         } catch (IllegalArgumentException e) {
             throw new IOException(ck.file() + ": bad training state: " + e.getMessage(), e);
@@ -92,6 +107,10 @@ public final class Trainer {
         }
         model.importState(layerState);
         lastCheckpoint = ck.file();
+    }
+
+    private static void atLeast(Checkpoint ck, String key, long v, long min) throws IOException {
+        if (v < min) throw new IOException(ck.file() + ": bad training state: " + key + " is " + v + ", expected >= " + min);
     }
 
     private static String req(Checkpoint ck, String key) throws IOException {
@@ -177,6 +196,9 @@ public final class Trainer {
         List<TrainingCallback.EpochMetrics> done = new ArrayList<>();
         stopRequested = false;
         int steps = train.steps();
+        // A fresh run is checkpointed before its first step too, so a crash at any moment leaves a
+        // state to resume from.
+        if (globalStep == 0 && checkpointFile != null && !java.nio.file.Files.exists(checkpointFile)) saveCheckpoint(sampleShape);
         while (epoch < epochs) {
             long t0 = System.nanoTime();
             long samplesThisRun = 0;
@@ -230,8 +252,10 @@ public final class Trainer {
             TrainingCallback.EpochMetrics em = new TrainingCallback.EpochMetrics(epoch, globalStep, trainLoss, trainAcc,
                     ev == null ? Double.NaN : ev.loss(), ev == null ? Double.NaN : ev.accuracy(), seconds, sps, lr);
             done.add(em);
-            saveCheckpoint(sampleShape);
+            // Callbacks first: what they record of the epoch (a metrics row, a final evaluation) is on
+            // disk before the checkpoint says the epoch is done, so a crash in between only redoes it.
             for (TrainingCallback cb : callbacks) cb.onEpoch(em);
+            saveCheckpoint(sampleShape);
             if (stopRequested) return new Result(done, epoch < epochs);
         }
         return new Result(done, false);

@@ -13,7 +13,11 @@ public interface TrainingCallback {
     /** After every optimiser step. */
     default void onStep(StepInfo s) {}
 
-    /** After every epoch (and its evaluation and checkpoint). */
+    /**
+     * After every epoch and its evaluation, before its checkpoint: a crash before the checkpoint is
+     * written redoes the epoch on resume, so what this records must be keyed by epoch (and is then
+     * recorded again, identically).
+     */
     default void onEpoch(EpochMetrics m) {}
 
     /** After a checkpoint was written (atomically) to {@code file}; {@code epoch} counts completed epochs. */

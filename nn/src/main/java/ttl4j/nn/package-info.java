@@ -6,7 +6,9 @@
  *   <li>{@link ttl4j.nn.Layer}: batch-first forward/backward with named {@link ttl4j.nn.Param}s whose
  *       gradients accumulate; {@link ttl4j.nn.Dense}, {@link ttl4j.nn.ReLU}, {@link ttl4j.nn.Tanh},
  *       {@link ttl4j.nn.Sigmoid}, {@link ttl4j.nn.Dropout}, {@link ttl4j.nn.Flatten},
- *       {@link ttl4j.nn.Sequential}. Layers reuse their buffers across steps
+ *       {@link ttl4j.nn.Sequential}; on NCHW images {@link ttl4j.nn.Conv2d}, {@link ttl4j.nn.MaxPool2d},
+ *       {@link ttl4j.nn.AvgPool2d}, {@link ttl4j.nn.GlobalAvgPool} and {@link ttl4j.nn.BatchNorm2d}, whose
+ *       running statistics are buffers ({@link ttl4j.nn.Layer#buffers}) saved in checkpoints. Layers reuse their buffers across steps
  *       ({@link ttl4j.nn.Buffers}); layers with a weight and a bias share their gradient
  *       bookkeeping ({@link ttl4j.nn.LayerGradients}).
  *   <li>{@link ttl4j.nn.SoftmaxCrossEntropy}: fused, log-sum-exp stable, mean over the batch.

@@ -23,23 +23,34 @@ class GradientCheckTest {
      * Checks layer {@code l} on input {@code x} (float, shape given) with the objective
      * {@code sum(y * R)} for a fixed random R: its float backward against double finite differences.
      */
-    private static void check(String what, Layer l, Tensor x, long seed) {
+    static void check(String what, Layer l, Tensor x, long seed) {
+        check(what, l, x, seed, true);
+    }
+
+    /** As {@link #check(String, Layer, Tensor, long)}, the forward in training mode or not. */
+    static void check(String what, Layer l, Tensor x, long seed, boolean training) {
         int b = x.dim(0);
         l.setInputGradNeeded(true);
-        Tensor y = l.forward(x, true);
+        Tensor y = l.forward(x, training);
         SplittableRandom rnd = new SplittableRandom(seed);
         Tensor r = Tensor.randn(rnd, 1f, y.shape());
         double[] rd = toDouble(r.toArray());
 
         DoubleRef ref = new DoubleRef(l.params());
+        ref.training = training;
+        int[] sample = java.util.Arrays.copyOfRange(x.shape(), 1, x.rank());
+        ref.sampleShape = sample;
         double[] xd = toDouble(x.toArray());
         // The float forward must agree with the double reference.
-        float[] yRef = toFloat(ref.forward(l, xd, b));
+        float[] yRef = toFloat(objectiveInput(ref, l, xd, b, sample));
         FloatAsserts.assertClose(what + " forward vs double reference", yRef, y.toArray(), 1e-5, 1e-4);
 
         l.zeroGrad();
         Tensor dx = l.backward(r.copy());
-        ToDoubleFunction<double[]> objective = in -> dot(ref.forward(l, in, b), rd);
+        ToDoubleFunction<double[]> objective = in -> {
+            ref.sampleShape = sample;
+            return dot(ref.forward(l, in, b), rd);
+        };
 
         // Input gradient.
         float[] fdX = new float[xd.length];
@@ -71,7 +82,12 @@ class GradientCheckTest {
         }
     }
 
-    private static Tensor input(long seed, int... shape) {
+    private static double[] objectiveInput(DoubleRef ref, Layer l, double[] xd, int b, int[] sample) {
+        ref.sampleShape = sample;
+        return ref.forward(l, xd, b);
+    }
+
+    static Tensor input(long seed, int... shape) {
         return Tensor.randn(new SplittableRandom(seed), 1f, shape);
     }
 

@@ -282,4 +282,68 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("layers.1.weight has shape [5, 6], model expects [4, 6]"), e.getMessage());
         assertThrows(IOException.class, () -> Trainer.resume(c), "a weights-only checkpoint cannot resume training");
     }
+
+    /** The file rewritten with one metadata entry replaced (or, with a null key, one weight set to {@code poison}). */
+    private Path tampered(Path ck, String key, String value, float poison) throws IOException {
+        SafeTensors.Contents c = SafeTensors.read(ck);
+        Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+        Map<String, Tensor> t = new java.util.LinkedHashMap<>(c.tensors());
+        if (key != null) {
+            meta.put(key, value);
+        } else {
+            Tensor w = t.get("layers.0.weight").copy();
+            w.setFlat(4, poison);
+            t.put("layers.0.weight", w);
+        }
+        Path out = dir.resolve("tampered-" + (key == null ? "weight" : key) + ".safetensors");
+        SafeTensors.write(out, t, meta);
+        return out;
+    }
+
+    @Test
+    void checkpointNumbersAreValidatedOnLoad() throws IOException {
+        Path ck = dir.resolve("valid.safetensors");
+        Trainer t = trainer("dense(6)|relu|dense(3)", Adam::adam, LrSchedule.constant(0.01)).checkpointTo(ck, null);
+        t.fit(blobs(1, 60, true), null, 1);
+        Trainer.resume(Checkpoint.load(ck));
+        String[][] bad = {{"train.epoch", "-1", "train.epoch is -1"}, {"train.global_step", "-7", "train.global_step is -7"},
+                {"train.epoch_samples", "10", "train.epoch_correct"}, {"train.epoch_loss_sum", "NaN", "train.epoch_loss_sum is NaN"},
+                {"train.optimizer_steps", "-2", "train.optimizer_steps is -2"}};
+        for (String[] b : bad) {
+            Path f = tampered(ck, b[0], b[1], 0f);
+            if (b[0].equals("train.epoch_samples")) f = tampered(f, "train.epoch_correct", "11", 0f);
+            Path file = f;
+            IOException e = assertThrows(IOException.class, () -> Trainer.resume(Checkpoint.load(file)), b[0]);
+            assertTrue(e.getMessage().contains(b[2]) && e.getMessage().contains(file.toString()), e.getMessage());
+        }
+        for (float poison : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            Path f = tampered(ck, null, null, poison);
+            IOException e = assertThrows(IOException.class, () -> Checkpoint.load(f).buildModel());
+            assertTrue(e.getMessage().contains("tensor layers.0.weight holds " + poison + " at flat index 4"), e.getMessage());
+            assertThrows(IOException.class, () -> Trainer.resume(Checkpoint.load(f)));
+        }
+    }
+
+    @Test
+    void anEpochIsCheckpointedOnlyAfterItsCallbacksRecordedIt() throws IOException {
+        // A crash while an epoch's callbacks run (a metrics row, a final evaluation) must leave the
+        // checkpoint of the epoch before, so that resume redoes the epoch and nothing is lost.
+        Path ck = dir.resolve("order.safetensors");
+        Trainer t = trainer("dense(6)|relu|dense(3)", Adam::adam, LrSchedule.constant(0.01)).checkpointTo(ck, null);
+        List<String> seen = new ArrayList<>();
+        t.addCallback(new TrainingCallback() {
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                try {
+                    seen.add(m.epoch() + ":" + (Files.exists(ck) ? Checkpoint.load(ck).metadata().get("train.epoch") : "none"));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                if (m.epoch() == 2) throw new IllegalStateException("crash during epoch 2's callbacks");
+            }
+        });
+        assertThrows(IllegalStateException.class, () -> t.fit(blobs(1, 60, true), null, 3));
+        assertEquals(List.of("1:0", "2:1"), seen);
+        assertEquals("1", Checkpoint.load(ck).metadata().get("train.epoch"));
+    }
 }

@@ -70,6 +70,8 @@ public final class TuckerSpecExtension implements SpecExtension {
         if (!kv.containsKey("s")) throw a.error("ttl needs the output ranks, e.g. s=10");
         int[] r = ranks(a, "r", kv.get("r"), in.length);
         int[] s = ranks(a, "s", kv.get("s"), out.length);
+        notAboveSizes(a, "input", r, in);
+        notAboveSizes(a, "output", s, out);
         TuckerLayer.Mode mode;
         Init init;
         try {
@@ -82,6 +84,19 @@ public final class TuckerSpecExtension implements SpecExtension {
             return new TuckerLayer(in, out, r, s, mode, init, ctx.random());
         } catch (IllegalArgumentException e) {
             throw a.error(e.getMessage());
+        }
+    }
+
+    /**
+     * A rank reduces its mode, so it is at most the mode's size (a larger one only adds parameters:
+     * the layer computes nothing the size itself could not). The layer itself accepts any rank.
+     */
+    private static void notAboveSizes(LayerArgs a, String what, int[] ranks, int[] sizes) {
+        for (int n = 0; n < Math.min(ranks.length, sizes.length); n++) {
+            if (ranks[n] > sizes[n]) {
+                throw a.error("ttl: " + what + " rank " + ranks[n] + " of mode " + (n + 1) + " exceeds its size " + sizes[n]
+                        + " (a rank reduces a mode: at most its size)");
+            }
         }
     }
 

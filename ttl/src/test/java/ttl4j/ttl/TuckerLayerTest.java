@@ -86,6 +86,10 @@ class TuckerLayerTest {
                 "ttl(4x6->5; r=0; s=2)"}) {
             assertThrows(SpecException.class, () -> ModelSpec.build(bad, new int[] {24}, 1), bad);
         }
+        SpecException e = assertThrows(SpecException.class, () -> ModelSpec.build("ttl(4x6->5; r=5x2; s=2)", new int[] {24}, 1));
+        assertTrue(e.getMessage().contains("input rank 5 of mode 1 exceeds its size 4"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> ModelSpec.build("ttl(4x6->5; r=2x2; s=6)", new int[] {24}, 1));
+        assertTrue(e.getMessage().contains("output rank 6 of mode 1 exceeds its size 5"), e.getMessage());
     }
 
     @Test

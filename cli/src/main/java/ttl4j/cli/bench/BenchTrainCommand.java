@@ -81,9 +81,9 @@ final class BenchTrainCommand implements Callable<Integer> {
             for (int i = 0; i < timed.length; i++) t.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.4f", timed[i]));
             t.append(']');
             System.out.printf(Locale.ROOT, "{\"framework\":\"ttl4j\",\"model\":%s,\"spec\":%s,\"dataset\":%s,\"batch_size\":%d,"
-                            + "\"threads\":%d,\"track_importance\":%b,\"kernels\":%s,\"java\":%s,\"epoch_seconds\":%s,\"median_s\":%.4f,\"last_loss\":%.4f}%n",
+                            + "\"threads\":%d,\"track_importance\":%b,\"kernels\":%s,\"java\":%s,\"epoch_seconds\":%s,\"median_s\":%.4f,\"last_loss\":%s}%n",
                     Json.write(model), Json.write(spec), Json.write(dataset), batchSize, Parallel.threads(), trackImportance,
-                    Json.write(Engine.kernels().name()), Json.write(System.getProperty("java.version")), t, median, lastLoss);
+                    Json.write(Engine.kernels().name()), Json.write(System.getProperty("java.version")), t, median, Json.number(lastLoss, 4));
         } else {
             System.out.printf(Locale.ROOT, "%s on %s, batch %d, %d thread(s), %s kernels%s: epochs %s s, median %.3f s (%.0f samples/s)%n",
                     spec, dataset, batchSize, Parallel.threads(), Engine.kernels().name(),

@@ -38,14 +38,15 @@ public final class TrainWorkload {
 
     /** {@code model} (a preset or a spec, seed 1) and its trainer over {@code train}, optionally with the importance tracker on. */
     public static TrainWorkload of(String model, Dataset train, int batchSize, double lr, double momentum, boolean trackImportance) {
-        Sequential net = TrainingInputs.model(model, new int[] {train.features()}, 1);
+        int[] shape = TrainingInputs.inputShape(model, train);
+        Sequential net = TrainingInputs.model(model, shape, 1);
         Preprocessing prep = Preprocessing.unitRange(train.channels());
         Trainer tr = new Trainer(net, new Sgd(momentum, false, 0), LrSchedule.constant(lr), 1);
         if (trackImportance) {
             if (!ImportanceTracker.applies(net)) throw new Main.UserError("--track-importance needs a model with a ttl layer");
             ImportanceTracker.attach(tr);
         }
-        return new TrainWorkload(tr, TrainingInputs.shuffled(train, batchSize, prep));
+        return new TrainWorkload(tr, TrainingInputs.shuffled(train, batchSize, prep, shape));
     }
 
     /** {@code n} random 28x28 images with random labels of 10 classes: at 60,000, an epoch does MNIST's work without the download. */

@@ -1,6 +1,7 @@
 package ttl4j.data.store;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -170,7 +171,7 @@ public final class DatasetStore {
         }
     }
 
-    /** Re-hashes every present file of a dataset and records the ones that match. */
+    /** Re-hashes every present file of a dataset, records the ones that match and drops the marks of the others. */
     public List<Check> verify(String name) throws IOException {
         DatasetSpec s = spec(name);
         Path d = dir.resolve(s.name());
@@ -189,6 +190,7 @@ public final class DatasetStore {
             }
             out.add(new Check(f, p, f.sha256(), h));
             if (f.sha256().equals(h)) VerificationMarks.record(d, p, h);
+            else VerificationMarks.forget(d, p);
         }
         return out;
     }
@@ -222,8 +224,17 @@ public final class DatasetStore {
             FileStatus fs = st.files().stream().filter(x -> x.spec().equals(f)).findFirst().orElseThrow();
             if (!fs.verified()) {
                 log.accept(s.name() + ": checking " + fs.path().getFileName());
-                String h = DataFiles.sha256OfContent(fs.path());
+                String h;
+                try {
+                    h = DataFiles.sha256OfContent(fs.path());
+                } catch (IOException e) {
+                    VerificationMarks.forget(d, fs.path());
+                    throw new DataStoreException("dataset " + s.name() + ": " + fs.path() + " is unreadable ("
+                            + (e.getMessage() != null ? e.getMessage() : e.toString()) + "); remove it and run `ttl data fetch "
+                            + s.name() + "`", e);
+                }
                 if (!h.equals(f.sha256())) {
+                    VerificationMarks.forget(d, fs.path());
                     throw new DataStoreException("dataset " + s.name() + ": " + fs.path() + " has SHA-256 " + h + ", expected "
                             + f.sha256() + "; remove it and run `ttl data fetch " + s.name() + "`");
                 }
@@ -255,6 +266,13 @@ public final class DatasetStore {
         } catch (IOException e) {
             throw new DataStoreException("dataset " + s.name() + ": cannot create the data directory " + d + " (" + e + ")", e);
         }
+        try (FetchLock lock = FetchLock.acquire(d, s.name(), log)) {
+            return fetchLocked(name, s, d);
+        }
+    }
+
+    /** {@link #fetch} with the dataset folder locked: one fetch at a time per folder, across processes. */
+    private Status fetchLocked(String name, DatasetSpec s, Path d) throws IOException {
         Installer.removeStale(d);
         Installer installer = new Installer(d, log);
         List<FileSpec> missing = new ArrayList<>();
@@ -303,13 +321,28 @@ public final class DatasetStore {
                     + d);
             for (String t : tried) msg.append("; ").append(t);
             if (mirrorFor(name) == null) {
-                msg.append("; no mirror configured (set ").append(s.mirrorEnv()).append(" to a base URL serving <file>.gz)");
+                msg.append("; no mirror configured (set ").append(s.mirrorEnv()).append(" to a base URL serving <file>.gz")
+                        .append(s.format() == Catalog.Format.CIFAR10 ? " or " + CIFAR10_ARCHIVE.name() : "")
+                        .append(", or to a folder holding the files)");
             }
             msg.append(". To install by hand, put ").append(names(s.files())).append(" (raw or .gz) in ").append(d)
                     .append(" and run `ttl data verify ").append(s.name()).append('`');
             throw new DataStoreException(msg.toString());
         }
         return status(name);
+    }
+
+    /** The official CIFAR-10 binary archive: a mirror serving it (or its URL) is enough. */
+    static final MirrorSource.Archive CIFAR10_ARCHIVE = new MirrorSource.Archive("cifar-10-binary.tar.gz", "cifar-10-batches-bin/");
+
+    /** A mirror given as a folder on this machine (a path or a {@code file:} URL), or null for an HTTP(S) mirror. */
+    private static Path localFolder(String mirror) {
+        if (mirror.startsWith("http://") || mirror.startsWith("https://")) return null;
+        try {
+            return mirror.startsWith("file:") ? Path.of(URI.create(mirror)) : Path.of(mirror);
+        } catch (IllegalArgumentException e) { // InvalidPathException too
+            return null;
+        }
     }
 
     private static String names(List<FileSpec> fs) {
@@ -326,7 +359,14 @@ public final class DatasetStore {
             out.add(new DebianSource(s.debPackage(), s.debFolder(), runner));
         }
         String m = mirrorFor(s.name());
-        if (m != null) out.add(new MirrorSource(m, timeout));
+        if (m != null) {
+            Path local = localFolder(m);
+            if (local != null) {
+                out.add(new LocalFolderSource(local, "the folder given as mirror"));
+            } else {
+                out.add(new MirrorSource(m, timeout, s.format() == Catalog.Format.CIFAR10 ? CIFAR10_ARCHIVE : null));
+            }
+        }
         return out;
     }
 }

@@ -30,6 +30,17 @@ final class VerificationMarks {
         String name = file.getFileName() + "\t";
         m.keySet().removeIf(k -> k.startsWith(name));
         m.put(stamp(file), sha256);
+        write(dir, m);
+    }
+
+    /** Drops the marks of {@code file} (it failed a check): the next load hashes it again. */
+    static synchronized void forget(Path dir, Path file) throws IOException {
+        Map<String, String> m = read(dir);
+        String name = file.getFileName() + "\t";
+        if (m.keySet().removeIf(k -> k.startsWith(name))) write(dir, m);
+    }
+
+    private static void write(Path dir, Map<String, String> m) throws IOException {
         StringBuilder sb = new StringBuilder();
         m.forEach((k, v) -> sb.append(k).append('\t').append(v).append('\n'));
         Path tmp = Files.createTempFile(dir, FILE, ".part");

@@ -46,6 +46,9 @@ class DatasetStoreTest {
     private final List<String> interrupted = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, byte[]> raw = new HashMap<>();
+    /** Paths whose transfer stops half-way and then hangs with the connection open, until the test ends. */
+    private final List<String> stalled = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     private DatasetSpec spec;
 
     @BeforeEach
@@ -69,6 +72,7 @@ class DatasetStoreTest {
 
     @AfterEach
     void stop() {
+        release.countDown();
         server.stop(0);
     }
 
@@ -83,6 +87,16 @@ class DatasetStoreTest {
             }
             ex.sendResponseHeaders(200, body.length);
             OutputStream out = ex.getResponseBody();
+            if (stalled.contains(path)) {
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                try {
+                    release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
             if (interrupted.contains(path)) {
                 out.write(body, 0, body.length / 2);
                 out.flush();
@@ -123,7 +137,7 @@ class DatasetStoreTest {
         assertFalse(st.status("tiny").complete());
         DatasetStore.Status s = st.fetch("tiny");
         assertTrue(s.complete() && s.verified(), s.toString());
-        assertEquals(List.of(".verified", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
+        assertEquals(List.of(".fetch.lock", ".verified", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
                 "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"), filesIn(dir.resolve("tiny")));
         Dataset train = st.load("tiny", Split.TRAIN);
         assertEquals(30, train.size());
@@ -156,7 +170,7 @@ class DatasetStoreTest {
         raw.forEach((n, b) -> served.put("/m/" + n, b));
         DatasetStore st = store(new ArrayList<>());
         st.fetch("tiny");
-        assertEquals(List.of(".verified", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte",
+        assertEquals(List.of(".fetch.lock", ".verified", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte",
                 "train-labels-idx1-ubyte"), filesIn(dir.resolve("tiny")));
         assertTrue(requests.contains("/m/train-images-idx3-ubyte.gz"), requests.toString());
     }
@@ -182,6 +196,56 @@ class DatasetStoreTest {
         requests.clear();
         st.fetch("tiny");
         assertEquals(List.of("/m/train-images-idx3-ubyte.gz"), requests);
+    }
+
+    @Test
+    void concurrentFetchesIntoOneFolderFetchEachFileOnce() throws Exception {
+        serveAllGzip();
+        DatasetStore st = store(Collections.synchronizedList(new ArrayList<>()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<DatasetStore.Status>> fs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) fs.add(pool.submit(() -> st.fetch("tiny")));
+            for (var f : fs) assertTrue(f.get().verified());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(4, requests.size(), requests.toString());
+        assertEquals(30, st.load("tiny", Split.TRAIN).size());
+    }
+
+    @Test
+    void aMirrorThatStallsAfterItsHeadersTimesOut() throws IOException {
+        serveAllGzip();
+        stalled.add("/m/train-images-idx3-ubyte.gz");
+        DatasetStore st = store(new ArrayList<>()).withTimeout(Duration.ofSeconds(1));
+        long t0 = System.nanoTime();
+        DataStoreException e = assertThrows(DataStoreException.class, () -> st.fetch("tiny"));
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        assertTrue(seconds < 30, "took " + seconds + " s");
+        String m = e.getMessage();
+        assertTrue(m.contains("train-images-idx3-ubyte from " + base()) && m.contains("the server stopped sending: no data for 1 s"), m);
+        List<String> files = filesIn(dir.resolve("tiny"));
+        assertFalse(files.stream().anyMatch(f -> f.startsWith("train-images") || f.endsWith(".part")), files.toString());
+    }
+
+    @Test
+    void aFailedVerifyInvalidatesTheMarkSoLoadingRefusesTheFile() throws IOException {
+        serveAllGzip();
+        DatasetStore st = store(new ArrayList<>());
+        st.fetch("tiny");
+        Path f = DataFiles.find(dir.resolve("tiny"), "train-labels-idx1-ubyte");
+        // Same size and modification time, different content: the mark alone cannot tell.
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(f);
+        byte[] b = Files.readAllBytes(f);
+        b[b.length - 12] ^= 0x55;
+        Files.write(f, b);
+        Files.setLastModifiedTime(f, mtime);
+        assertTrue(st.status("tiny").verified(), "unchanged size and time look verified until checked");
+        assertFalse(st.verify("tiny").stream().allMatch(DatasetStore.Check::ok));
+        assertFalse(st.status("tiny").verified(), "a failed verify must drop the mark");
+        DataStoreException e = assertThrows(DataStoreException.class, () -> st.load("tiny", Split.TRAIN));
+        assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
     }
 
     @Test
@@ -272,5 +336,92 @@ class DatasetStoreTest {
         assertEquals(Path.of("/some/where"), DatasetStore.resolveDir("/some/where"));
         Path def = DatasetStore.resolveDir(null);
         if (System.getenv(DatasetStore.ENV_DIR) == null) assertTrue(def.endsWith(Path.of(".cache", "ttl4j")), def.toString());
+    }
+
+    /** A ustar archive of {@code entries} (name to content), as tar writes it. */
+    static byte[] tar(Map<String, byte[]> entries) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            byte[] h = new byte[512];
+            byte[] name = e.getKey().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            System.arraycopy(name, 0, h, 0, name.length);
+            put(h, 100, String.format("%07o", 0644));
+            put(h, 108, String.format("%07o", 0));
+            put(h, 116, String.format("%07o", 0));
+            put(h, 124, String.format("%011o", e.getValue().length));
+            put(h, 136, String.format("%011o", 0));
+            h[156] = '0';
+            put(h, 257, "ustar");
+            h[263] = '0';
+            h[264] = '0';
+            java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+            int sum = 0;
+            for (byte b : h) sum += b & 0xff;
+            put(h, 148, String.format("%06o", sum));
+            h[154] = 0;
+            out.writeBytes(h);
+            out.writeBytes(e.getValue());
+            out.writeBytes(new byte[(512 - e.getValue().length % 512) % 512]);
+        }
+        out.writeBytes(new byte[1024]);
+        return out.toByteArray();
+    }
+
+    private static void put(byte[] h, int at, String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, h, at, b.length);
+    }
+
+    private DatasetSpec cifarLike(Map<String, byte[]> files) {
+        return new DatasetSpec("tinycifar", Format.CIFAR10, 3, 32, 32, 10, null,
+                List.of(new FileSpec("data_batch_1.bin", files.get("data_batch_1.bin").length, TestFiles.sha256(files.get("data_batch_1.bin")))),
+                List.of(new FileSpec("test_batch.bin", files.get("test_batch.bin").length, TestFiles.sha256(files.get("test_batch.bin")))),
+                null, null, null, null, null);
+    }
+
+    @Test
+    void theOfficialCifarArchiveIsStreamedVerifiedAndInstalledFileByFile() throws IOException {
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        files.put("data_batch_1.bin", TestFiles.images(2, 3073, 1, 5));
+        files.put("test_batch.bin", TestFiles.images(1, 3073, 1, 6));
+        DatasetSpec c = cifarLike(files);
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        entries.put("cifar-10-batches-bin/batches.meta.txt", "airplane\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        files.forEach((n, b) -> entries.put("cifar-10-batches-bin/" + n, b));
+        byte[] archive = TestFiles.gzip(tar(entries));
+        served.put("/m/cifar-10-binary.tar.gz", archive);
+
+        // A base URL: the files are not served one by one, the archive is.
+        DatasetStore st = new DatasetStore(dir).withCatalog(List.of(c)).withPackageClients(false).withMirror("tinycifar", base())
+                .withLog(m -> { }).withTimeout(Duration.ofSeconds(20));
+        assertTrue(st.fetch("tinycifar").verified());
+        assertTrue(requests.contains("/m/cifar-10-binary.tar.gz"), requests.toString());
+        assertArrayEquals(files.get("test_batch.bin"), Files.readAllBytes(DataFiles.find(dir.resolve("tinycifar"), "test_batch.bin")));
+
+        // The archive's own URL, truncated, then corrupted: refused, nothing half-written left.
+        for (byte[] bad : new byte[][] {Arrays.copyOf(archive, archive.length * 2 / 3), flipped(archive, archive.length / 2)}) {
+            Path d2 = Files.createTempDirectory(dir, "again");
+            served.put("/m/cifar-10-binary.tar.gz", bad);
+            DatasetStore s2 = new DatasetStore(d2).withCatalog(List.of(c)).withPackageClients(false)
+                    .withMirror("tinycifar", base() + "cifar-10-binary.tar.gz").withLog(m -> { }).withTimeout(Duration.ofSeconds(20));
+            DataStoreException e = assertThrows(DataStoreException.class, () -> s2.fetch("tinycifar"));
+            assertTrue(e.getMessage().contains("cifar-10-binary.tar.gz"), e.getMessage());
+            List<String> left = filesIn(d2.resolve("tinycifar"));
+            assertFalse(left.stream().anyMatch(f -> f.endsWith(".part")), left.toString());
+        }
+
+        // A folder on this machine as the mirror.
+        Path folder = Files.createDirectories(dir.resolve("elsewhere"));
+        for (Map.Entry<String, byte[]> f : files.entrySet()) Files.write(folder.resolve(f.getKey() + ".gz"), TestFiles.gzip(f.getValue()));
+        Path d3 = Files.createTempDirectory(dir, "local");
+        DatasetStore s3 = new DatasetStore(d3).withCatalog(List.of(c)).withPackageClients(false)
+                .withMirror("tinycifar", folder.toString()).withLog(m -> { });
+        assertTrue(s3.fetch("tinycifar").verified());
+    }
+
+    private static byte[] flipped(byte[] b, int at) {
+        byte[] c = b.clone();
+        c[at] ^= 0x10;
+        return c;
     }
 }

@@ -1,24 +1,388 @@
 package ttl4j.engine.conv;
 
-/** Winograd F(2x2, 3x3) and F(4x4, 3x3) (to be written). */
+import java.util.Arrays;
+import ttl4j.engine.Engine;
+import ttl4j.engine.Kernels;
+import ttl4j.engine.Parallel;
+import ttl4j.engine.Tuning;
+
+/**
+ * Winograd F(2x2, 3x3) and F(4x4, 3x3) for 3x3, stride-1, dilation-1 convolutions, any padding,
+ * all three passes, with one set of matrices ({@link WinogradMatrices}: A^T (m, t), G (t, 3),
+ * B^T (t, t), t = m + 2).
+ *
+ * <p>The output is cut into m x m tiles (tile (th, tw) reads the t x t input window from row
+ * {@code th m - padH}, column {@code tw m - padW}, zero outside the input; windows overlap by 2; the
+ * tiles at the bottom and right edges are clipped). For each of the t^2 transform points xi:
+ * <pre>
+ * forward          U_xi (K, C) = (G w G^T)_xi    V_xi (C, T) = (B^T x B)_xi    M_xi (K, T) = U_xi V_xi
+ *                  Y tile = A^T M A
+ * input gradient   E_xi (K, T) = (A dY A^T)_xi   dV_xi (C, T) = U_xi^T E_xi     dX window += B dV B^T
+ * weight gradient  dU_xi (K, C) = sum over tiles E_xi V_xi^T                  dW = G^T dU G
+ * </pre>
+ * (the backward passes follow from the trilinear identity {@code sum_i y'_i y_i =
+ * sum_k (A y')_k (G g)_k (B^T d)_k}). The t^2 products are one batched GEMM through
+ * {@link Kernels#gemmBatched}; the transforms are {@link WinogradTransforms#combine} calls across
+ * tiles (V, M and E are laid out (point, channel, tile), exactly the GEMM operands, so nothing is
+ * copied between the transforms and the GEMMs).
+ *
+ * <p>Workspace: the batch is processed in chunks of whole tile rows, at most
+ * {@link Tuning#CONV_WINOGRAD_CHUNK_FLOATS} floats of V and M together (and at least 64 tiles or one
+ * tile row), so the scratch depends on the layer and the image width, not on the batch; it is cached
+ * per calling thread. Determinism: a transform task owns whole channels (or output channels) of a
+ * chunk, every element is computed by one fixed sequence of operations, the GEMMs are deterministic,
+ * the input gradient's overlapping windows are added tile by tile in a fixed order, and the weight
+ * gradient is accumulated over chunks in order; so results are bitwise the same for any thread count.
+ */
 final class WinogradConv {
     private WinogradConv() {}
 
-    static long workspaceFloats(ConvShape s, ConvAlgorithm a, Convolutions.Pass pass) {
-        return 0;
+    /** The transform arithmetic: the Vector API one when the vector kernels are in use. */
+    static final WinogradTransforms TRANSFORMS = chooseTransforms();
+
+    private static final String VECTOR_CLASS = "ttl4j.engine.simd.VectorWinogradTransforms";
+
+    private static WinogradTransforms chooseTransforms() {
+        if (!Engine.isVectorized()) return ScalarWinogradTransforms.INSTANCE;
+        try {
+            return (WinogradTransforms) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return ScalarWinogradTransforms.INSTANCE;
+        }
     }
+
+    /** Least tiles per chunk (fewer make the per-point GEMMs too thin to run at speed); settable by tests. */
+    static volatile int minChunkTiles = 64;
+
+    /** {@link Tuning#CONV_WINOGRAD_CHUNK_FLOATS}, settable by tests to force many chunks on small shapes. */
+    static volatile int chunkFloats = Tuning.CONV_WINOGRAD_CHUNK_FLOATS;
+
+    /** The tiling of one shape by one algorithm. */
+    static final class Geometry {
+        final WinogradMatrices w;
+        final int m, t, tt, n, c, k, h, wd, p, q, padH, padW, tilesH, tilesW, tileRows, rowsPerChunk, maxTiles;
+
+        Geometry(ConvShape s, ConvAlgorithm a) {
+            w = WinogradMatrices.of(a);
+            m = w.m;
+            t = w.t;
+            tt = t * t;
+            n = s.batch();
+            c = s.inC();
+            k = s.outC();
+            h = s.inH();
+            wd = s.inW();
+            p = s.outH();
+            q = s.outW();
+            padH = s.padH();
+            padW = s.padW();
+            tilesH = (p + m - 1) / m;
+            tilesW = (q + m - 1) / m;
+            tileRows = Math.max(1, n * tilesH);
+            long perTile = (long) tt * (c + k);
+            long tiles = Math.max(minChunkTiles, chunkFloats / perTile);
+            rowsPerChunk = (int) Math.max(1, Math.min(tileRows, tiles / tilesW));
+            maxTiles = rowsPerChunk * tilesW;
+        }
+
+        /** Floats of one transform task's scratch. */
+        int taskFloats() {
+            return Math.max(2 * tt * maxTiles, (9 + 3 * t) * Math.max(c, k));
+        }
+    }
+
+    static long workspaceFloats(ConvShape s, ConvAlgorithm a, Convolutions.Pass pass) {
+        Geometry g = new Geometry(s, a);
+        // U (or dU), V (or dV), M (or E), one scratch per transform task
+        return (long) g.tt * g.k * g.c + (long) g.tt * g.maxTiles * (g.c + g.k)
+                + (long) Parallel.threads() * g.taskFloats();
+    }
+
+    /** The cached scratch of a calling thread. */
+    private static final class Workspace {
+        float[] u = new float[0], v = new float[0], mo = new float[0];
+        float[][] task = new float[0][];
+
+        void ensure(Geometry g, int tasks) {
+            int nu = g.tt * g.k * g.c, nv = g.tt * g.c * g.maxTiles, nm = g.tt * g.k * g.maxTiles;
+            if (u.length < nu) u = new float[nu];
+            if (v.length < nv) v = new float[nv];
+            if (mo.length < nm) mo = new float[nm];
+            if (task.length < tasks) task = Arrays.copyOf(task, tasks);
+            int nt = g.taskFloats();
+            for (int i = 0; i < tasks; i++) if (task[i] == null || task[i].length < nt) task[i] = new float[nt];
+        }
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    /** Floats of the calling thread's cached workspace (for tests of {@link #workspaceFloats}). */
+    static long cachedFloats() {
+        Workspace ws = WORKSPACE.get();
+        long n = (long) ws.u.length + ws.v.length + ws.mo.length;
+        for (float[] t : ws.task) if (t != null) n += t.length;
+        return n;
+    }
+
+    /** A transform task over items [lo, hi) with its own scratch. */
+    @FunctionalInterface
+    private interface Task {
+        void run(int lo, int hi, float[] scratch);
+    }
+
+    /** Runs {@code body} over [0, items) in at most {@code threads} equal blocks when the work is worth it. */
+    private static void split(Geometry g, int items, long work, Workspace ws, Task body) {
+        int tasks = Parallel.worthSplittingElements(work) ? Math.min(items, Parallel.threads()) : 1;
+        ws.ensure(g, tasks);
+        if (tasks <= 1) {
+            body.run(0, items, ws.task[0]);
+            return;
+        }
+        int block = (items + tasks - 1) / tasks;
+        int used = (items + block - 1) / block;
+        float[][] scratch = ws.task;
+        Parallel.forEach(used, i -> body.run(i * block, Math.min(items, (i + 1) * block), scratch[i]));
+    }
+
+    private static Workspace begin(Geometry g) {
+        Workspace ws = WORKSPACE.get();
+        ws.ensure(g, 1);
+        return ws;
+    }
+
+    // ---------------------------------------------------------------- passes
 
     static void forward(ConvShape s, ConvAlgorithm a, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
                         float[] y, int yOff) {
-        ScalarConv.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff);
+        Geometry g = new Geometry(s, a);
+        Workspace ws = begin(g);
+        Kernels kr = Engine.kernels();
+        filterTransform(g, w, wOff, ws);
+        for (int r0 = 0; r0 < g.n * g.tilesH; r0 += g.rowsPerChunk) {
+            int r1 = Math.min(g.n * g.tilesH, r0 + g.rowsPerChunk), tc = (r1 - r0) * g.tilesW;
+            inputTransform(g, x, xOff, r0, r1, tc, ws);
+            kr.gemmBatched(g.tt, false, false, g.k, tc, g.c, 1f, ws.u, 0, g.c, g.k * g.c, ws.v, 0, tc, g.c * tc,
+                    0f, ws.mo, 0, tc, g.k * tc);
+            outputTransform(g, ws.mo, r0, r1, tc, bias, bOff, y, yOff, ws);
+        }
     }
 
     static void backwardData(ConvShape s, ConvAlgorithm a, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
-        ScalarConv.backwardData(s, dy, dyOff, w, wOff, dx, dxOff);
+        Geometry g = new Geometry(s, a);
+        Workspace ws = begin(g);
+        Kernels kr = Engine.kernels();
+        filterTransform(g, w, wOff, ws);
+        Arrays.fill(dx, dxOff, dxOff + s.inputSize(), 0f);
+        for (int r0 = 0; r0 < g.n * g.tilesH; r0 += g.rowsPerChunk) {
+            int r1 = Math.min(g.n * g.tilesH, r0 + g.rowsPerChunk), tc = (r1 - r0) * g.tilesW;
+            gradientTransform(g, dy, dyOff, r0, r1, tc, ws);
+            kr.gemmBatched(g.tt, true, false, g.c, tc, g.k, 1f, ws.u, 0, g.c, g.k * g.c, ws.mo, 0, tc, g.k * tc,
+                    0f, ws.v, 0, tc, g.c * tc);
+            inputGradientTransform(g, ws.v, r0, r1, tc, dx, dxOff, ws);
+        }
     }
 
     static void backwardWeights(ConvShape s, ConvAlgorithm a, float[] x, int xOff, float[] dy, int dyOff, float beta,
                                 float[] dw, int dwOff, float[] db, int dbOff) {
-        ScalarConv.backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
+        Geometry g = new Geometry(s, a);
+        Workspace ws = begin(g);
+        Kernels kr = Engine.kernels();
+        for (int r0 = 0; r0 < g.n * g.tilesH; r0 += g.rowsPerChunk) {
+            int r1 = Math.min(g.n * g.tilesH, r0 + g.rowsPerChunk), tc = (r1 - r0) * g.tilesW;
+            inputTransform(g, x, xOff, r0, r1, tc, ws);
+            gradientTransform(g, dy, dyOff, r0, r1, tc, ws);
+            // chunks accumulate in order: the same sums whatever the threads
+            kr.gemmBatched(g.tt, false, true, g.k, g.c, tc, 1f, ws.mo, 0, tc, g.k * tc, ws.v, 0, tc, g.c * tc,
+                    r0 == 0 ? 0f : 1f, ws.u, 0, g.c, g.k * g.c);
+        }
+        filterGradientTransform(g, ws.u, beta, dw, dwOff, ws);
+        if (db != null) {
+            int pq = g.p * g.q;
+            for (int ik = 0; ik < g.k; ik++) {
+                float acc = 0f;
+                for (int in = 0; in < g.n; in++) {
+                    int base = dyOff + (in * g.k + ik) * pq;
+                    for (int i = 0; i < pq; i++) acc += dy[base + i];
+                }
+                db[dbOff + ik] = beta == 0f ? acc : acc + db[dbOff + ik];
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- transforms
+
+    /** The first tile j with {@code 0 <= i0 + j m}. */
+    private static int firstInside(int i0, int m) {
+        return i0 >= 0 ? 0 : (m - 1 - i0) / m;
+    }
+
+    /** One past the last tile j (at most {@code tiles}) with {@code i0 + j m < size}. */
+    private static int endInside(int i0, int m, int size, int tiles) {
+        return i0 >= size ? 0 : Math.min(tiles, (size - 1 - i0) / m + 1);
+    }
+
+    /** U (t^2, K, C): {@code U_xi[k, c] = (G W[k, c] G^T)_xi}, vectorised across c. */
+    private static void filterTransform(Geometry g, float[] w, int wOff, Workspace ws) {
+        WinogradTransforms tr = TRANSFORMS;
+        int t = g.t, c = g.c, k = g.k, kc = k * c;
+        float[] u = ws.u, gm = g.w.g;
+        split(g, k, (long) k * c * g.tt, ws, (k0, k1, sc) -> {
+            // sc: gathered filters (9, C) then G applied along rows (t, 3, C)
+            int tmp = 9 * c;
+            for (int ik = k0; ik < k1; ik++) {
+                int base = wOff + ik * c * 9;
+                for (int ic = 0; ic < c; ic++) for (int e = 0; e < 9; e++) sc[e * c + ic] = w[base + ic * 9 + e];
+                for (int s = 0; s < 3; s++) tr.combine(t, 3, gm, sc, s * c, 3 * c, sc, tmp + s * c, 3 * c, c);
+                for (int a = 0; a < t; a++) tr.combine(t, 3, gm, sc, tmp + a * 3 * c, c, u, a * t * kc + ik * c, kc, c);
+            }
+        });
+    }
+
+    /** dW (K, C, 3, 3) = beta dW + G^T dU G, vectorised across c. */
+    private static void filterGradientTransform(Geometry g, float[] du, float beta, float[] dw, int dwOff, Workspace ws) {
+        WinogradTransforms tr = TRANSFORMS;
+        int t = g.t, c = g.c, k = g.k, kc = k * c;
+        float[] gt = g.w.gt;
+        split(g, k, (long) k * c * g.tt, ws, (k0, k1, sc) -> {
+            // sc: G^T along columns (t, 3, C), then G^T along rows (3, 3, C)
+            int out = 3 * t * c;
+            for (int ik = k0; ik < k1; ik++) {
+                for (int a = 0; a < t; a++) tr.combine(3, t, gt, du, a * t * kc + ik * c, kc, sc, a * 3 * c, c, c);
+                for (int s = 0; s < 3; s++) tr.combine(3, t, gt, sc, s * c, 3 * c, sc, out + s * c, 3 * c, c);
+                int base = dwOff + ik * c * 9;
+                for (int ic = 0; ic < c; ic++) {
+                    for (int e = 0; e < 9; e++) {
+                        float d = sc[out + e * c + ic];
+                        dw[base + ic * 9 + e] = beta == 0f ? d : d + dw[base + ic * 9 + e];
+                    }
+                }
+            }
+        });
+    }
+
+    /** V (t^2, C, T) = B^T d B over the input windows of tile rows [r0, r1), vectorised across tiles. */
+    private static void inputTransform(Geometry g, float[] x, int xOff, int r0, int r1, int tc, Workspace ws) {
+        WinogradTransforms tr = TRANSFORMS;
+        int t = g.t, tt = g.tt, c = g.c, m = g.m, h = g.h, wd = g.wd, tw = g.tilesW;
+        float[] v = ws.v, bt = g.w.bt;
+        split(g, c, (long) c * tt * tc, ws, (c0, c1, sc) -> {
+            int hs = tt * tc;  // sc: gathered windows (t, t, T), then B^T along columns (t, t, T)
+            for (int ic = c0; ic < c1; ic++) {
+                for (int row = r0; row < r1; row++) {
+                    int in = row / g.tilesH, th = row % g.tilesH, tl0 = (row - r0) * tw;
+                    int plane = xOff + (in * c + ic) * h * wd;
+                    for (int r = 0; r < t; r++) {
+                        int ih = th * m - g.padH + r;
+                        for (int i = 0; i < t; i++) {
+                            int d = (r * t + i) * tc + tl0;
+                            if (ih < 0 || ih >= h) {
+                                Arrays.fill(sc, d, d + tw, 0f);
+                                continue;
+                            }
+                            int iw0 = i - g.padW, j0 = firstInside(iw0, m), j1 = Math.max(j0, endInside(iw0, m, wd, tw));
+                            int src = plane + ih * wd + iw0;
+                            for (int j = 0; j < j0; j++) sc[d + j] = 0f;
+                            for (int j = j0; j < j1; j++) sc[d + j] = x[src + j * m];
+                            for (int j = j1; j < tw; j++) sc[d + j] = 0f;
+                        }
+                    }
+                }
+                for (int r = 0; r < t; r++) tr.combine(t, t, bt, sc, r * t * tc, tc, sc, hs + r * t * tc, tc, tc);
+                for (int j = 0; j < t; j++) tr.combine(t, t, bt, sc, hs + j * tc, t * tc, v, (j * c + ic) * tc, t * c * tc, tc);
+            }
+        });
+    }
+
+    /** E (t^2, K, T) = A dY A^T over the output tiles of tile rows [r0, r1) (zero past the edges). */
+    private static void gradientTransform(Geometry g, float[] dy, int dyOff, int r0, int r1, int tc, Workspace ws) {
+        WinogradTransforms tr = TRANSFORMS;
+        int t = g.t, m = g.m, k = g.k, p = g.p, q = g.q, tw = g.tilesW;
+        float[] e = ws.mo, am = g.w.a;
+        split(g, k, (long) k * g.tt * tc, ws, (k0, k1, sc) -> {
+            int hs = m * m * tc;  // sc: gathered tiles (m, m, T), then A along columns (m, t, T)
+            for (int ik = k0; ik < k1; ik++) {
+                for (int row = r0; row < r1; row++) {
+                    int in = row / g.tilesH, th = row % g.tilesH, tl0 = (row - r0) * tw;
+                    int plane = dyOff + (in * k + ik) * p * q;
+                    for (int b = 0; b < m; b++) {
+                        int oh = th * m + b;
+                        for (int i = 0; i < m; i++) {
+                            int d = (b * m + i) * tc + tl0;
+                            if (oh >= p) {
+                                Arrays.fill(sc, d, d + tw, 0f);
+                                continue;
+                            }
+                            int src = plane + oh * q + i, j1 = endInside(i, m, q, tw);
+                            for (int j = 0; j < j1; j++) sc[d + j] = dy[src + j * m];
+                            for (int j = j1; j < tw; j++) sc[d + j] = 0f;
+                        }
+                    }
+                }
+                for (int b = 0; b < m; b++) tr.combine(t, m, am, sc, b * m * tc, tc, sc, hs + b * t * tc, tc, tc);
+                for (int j = 0; j < t; j++) tr.combine(t, m, am, sc, hs + j * tc, t * tc, e, (j * k + ik) * tc, t * k * tc, tc);
+            }
+        });
+    }
+
+    /** Y tiles = A^T M A (+ bias) for tile rows [r0, r1), clipped at the edges. */
+    private static void outputTransform(Geometry g, float[] mo, int r0, int r1, int tc, float[] bias, int bOff,
+                                        float[] y, int yOff, Workspace ws) {
+        WinogradTransforms tr = TRANSFORMS;
+        int t = g.t, m = g.m, k = g.k, p = g.p, q = g.q, tw = g.tilesW;
+        float[] at = g.w.at;
+        split(g, k, (long) k * g.tt * tc, ws, (k0, k1, sc) -> {
+            int os = m * t * tc;  // sc: A^T along rows (m, t, T), then along columns (m, m, T)
+            for (int ik = k0; ik < k1; ik++) {
+                for (int j = 0; j < t; j++) tr.combine(m, t, at, mo, (j * k + ik) * tc, t * k * tc, sc, j * tc, t * tc, tc);
+                for (int b = 0; b < m; b++) tr.combine(m, t, at, sc, b * t * tc, tc, sc, os + b * m * tc, tc, tc);
+                float bv = bias == null ? 0f : bias[bOff + ik];
+                for (int row = r0; row < r1; row++) {
+                    int in = row / g.tilesH, th = row % g.tilesH, tl0 = (row - r0) * tw;
+                    int plane = yOff + (in * k + ik) * p * q;
+                    for (int b = 0; b < m; b++) {
+                        int oh = th * m + b;
+                        if (oh >= p) break;
+                        int rowBase = plane + oh * q;
+                        for (int i = 0; i < m; i++) {
+                            int src = os + (b * m + i) * tc + tl0, dst = rowBase + i, j1 = endInside(i, m, q, tw);
+                            if (bias == null) {
+                                for (int j = 0; j < j1; j++) y[dst + j * m] = sc[src + j];
+                            } else {
+                                for (int j = 0; j < j1; j++) y[dst + j * m] = sc[src + j] + bv;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** dX windows += B dV B^T for tile rows [r0, r1), tile by tile in a fixed order, dropped outside the input. */
+    private static void inputGradientTransform(Geometry g, float[] dv, int r0, int r1, int tc, float[] dx, int dxOff,
+                                               Workspace ws) {
+        WinogradTransforms tr = TRANSFORMS;
+        int t = g.t, tt = g.tt, c = g.c, m = g.m, h = g.h, wd = g.wd, tw = g.tilesW;
+        float[] bm = g.w.b;
+        split(g, c, (long) c * tt * tc, ws, (c0, c1, sc) -> {
+            int ws2 = tt * tc;  // sc: B along rows (t, t, T), then along columns (t, t, T)
+            for (int ic = c0; ic < c1; ic++) {
+                for (int j = 0; j < t; j++) tr.combine(t, t, bm, dv, (j * c + ic) * tc, t * c * tc, sc, j * tc, t * tc, tc);
+                for (int r = 0; r < t; r++) tr.combine(t, t, bm, sc, r * t * tc, tc, sc, ws2 + r * t * tc, tc, tc);
+                for (int row = r0; row < r1; row++) {
+                    int in = row / g.tilesH, th = row % g.tilesH, tl0 = (row - r0) * tw;
+                    int plane = dxOff + (in * c + ic) * h * wd;
+                    for (int r = 0; r < t; r++) {
+                        int ih = th * m - g.padH + r;
+                        if (ih < 0 || ih >= h) continue;
+                        int rowBase = plane + ih * wd;
+                        for (int i = 0; i < t; i++) {
+                            int src = ws2 + (r * t + i) * tc + tl0, iw0 = i - g.padW, dst = rowBase + iw0;
+                            int j0 = firstInside(iw0, m), j1 = endInside(iw0, m, wd, tw);
+                            for (int j = j0; j < j1; j++) dx[dst + j * m] += sc[src + j];
+                        }
+                    }
+                }
+            }
+        });
     }
 }

@@ -57,6 +57,15 @@ public final class Json {
         return sb.append('"');
     }
 
+    /**
+     * {@code x} with {@code decimals} digits after the point, or {@code null} when it is NaN or
+     * infinite (JSON has no such numbers; a bare {@code NaN} makes the whole document unreadable).
+     */
+    public static String number(double x, int decimals) {
+        if (!Double.isFinite(x)) return "null";
+        return String.format(java.util.Locale.ROOT, "%." + decimals + "f", x);
+    }
+
     /** Writes a value of the parsed kinds (plus Integer, Float, int[] and long[]) compactly. */
     public static String write(Object v) {
         StringBuilder sb = new StringBuilder();

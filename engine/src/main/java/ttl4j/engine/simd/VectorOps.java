@@ -161,4 +161,47 @@ final class VectorOps implements KernelSupport.Elementwise {
             for (int r = r0; r < r1; r++) addRange(0, cols, x, xOff + r * cols, v, vOff, z, zOff + r * cols);
         });
     }
+
+    // ---------------------------------------------------------------- per channel
+
+    @Override
+    public void scaleShiftChannels(int outer, int channels, int inner, float[] x, int xOff, float[] scale, int sOff,
+                                   float[] shift, int shOff, float[] z, int zOff) {
+        int planes = outer * channels;
+        Parallel.forRanges(planes, Parallel.worthSplittingElements((long) planes * inner), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int c = p % channels, base = p * inner;
+                scaleShiftRun(inner, x, xOff + base, scale[sOff + c], shift[shOff + c], z, zOff + base);
+            }
+        });
+    }
+
+    private static void scaleShiftRun(int n, float[] x, int xOff, float a, float b, float[] z, int zOff) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) FloatVector.fromArray(S, x, xOff + i).fma(a, b).intoArray(z, zOff + i);
+        for (; i < n; i++) z[zOff + i] = Math.fma(x[xOff + i], a, b);
+    }
+
+    @Override
+    public void normBackwardChannels(int outer, int channels, int inner, float[] x, int xOff, float[] dy, int dyOff,
+                                     float[] mean, float[] scale, float[] dyMean, float[] proj, float[] z, int zOff) {
+        int planes = outer * channels;
+        Parallel.forRanges(planes, Parallel.worthSplittingElements((long) planes * inner), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int c = p % channels, base = p * inner;
+                normBackwardRun(inner, x, xOff + base, dy, dyOff + base, mean[c], scale[c], dyMean[c], proj[c], z, zOff + base);
+            }
+        });
+    }
+
+    private static void normBackwardRun(int n, float[] x, int xOff, float[] dy, int dyOff, float m, float k, float g, float p,
+                                        float[] z, int zOff) {
+        int i = 0;
+        // sub, mul, sub, mul in the twin's order, no fma, so both agree bitwise
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector t = FloatVector.fromArray(S, x, xOff + i).sub(m).mul(p);
+            FloatVector.fromArray(S, dy, dyOff + i).sub(g).sub(t).mul(k).intoArray(z, zOff + i);
+        }
+        for (; i < n; i++) z[zOff + i] = k * ((dy[dyOff + i] - g) - (x[xOff + i] - m) * p);
+    }
 }

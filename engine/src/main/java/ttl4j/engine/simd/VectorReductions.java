@@ -75,6 +75,43 @@ final class VectorReductions implements KernelSupport.Reductions {
     }
 
     @Override
+    public float centeredDot(int n, float[] x, int xOff, float mx, float[] y, int yOff, float my) {
+        int chunks = ceilDiv(n, ScalarOps.SUM_CHUNK);
+        if (!Parallel.worthSplittingElements(n)) {
+            float total = 0f;
+            for (int c = 0; c < chunks; c++) total += centeredDotChunk(c, n, x, xOff, mx, y, yOff, my);
+            return total;
+        }
+        float[] partial = new float[chunks];
+        Parallel.forRanges(chunks, true, (a, b) -> {
+            for (int c = a; c < b; c++) partial[c] = centeredDotChunk(c, n, x, xOff, mx, y, yOff, my);
+        });
+        return addInOrder(partial);
+    }
+
+    private static float centeredDotChunk(int c, int n, float[] x, int xOff, float mx, float[] y, int yOff, float my) {
+        int from = c * ScalarOps.SUM_CHUNK;
+        return centeredDotRun(Math.min(ScalarOps.SUM_CHUNK, n - from), x, xOff + from, mx, y, yOff + from, my);
+    }
+
+    private static float centeredDotRun(int n, float[] x, int xOff, float mx, float[] y, int yOff, float my) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (int bound = n - n % (4 * L); i < bound; i += 4 * L) {
+            a0 = FloatVector.fromArray(S, x, xOff + i).sub(mx).fma(FloatVector.fromArray(S, y, yOff + i).sub(my), a0);
+            a1 = FloatVector.fromArray(S, x, xOff + i + L).sub(mx).fma(FloatVector.fromArray(S, y, yOff + i + L).sub(my), a1);
+            a2 = FloatVector.fromArray(S, x, xOff + i + 2 * L).sub(mx).fma(FloatVector.fromArray(S, y, yOff + i + 2 * L).sub(my), a2);
+            a3 = FloatVector.fromArray(S, x, xOff + i + 3 * L).sub(mx).fma(FloatVector.fromArray(S, y, yOff + i + 3 * L).sub(my), a3);
+        }
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            a0 = FloatVector.fromArray(S, x, xOff + i).sub(mx).fma(FloatVector.fromArray(S, y, yOff + i).sub(my), a0);
+        }
+        float s = i == 0 ? 0f : addLanes(a0.add(a1).add(a2.add(a3)));
+        for (; i < n; i++) s += (x[xOff + i] - mx) * (y[yOff + i] - my);
+        return s;
+    }
+
+    @Override
     public float sum(int n, float[] x, int xOff) {
         int chunks = ceilDiv(n, ScalarOps.SUM_CHUNK);
         if (!Parallel.worthSplittingElements(n)) {

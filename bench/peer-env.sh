@@ -1,0 +1,45 @@
+# Sourced by the peer comparison scripts: runs a peer (PyTorch, OpenBLAS, LAPACK) at its best on
+# the machine found. This environment may set OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (forcing
+# OpenBLAS, and with it PyTorch's Linear layers, onto slower kernels); they are removed for the
+# peer's command only, and OPENBLAS_CORETYPE is set to the fastest of the kernels the CPU can run,
+# measured here with a 1024^3 sgemm through torch (or numpy), and printed with what was tried.
+# Sets the array peer_env (prefix a peer's command with "${peer_env[@]}").
+
+peer_pick_coretype() {
+  local py="${1:-/usr/bin/python3}" candidates=() best="" best_t="" t ct
+  grep -q avx512f /proc/cpuinfo 2>/dev/null && candidates+=(SkylakeX)
+  grep -q avx2 /proc/cpuinfo 2>/dev/null && candidates+=(Haswell)
+  if [ ${#candidates[@]} -eq 0 ]; then echo ""; return; fi
+  for ct in "${candidates[@]}"; do
+    t=$(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$ct" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$py" - 2>/dev/null <<'PY'
+import time
+try:
+    import torch
+    torch.set_num_threads(1)
+    a = torch.randn(1024, 1024); b = torch.randn(1024, 1024)
+    mm = lambda: torch.mm(a, b)
+except ImportError:
+    import numpy as np
+    a = np.random.rand(1024, 1024).astype(np.float32); b = np.random.rand(1024, 1024).astype(np.float32)
+    mm = lambda: a @ b
+mm()
+best = 1e9
+for _ in range(5):
+    t0 = time.perf_counter(); mm(); best = min(best, time.perf_counter() - t0)
+print(f"{best:.6f}")
+PY
+)
+    [ -n "$t" ] || continue
+    echo "# OpenBLAS core type $ct: 1024^3 sgemm in $t s" >&2
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best_t" 'BEGIN { exit !(a < b) }'; then best="$ct"; best_t="$t"; fi
+  done
+  echo "$best"
+}
+
+peer_setup() {
+  local py="${1:-/usr/bin/python3}" ct
+  ct="$(peer_pick_coretype "$py")"
+  peer_env=(env -u OPENBLAS_L2_SIZE -u OPENBLAS_CORETYPE)
+  [ -n "$ct" ] && peer_env+=(OPENBLAS_CORETYPE="$ct")
+  echo "# peer environment: ${peer_env[*]:1} (this shell had OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}, OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset})" >&2
+}

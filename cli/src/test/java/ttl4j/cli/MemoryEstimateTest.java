@@ -1,0 +1,37 @@
+package ttl4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import ttl4j.nn.Adam;
+import ttl4j.nn.ModelSpec;
+import ttl4j.nn.Sequential;
+
+class MemoryEstimateTest {
+    private static final long MIB = 1 << 20;
+
+    @Test
+    void countsDataParametersOptimiserAndActivations() {
+        Sequential m = ModelSpec.build("dense(300)|relu|dense(10)", new int[] {784}, 1);
+        MemoryEstimate e = MemoryEstimate.of(m, new int[] {784}, 128, 1000, Adam.adam(), 70_000L * 785);
+        long p = 784 * 300 + 300 + 300 * 10 + 10;
+        assertEquals(8 * p, e.modelBytes());
+        assertEquals(8 * p, e.optimizerBytes());
+        assertEquals(4L * (128 * (784 + 2 * (300 + 300 + 10)) + 2 * 784 * 1000), e.activationBytes());
+        assertDoesNotThrow(() -> e.check(256 * MIB, 128), "mlp-mnist at batch 128 fits a small heap");
+    }
+
+    @Test
+    void aBatchThatCannotFitIsRefusedInOneLineNamingTheEstimateAndTheHeap() {
+        Sequential m = ModelSpec.build("dense(300)|relu|dense(10)", new int[] {784}, 1);
+        MemoryEstimate e = MemoryEstimate.of(m, new int[] {784}, 60_000, 1000, Adam.adam(), 70_000L * 785);
+        Main.UserError err = assertThrows(Main.UserError.class, () -> e.check(256 * MIB, 60_000));
+        String msg = err.getMessage();
+        assertTrue(msg.startsWith("this run needs about ") && msg.contains("activations at batch 60000")
+                && msg.contains("the Java heap is 256 MiB") && msg.contains("TTL4J_JAVA_OPTS=-Xmx1g") && !msg.contains("\n"), msg);
+        assertDoesNotThrow(() -> e.check(4096 * MIB, 60_000));
+    }
+}

@@ -1,0 +1,24 @@
+package ttl4j.engine.conv;
+
+/**
+ * The arithmetic of the Winograd transforms: a small constant matrix times a few long rows,
+ * {@code D (R, n) = M (R, I) S (I, n)}, the n columns being independent tiles. Every tile
+ * transform of {@link WinogradConv} (input, filter and output, and their transposes) is two of
+ * these, one along each tile axis. Implemented by {@link ScalarWinogradTransforms} (the
+ * specification and fallback) and by the Vector API in {@code ttl4j.engine.simd}; both give the
+ * same bits: each element is the product with the first non-zero {@code M[r, i]}, then
+ * {@code fma}-accumulated over the other non-zero ones in increasing i (0 when there are none).
+ * Public only so the vector implementation in the simd package can implement it; not an API.
+ */
+public interface WinogradTransforms {
+    /**
+     * {@code dst[dOff + r dStride + j] = sum_i mat[r rowsIn + i] src[sOff + i sStride + j]} for
+     * r in [0, rowsOut), j in [0, n); zero coefficients are skipped; at most 6 inputs (rowsIn).
+     * dst must not overlap src.
+     */
+    void combine(int rowsOut, int rowsIn, float[] mat, float[] src, int sOff, int sStride, float[] dst, int dOff,
+                 int dStride, int n);
+
+    /** A short name for reports. */
+    String name();
+}

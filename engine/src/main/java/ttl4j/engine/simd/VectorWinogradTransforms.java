@@ -1,0 +1,118 @@
+package ttl4j.engine.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import ttl4j.engine.conv.WinogradTransforms;
+
+/**
+ * The Winograd transforms across tiles (see {@link WinogradTransforms}): each vector holds one
+ * transform coefficient of {@link Species#VL} adjacent tiles, so a transform is a few broadcasts
+ * and FMAs per vector and no shuffles. Loaded reflectively by the convolution code when the vector
+ * kernels are in use. Same bits as the scalar twin: the same product-then-fma chain per element,
+ * tail in scalar.
+ *
+ * <p>Each output row is one straight-line loop for its count of non-zero coefficients (1 to 6):
+ * a loop over the coefficients inside the loop over vectors carries the accumulator through a
+ * data-dependent branch, which C2 does not keep in a register (it boxes every vector).
+ */
+public final class VectorWinogradTransforms implements WinogradTransforms {
+    private static final VectorSpecies<Float> F = Species.F;
+    private static final int VL = Species.VL;
+
+    public VectorWinogradTransforms() {}
+
+    @Override
+    public void combine(int rowsOut, int rowsIn, float[] mat, float[] src, int sOff, int sStride, float[] dst, int dOff,
+                        int dStride, int n) {
+        if (rowsIn > 6) throw new IllegalArgumentException("Winograd transform: at most 6 inputs per row, got " + rowsIn);
+        int bound = F.loopBound(n);
+        for (int r = 0; r < rowsOut; r++) {
+            int cnt = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
+            float c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0;
+            for (int i = 0; i < rowsIn; i++) {
+                float c = mat[r * rowsIn + i];
+                if (c == 0f) continue;
+                int s = sOff + i * sStride;
+                switch (cnt++) {
+                    case 0 -> { s0 = s; c0 = c; }
+                    case 1 -> { s1 = s; c1 = c; }
+                    case 2 -> { s2 = s; c2 = c; }
+                    case 3 -> { s3 = s; c3 = c; }
+                    case 4 -> { s4 = s; c4 = c; }
+                    default -> { s5 = s; c5 = c; }
+                }
+            }
+            int d = dOff + r * dStride, j = 0;
+            FloatVector b1 = FloatVector.broadcast(F, c1), b2 = FloatVector.broadcast(F, c2), b3 = FloatVector.broadcast(F, c3),
+                    b4 = FloatVector.broadcast(F, c4), b5 = FloatVector.broadcast(F, c5);
+            switch (cnt) {
+                case 0 -> { for (; j < bound; j += VL) FloatVector.zero(F).intoArray(dst, d + j); }
+                case 1 -> {
+                    for (; j < bound; j += VL) FloatVector.fromArray(F, src, s0 + j).mul(c0).intoArray(dst, d + j);
+                }
+                case 2 -> {
+                    for (; j < bound; j += VL) {
+                        FloatVector a = FloatVector.fromArray(F, src, s0 + j).mul(c0);
+                        a = FloatVector.fromArray(F, src, s1 + j).fma(b1, a);
+                        a.intoArray(dst, d + j);
+                    }
+                }
+                case 3 -> {
+                    for (; j < bound; j += VL) {
+                        FloatVector a = FloatVector.fromArray(F, src, s0 + j).mul(c0);
+                        a = FloatVector.fromArray(F, src, s1 + j).fma(b1, a);
+                        a = FloatVector.fromArray(F, src, s2 + j).fma(b2, a);
+                        a.intoArray(dst, d + j);
+                    }
+                }
+                case 4 -> {
+                    for (; j < bound; j += VL) {
+                        FloatVector a = FloatVector.fromArray(F, src, s0 + j).mul(c0);
+                        a = FloatVector.fromArray(F, src, s1 + j).fma(b1, a);
+                        a = FloatVector.fromArray(F, src, s2 + j).fma(b2, a);
+                        a = FloatVector.fromArray(F, src, s3 + j).fma(b3, a);
+                        a.intoArray(dst, d + j);
+                    }
+                }
+                case 5 -> {
+                    for (; j < bound; j += VL) {
+                        FloatVector a = FloatVector.fromArray(F, src, s0 + j).mul(c0);
+                        a = FloatVector.fromArray(F, src, s1 + j).fma(b1, a);
+                        a = FloatVector.fromArray(F, src, s2 + j).fma(b2, a);
+                        a = FloatVector.fromArray(F, src, s3 + j).fma(b3, a);
+                        a = FloatVector.fromArray(F, src, s4 + j).fma(b4, a);
+                        a.intoArray(dst, d + j);
+                    }
+                }
+                default -> {
+                    for (; j < bound; j += VL) {
+                        FloatVector a = FloatVector.fromArray(F, src, s0 + j).mul(c0);
+                        a = FloatVector.fromArray(F, src, s1 + j).fma(b1, a);
+                        a = FloatVector.fromArray(F, src, s2 + j).fma(b2, a);
+                        a = FloatVector.fromArray(F, src, s3 + j).fma(b3, a);
+                        a = FloatVector.fromArray(F, src, s4 + j).fma(b4, a);
+                        a = FloatVector.fromArray(F, src, s5 + j).fma(b5, a);
+                        a.intoArray(dst, d + j);
+                    }
+                }
+            }
+            for (; j < n; j++) {
+                float acc = 0f;
+                boolean first = true;
+                for (int i = 0; i < rowsIn; i++) {
+                    float c = mat[r * rowsIn + i];
+                    if (c == 0f) continue;
+                    float x = src[sOff + i * sStride + j];
+                    acc = first ? c * x : Math.fma(c, x, acc);
+                    first = false;
+                }
+                dst[d + j] = acc;
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return "vector (" + VL + " floats)";
+    }
+}
