@@ -86,19 +86,24 @@ final class TrainingRun {
      * What to run. A fresh run has {@code recipe} and {@code seed}; a resumed one has {@code resumed}
      * (its trainer state and preprocessing come from it). {@code stopAfterSteps > 0} stops as Ctrl-C
      * does after that many steps (for testing resume). {@code trackImportance} writes importance.csv
-     * (the model needs a ttl layer).
+     * (the model needs a ttl layer). {@code teacher} (may be null) distils from a trained network.
      */
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                   long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse) {
+                   long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher) {
         /** A request that refuses a directory holding an earlier run (see {@link TrainingRun#RUN_FILES}). */
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                 long stopAfterSteps, boolean trackImportance) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, false, false);
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, false, false, null);
         }
 
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                 long stopAfterSteps, boolean trackImportance, boolean overwrite) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, false);
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, false, null);
+        }
+
+        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
+                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse) {
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, null);
         }
     }
 
@@ -239,6 +244,10 @@ final class TrainingRun {
                 .check(Runtime.getRuntime().maxMemory(), cfg.batchSize());
         checkpointMeta = new LinkedHashMap<>(cfg.metadata());
         checkpointMeta.put("preprocessing", prep.toJson());
+        if (req.teacher() != null) {
+            req.teacher().attach(trainer, prep, inputShape);
+            checkpointMeta.putAll(req.teacher().metadata());
+        }
         if (req.dataDir() != null && !req.dataDir().isBlank()) {
             checkpointMeta.put(DATA_DIR_KEY, Path.of(req.dataDir()).toAbsolutePath().normalize().toString());
         }
@@ -253,6 +262,7 @@ final class TrainingRun {
         stdout.printf(Locale.ROOT, "%s, %s, batch %d, %d epochs, %d thread(s), %s kernels%s%n", trainer.optimizer(),
                 trainer.schedule().spec(), cfg.batchSize(), cfg.epochs(), Parallel.threads(), Engine.kernels().name(),
                 req.resumed() != null ? ", resuming after epoch " + trainer.epoch() + " step " + trainer.globalStep() : "");
+        if (req.teacher() != null) stdout.println(req.teacher().describe());
         stdout.print(ModelSummary.of(m, inputShape).compact());
     }
 

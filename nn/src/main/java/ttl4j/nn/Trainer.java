@@ -11,7 +11,8 @@ import ttl4j.engine.Engine;
 import ttl4j.engine.Tensor;
 
 /**
- * Mini-batch training of a {@link Sequential} with softmax cross-entropy.
+ * Mini-batch training of a {@link Sequential} with softmax cross-entropy, or with a {@link DistillationLoss}
+ * against a teacher network ({@link #distillFrom}).
  *
  * <p>Determinism: epoch {@code e} asks {@code train} for its batches by (seed, e, step), and the
  * source's {@link EpochOrder} fixes their order; with the engine's fixed-order kernels the same seed
@@ -29,6 +30,8 @@ public final class Trainer {
     private final long seed;
     private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
     private final List<TrainingCallback> callbacks = new ArrayList<>();
+    private Sequential teacher;
+    private DistillationLoss distillation;
 
     private Path checkpointFile;
     private Map<String, String> checkpointExtra = Map.of();
@@ -121,6 +124,22 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Trains against {@code teacher}'s logits as well as the labels ({@link DistillationLoss}): the
+     * teacher runs forward in evaluation mode on each batch as it is drawn (no stored soft labels)
+     * and is never updated. It must take the same inputs and give as many logits as the model.
+     */
+    public Trainer distillFrom(Sequential teacher, DistillationLoss loss) {
+        this.teacher = teacher;
+        this.distillation = loss;
+        return this;
+    }
+
+    /** The distillation loss in use, or null when training on the labels alone. */
+    public DistillationLoss distillation() {
+        return distillation;
+    }
+
     /** Writes a training checkpoint to {@code file} after every epoch and on {@link #requestStop}. */
     public Trainer checkpointTo(Path file, Map<String, String> extraMetadata) {
         this.checkpointFile = file;
@@ -188,8 +207,10 @@ public final class Trainer {
                 Batch b = train.batch(seed, epoch, stepInEpoch);
                 lr = schedule.lr(globalStep);
                 model.zeroGrad();
+                Tensor soft = teacher == null ? null : teacher.forward(b.inputs(), false);
                 Tensor logits = model.forward(b.inputs(), true);
-                SoftmaxCrossEntropy.Result r = loss.compute(logits, b.labels());
+                SoftmaxCrossEntropy.Result r = teacher == null ? loss.compute(logits, b.labels())
+                        : distillation.compute(logits, soft, b.labels());
                 if (!Double.isFinite(r.loss())) {
                     String bad = firstNonFinite(false);
                     throw diverged("loss is " + r.loss() + (bad != null ? " (parameter " + bad + " is not finite)" : ""),
@@ -300,6 +321,10 @@ public final class Trainer {
         m.put("train.optimizer", optimizer.name());
         for (Map.Entry<String, String> e : optimizer.hyperParameters().entrySet()) m.put("train.optimizer." + e.getKey(), e.getValue());
         m.put("train.optimizer_steps", Long.toString(optimizer.steps()));
+        if (distillation != null) {
+            m.put("train.distill.alpha", Double.toString(distillation.alpha()));
+            m.put("train.distill.temperature", Double.toString(distillation.temperature()));
+        }
         m.put("train.epoch_loss_sum", Double.toString(epochLossSum));
         m.put("train.epoch_correct", Long.toString(epochCorrect));
         m.put("train.epoch_samples", Long.toString(epochSamples));
