@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A ttl4j convolutional network against PyTorch in float64: outputs and gradients, layer by layer.
 
-Loads a ttl4j checkpoint (model.safetensors or checkpoint.safetensors of `ttl train`) into an
+Loads a ttl4j checkpoint (model.safetensors or checkpoint.safetensors of `ttl train`) with python/ttl4j_torch.py into an
 nn.Sequential named `layers` (so the state-dict names are ttl4j's: layers.<i>.weight,
 layers.<i>.running_mean, ...), in float64. ttl4j's side comes from ConvLayersProbe.java (run here on
 the runnable jar, or given with --probe): a seeded random batch, every layer's output in evaluation
@@ -21,7 +21,6 @@ AdaptiveAvgPool2d(1) + Flatten); `bn` on a flat input is BatchNorm1d.
 import argparse
 import json
 import os
-import struct
 import subprocess
 import sys
 import tempfile
@@ -29,91 +28,24 @@ from collections import defaultdict
 
 import numpy as np
 import torch
-import torch.nn as nn
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+import ttl4j_torch  # noqa: E402  (the one reader and builder of ttl4j checkpoints)
 
 
 def read_safetensors(path):
-    """(tensors as float64 numpy arrays, metadata) of an F32 safetensors file."""
-    with open(path, "rb") as f:
-        n, = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(n))
-        data = f.read()
-    meta = header.pop("__metadata__", {})
-    out = {}
-    for name, info in header.items():
-        if info["dtype"] != "F32":
-            raise SystemExit(f"{path}: {name} has dtype {info['dtype']}, expected F32")
-        b, e = info["data_offsets"]
-        out[name] = np.frombuffer(data[b:e], dtype="<f4").astype(np.float64).reshape(info["shape"])
-    return out, meta
-
-
-def split_spec(spec):
-    """[(name, positional, named)] of a ttl4j spec (layers separated by '|')."""
-    calls = []
-    for word in spec.split("|"):
-        word = word.strip()
-        name, args = (word.split("(", 1) + [""])[:2]
-        pos, named = [], {}
-        args = args.rstrip(")").strip()
-        for a in [a.strip() for a in args.split(",")] if args else []:
-            if "=" in a:
-                k, v = a.split("=", 1)
-                named[k.strip().lower()] = v.strip()
-            else:
-                pos.append(a)
-        calls.append((name.strip().lower(), pos, named))
-    return calls
-
-
-def pair(v):
-    p = [int(t) for t in str(v).lower().split("x")]
-    return (p[0], p[0]) if len(p) == 1 else (p[0], p[1])
-
-
-class GlobalAvgPool(nn.Module):
-    def forward(self, x):
-        return x.mean((2, 3))
+    """(tensors as float64 numpy arrays, metadata), by ttl4j_torch's reader."""
+    tensors, meta = ttl4j_torch.read_safetensors(path)
+    return {k: v.astype(np.float64) for k, v in tensors.items()}, meta
 
 
 def build(spec, input_shape):
-    """The nn.Sequential of a spec for samples of input_shape, float64, with the layer types ttl4j names them by."""
-    layers, kinds = [], []
-    shape = list(input_shape)
-    for name, pos, named in split_spec(spec):
-        if name == "conv":
-            k = pair(named["k"])
-            m = nn.Conv2d(shape[0], int(pos[0]), k, stride=pair(named.get("s", 1)), padding=pair(named.get("p", 0)),
-                          dilation=pair(named.get("d", 1)), bias=named.get("bias", "true").lower() != "false")
-        elif name in ("maxpool", "avgpool"):
-            k = pair(pos[0])
-            s, p = pair(named.get("s", pos[0])), pair(named.get("p", 0))
-            m = nn.MaxPool2d(k, s, p) if name == "maxpool" else \
-                nn.AvgPool2d(k, s, p, count_include_pad=named.get("count_include_pad", "true").lower() != "false")
-        elif name == "gap":
-            m = GlobalAvgPool()
-        elif name == "bn":
-            cls = nn.BatchNorm2d if len(shape) == 3 else nn.BatchNorm1d
-            m = cls(shape[0], eps=float(named.get("eps", 1e-5)), momentum=float(named.get("momentum", 0.1)))
-        elif name == "flatten":
-            m = nn.Flatten()
-        elif name == "dense":
-            m = nn.Linear(shape[0], int(pos[0]))
-        elif name in ("relu", "tanh", "sigmoid"):
-            m = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}[name]()
-        else:
-            raise SystemExit(f"layer {name} is not compared by this script")
-        m = m.double()
-        layers.append(m)
-        kinds.append(name)
-        with torch.no_grad():
-            m.eval()
-            shape = list(m(torch.zeros([2] + shape, dtype=torch.float64)).shape[1:])
-    holder = nn.Module()
-    holder.layers = nn.Sequential(*layers)
-    return holder, kinds
+    """ttl4j_torch's module of a spec in float64, and the layer word of each layer."""
+    kinds = [name for name, _, _ in ttl4j_torch.split_spec(spec)]
+    if "dropout" in kinds:
+        raise SystemExit("dropout is not compared by this script: its masks cannot match")
+    return ttl4j_torch.build(spec, input_shape).double(), kinds
 
 
 ZERO = 1e-9
@@ -157,12 +89,7 @@ def main():
 
     torch.set_num_threads(1)
     model, kinds = build(spec, input_shape)
-    state = {}
-    for k, v in weights.items():
-        if k.startswith("optimizer."):
-            continue
-        state[k] = torch.tensor(int(v), dtype=torch.int64) if k.endswith("num_batches_tracked") else torch.from_numpy(v.copy())
-    model.load_state_dict(state, strict=True)
+    model.load_state_dict(ttl4j_torch.state_dict_for_torch(weights), strict=True)
     seq = model.layers
 
     worst = defaultdict(float)

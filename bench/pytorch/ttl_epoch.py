@@ -2,7 +2,10 @@
 """Seconds per training epoch of ttl-mnist on MNIST in PyTorch, the reference for `ttl bench train --model ttl-mnist`.
 
 ttl-mnist: a Tucker tensor layer (the 28x28 image -> 300, input ranks 5x5, output rank 10: factors A1, A2
-(28x5), core G (10x5x5), output factor B (300x10), bias 300), then ReLU and Linear(300, 10). The layer never
+(28x5), core G (10x5x5), output factor B (300x10), bias 300), then ReLU and Linear(300, 10). The parameters
+carry ttl4j's names and layouts (core, in_factors.0, in_factors.1, out_factors.0, bias; see
+docs/checkpoint-format.md), so the model's state dict saved with python/ttl4j_torch.py's save_state_dict
+goes through `ttl import --model ttl-mnist --input-shape 784` unchanged. The layer never
 forms its 300x784 weight: the image is projected by A1 and A2 (two mode products), contracted with the core,
 then expanded by B, and autograd differentiates through those products.
 --impl matmul runs the mode products as batched matmuls, --impl einsum as one torch.einsum per step.
@@ -33,9 +36,8 @@ class TuckerLayer(torch.nn.Module):
             q, _ = torch.linalg.qr(torch.randn(rows, cols))
             return torch.nn.Parameter(q.contiguous())
 
-        self.a1 = orthonormal(i1, r1)
-        self.a2 = orthonormal(i2, r2)
-        self.b = orthonormal(j, s)
+        self.in_factors = torch.nn.ParameterList([orthonormal(i1, r1), orthonormal(i2, r2)])  # A1, A2
+        self.out_factors = torch.nn.ParameterList([orthonormal(j, s)])  # B
         # With orthonormal factors the reconstructed weight has the core's entry variance spread over
         # J * I entries: scale the core so the weight has He variance 2 / fan_in.
         std = math.sqrt(2.0 / (i1 * i2)) * math.sqrt(j * i1 * i2 / (s * r1 * r2))
@@ -44,13 +46,14 @@ class TuckerLayer(torch.nn.Module):
 
     def forward(self, x):
         x = x.reshape(-1, self.i1, self.i2)
+        a1, a2, b = self.in_factors[0], self.in_factors[1], self.out_factors[0]
         if self.impl == "einsum":
-            p = torch.einsum("bij,ir,js->brs", x, self.a1, self.a2)
+            p = torch.einsum("bij,ir,js->brs", x, a1, a2)
             u = torch.einsum("brs,krs->bk", p, self.core)
-            return torch.einsum("bk,jk->bj", u, self.b) + self.bias
-        p = torch.matmul(self.a1.t(), torch.matmul(x, self.a2))  # B x R1 x R2
+            return torch.einsum("bk,jk->bj", u, b) + self.bias
+        p = torch.matmul(a1.t(), torch.matmul(x, a2))  # B x R1 x R2
         u = p.reshape(p.shape[0], -1) @ self.core.reshape(self.core.shape[0], -1).t()  # B x S
-        return torch.addmm(self.bias, u, self.b.t())  # B x J
+        return torch.addmm(self.bias, u, b.t())  # B x J
 
 
 def main():

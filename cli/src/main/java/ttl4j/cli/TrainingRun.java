@@ -263,6 +263,7 @@ final class TrainingRun {
                 trainer.schedule().spec(), cfg.batchSize(), cfg.epochs(), Parallel.threads(), Engine.kernels().name(),
                 req.resumed() != null ? ", resuming after epoch " + trainer.epoch() + " step " + trainer.globalStep() : "");
         if (req.teacher() != null) stdout.println(req.teacher().describe());
+        stdout.print(ModelSummary.of(m, inputShape).compact());
     }
 
     /** Progress on screen, a metrics row per epoch, the importance tracker when asked, and the test-only early stop. */

@@ -19,7 +19,8 @@ import ttl4j.engine.Tensor;
  * <p>{@code __metadata__}: {@code format}, {@code model} (the spec), {@code input_shape} (e.g.
  * {@code [784]}), {@code parameters}, whatever the caller adds (preprocessing, dataset), and for
  * training checkpoints the {@code train.*} keys written by {@link Trainer} (epoch, step, seed, learning-rate
- * schedule, optimiser name and hyper-parameters, layer RNG state).
+ * schedule, optimiser name and hyper-parameters, layer RNG state). docs/checkpoint-format.md describes
+ * every key, the tensor layouts and how to load a checkpoint in NumPy or PyTorch.
  */
 public final class Checkpoint {
     public static final String FORMAT = "ttl4j-checkpoint-1";

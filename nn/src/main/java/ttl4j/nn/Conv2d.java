@@ -153,6 +153,13 @@ public final class Conv2d implements Layer {
         return new int[] {outC, s.outH(), s.outW()};
     }
 
+    /** {@code K C R S} per output position: {@code K C R S H_out W_out}; the bias adds are not counted. */
+    @Override
+    public long multiplyAdds(int[] inputShape) {
+        int[] o = outputShape(inputShape);
+        return (long) outC * inC * kh * kw * o[1] * o[2];
+    }
+
     /** {@code conv(K,k=R[xS][,s=..][,p=..][,d=..][,bias=false])}, defaults left out. */
     @Override
     public String spec() {

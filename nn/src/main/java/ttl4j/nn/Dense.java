@@ -115,6 +115,12 @@ public final class Dense implements Layer {
         return new int[] {out};
     }
 
+    /** {@code in * out}; the bias adds are not counted. */
+    @Override
+    public long multiplyAdds(int[] inputShape) {
+        return (long) in * out;
+    }
+
     @Override
     public String spec() {
         return "dense(" + out + ")";

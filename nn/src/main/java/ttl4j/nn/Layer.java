@@ -54,6 +54,16 @@ public interface Layer {
     /** Per-sample output shape for a per-sample input shape; throws naming the mismatch. */
     int[] outputShape(int[] inputShape);
 
+    /**
+     * Multiply-adds per sample of an inference forward on inputs of {@code inputShape} (per sample): the
+     * matrix products of dense, ttl and conv layers. The default is 0: elementwise layers (activations,
+     * dropout, batch norm), pooling and flatten do no multiply-adds in this count (their one operation or
+     * so per element is not counted).
+     */
+    default long multiplyAdds(int[] inputShape) {
+        return 0;
+    }
+
     /** The layer in the model-spec language, e.g. {@code dense(300)} (see {@link ModelSpec}). */
     String spec();
 

@@ -114,8 +114,35 @@ public final class SafeTensors {
         }
     }
 
-    /** Reads and validates a file; errors name the file, the byte offset and the problem. */
+    /** Reads and validates a file; errors name the file, the byte offset and the problem. Only F32 tensors are accepted. */
     public static Contents read(Path file) throws IOException {
+        return read(file, false);
+    }
+
+    /**
+     * As {@link #read(Path)}, but tensors of the other safetensors dtypes (F64, F16, BF16, I64, I32, I16,
+     * I8, U8, BOOL) are accepted and converted to float, for files written by other tools (a PyTorch
+     * state dict holds {@code num_batches_tracked} as I64).
+     */
+    public static Contents readConverting(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    /** Bytes per element of the dtypes {@link #readConverting} accepts. */
+    private static final Map<String, Integer> DTYPE_BYTES = Map.of("F32", 4, "F64", 8, "F16", 2, "BF16", 2, "I64", 8, "I32", 4,
+            "I16", 2, "I8", 1, "U8", 1, "BOOL", 1);
+
+    /** The one line for a file that starts as a PyTorch pickle does (torch.save's zip, or a bare pickle), or null. */
+    static String pickleHint(Path file, ByteBuffer first8) {
+        int b0 = first8.get(0) & 0xff, b1 = first8.get(1) & 0xff;
+        boolean zip = b0 == 'P' && b1 == 'K' && first8.get(2) == 3 && first8.get(3) == 4;
+        boolean pickle = b0 == 0x80 && b1 >= 2 && b1 <= 5;
+        if (!zip && !pickle) return null;
+        return file + " is a PyTorch pickle (torch.save), not safetensors; save the state dict as safetensors instead, e.g. "
+                + "with python/ttl4j_torch.py: ttl4j_torch.save_state_dict(model, \"model.safetensors\")";
+    }
+
+    private static Contents read(Path file, boolean convert) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) throw error(file, 0, "file has " + size + " bytes, too short for the 8-byte header length");
@@ -123,6 +150,8 @@ public final class SafeTensors {
             readFully(ch, lenBuf, 0);
             long n = lenBuf.getLong(0);
             if (n < 2 || n > size - 8) {
+                String hint = pickleHint(file, lenBuf);
+                if (hint != null) throw new IOException(hint);
                 throw error(file, 0, "header length " + n + " does not fit a file of " + size + " bytes (at most " + (size - 8) + ")");
             }
             if (n > MAX_HEADER) throw error(file, 0, "header length " + n + " exceeds the limit of " + MAX_HEADER + " bytes");
@@ -147,7 +176,7 @@ public final class SafeTensors {
             if (dataLen > Integer.MAX_VALUE) throw error(file, dataStart, "data area of " + dataLen + " bytes is too large (limit 2 GiB)");
 
             Map<String, String> metadata = new LinkedHashMap<>();
-            record Entry(String name, int[] shape, long begin, long end) {}
+            record Entry(String name, int[] shape, long begin, long end, String dtype) {}
             List<Entry> entries = new ArrayList<>();
             for (Map.Entry<?, ?> e : root.entrySet()) {
                 String name = (String) e.getKey();
@@ -164,19 +193,23 @@ public final class SafeTensors {
                 String what = "tensor \"" + name + "\"";
                 if (!(e.getValue() instanceof Map<?, ?> info)) throw error(file, 8, what + " is not an object");
                 Object dtype = info.get("dtype");
-                if (!"F32".equals(dtype)) throw error(file, 8, what + ": dtype " + dtype + " is not supported (only F32)");
+                if (!"F32".equals(dtype) && !(convert && DTYPE_BYTES.containsKey(dtype))) {
+                    throw error(file, 8, what + ": dtype " + dtype + " is not supported (only " + (convert ? String.join(", ",
+                            new java.util.TreeSet<>(DTYPE_BYTES.keySet())) : "F32") + ")");
+                }
+                int width = DTYPE_BYTES.get((String) dtype);
                 int[] shape = shape(file, what, info.get("shape"));
                 long[] off = offsets(file, what, info.get("data_offsets"));
                 if (off[0] < 0 || off[0] > off[1] || off[1] > dataLen) {
                     throw error(file, dataStart + Math.max(0, off[0]), what + ": data_offsets [" + off[0] + ", " + off[1]
                             + "] outside the data area of " + dataLen + " bytes");
                 }
-                long need = 4L * Tensor.sizeOf(shape);
+                long need = width * Tensor.sizeOf(shape);
                 if (off[1] - off[0] != need) {
                     throw error(file, dataStart + off[0], what + ": data_offsets [" + off[0] + ", " + off[1] + "] hold "
-                            + (off[1] - off[0]) + " bytes but F32 " + Arrays.toString(shape) + " needs " + need);
+                            + (off[1] - off[0]) + " bytes but " + dtype + " " + Arrays.toString(shape) + " needs " + need);
                 }
-                entries.add(new Entry(name, shape, off[0], off[1]));
+                entries.add(new Entry(name, shape, off[0], off[1], (String) dtype));
             }
             List<Entry> sorted = new ArrayList<>(entries);
             sorted.sort((a, b) -> Long.compare(a.begin, b.begin));
@@ -199,11 +232,40 @@ public final class SafeTensors {
                 Tensor t = Tensor.zeros(en.shape);
                 // Offsets need not be multiples of 4, so each tensor gets its own view from its byte offset.
                 data.position((int) en.begin);
-                data.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(t.data(), 0, t.size());
+                ByteBuffer v = data.slice().order(ByteOrder.LITTLE_ENDIAN);
+                if (en.dtype.equals("F32")) v.asFloatBuffer().get(t.data(), 0, t.size());
+                else convert(en.dtype, v, t.data(), t.size());
                 tensors.put(en.name, t);
             }
             return new Contents(tensors, metadata);
         }
+    }
+
+    private static void convert(String dtype, ByteBuffer v, float[] out, int n) {
+        for (int i = 0; i < n; i++) {
+            out[i] = switch (dtype) {
+                case "F64" -> (float) v.getDouble(8 * i);
+                case "F16" -> halfToFloat(v.getShort(2 * i));
+                case "BF16" -> Float.intBitsToFloat((v.getShort(2 * i) & 0xffff) << 16);
+                case "I64" -> (float) v.getLong(8 * i);
+                case "I32" -> (float) v.getInt(4 * i);
+                case "I16" -> v.getShort(2 * i);
+                case "I8" -> v.get(i);
+                case "U8", "BOOL" -> v.get(i) & 0xff;
+                default -> throw new IllegalStateException(dtype);
+            };
+        }
+    }
+
+    /** IEEE 754 binary16 to float, exactly (subnormals, infinities and NaN included). */
+    static float halfToFloat(short h) {
+        int bits = h & 0xffff, sign = (bits & 0x8000) << 16, exp = (bits >>> 10) & 0x1f, mant = bits & 0x3ff;
+        if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        if (exp == 0) {
+            float f = mant * 0x1p-24f;
+            return sign != 0 ? -f : f;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
     private static int[] shape(Path file, String what, Object v) throws IOException {

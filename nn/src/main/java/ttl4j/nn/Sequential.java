@@ -130,6 +130,18 @@ public final class Sequential implements Layer {
         return s;
     }
 
+    /** The layers' multiply-adds, each on the shape the layers before it produce. */
+    @Override
+    public long multiplyAdds(int[] inputShape) {
+        long n = 0;
+        int[] s = inputShape;
+        for (Layer l : layers) {
+            n += l.multiplyAdds(s);
+            s = l.outputShape(s);
+        }
+        return n;
+    }
+
     @Override
     public String spec() {
         StringBuilder sb = new StringBuilder();

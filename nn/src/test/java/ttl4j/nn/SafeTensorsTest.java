@@ -164,4 +164,50 @@ class SafeTensorsTest {
             return false;
         }
     }
+
+    /** A header and data area of tensors in other dtypes, as another tool writes them. */
+    private Path foreign(String dtype, byte[] bytes, int... shape) throws IOException {
+        String json = "{\"t\":{\"dtype\":\"" + dtype + "\",\"shape\":" + java.util.Arrays.toString(shape).replace(" ", "")
+                + ",\"data_offsets\":[0," + bytes.length + "]}}";
+        byte[] h = json.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + bytes.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h).put(bytes);
+        return Files.write(dir.resolve(dtype + ".safetensors"), b.array());
+    }
+
+    @Test
+    void otherDtypesAreConvertedOnlyWhenAsked() throws IOException {
+        ByteBuffer f64 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(0.1).putDouble(-3);
+        ByteBuffer i64 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(7);
+        // binary16: 1.0, -2.0, 65504 (largest), 2^-24 (smallest subnormal), infinity
+        ByteBuffer f16 = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0x3c00).putShort((short) 0xc000)
+                .putShort((short) 0x7bff).putShort((short) 0x0001).putShort((short) 0x7c00);
+        ByteBuffer bf16 = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0x3fc0);
+        assertArrayEquals(new float[] {0.1f, -3f}, SafeTensors.readConverting(foreign("F64", f64.array(), 2)).tensors().get("t").toArray());
+        Tensor n = SafeTensors.readConverting(foreign("I64", i64.array())).tensors().get("t");
+        assertEquals(0, n.rank());
+        assertEquals(7f, n.toArray()[0]);
+        assertArrayEquals(new float[] {1f, -2f, 65504f, 0x1p-24f, Float.POSITIVE_INFINITY},
+                SafeTensors.readConverting(foreign("F16", f16.array(), 5)).tensors().get("t").toArray());
+        assertEquals(1.5f, SafeTensors.readConverting(foreign("BF16", bf16.array(), 1)).tensors().get("t").toArray()[0]);
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(dir.resolve("F64.safetensors")));
+        assertTrue(e.getMessage().contains("dtype F64 is not supported (only F32)"), e.getMessage());
+    }
+
+    @Test
+    void aPytorchPickleIsNamedAsOne() throws IOException {
+        Path zip = Files.write(dir.resolve("m.pt"), new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0});
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(zip));
+        assertTrue(e.getMessage().contains("is a PyTorch pickle (torch.save), not safetensors") && e.getMessage().contains("save_state_dict"),
+                e.getMessage());
+        // a real file whose header length, 640 = 0x0280, starts with the bytes of a pickle's opcode is read normally
+        Map<String, Tensor> t = Map.of("t", Tensor.zeros(1));
+        Path f = dir.resolve("ok.safetensors");
+        SafeTensors.write(f, t, Map.of("pad", ""));
+        long n0 = ByteBuffer.wrap(Files.readAllBytes(f), 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        SafeTensors.write(f, t, Map.of("pad", "x".repeat((int) (640 - n0))));
+        byte[] head = Files.readAllBytes(f);
+        assertTrue((head[0] & 0xff) == 0x80 && head[1] == 2, "header length " + ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        assertEquals(1, SafeTensors.read(f).tensors().size());
+    }
 }

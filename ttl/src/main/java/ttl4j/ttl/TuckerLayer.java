@@ -199,6 +199,12 @@ public final class TuckerLayer implements Layer, CompressedLayer {
         return new int[] {p.outSize};
     }
 
+    /** The factorised forward's multiply-adds for one sample (projection, core, expansion), as {@link #costs} counts them. */
+    @Override
+    public long multiplyAdds(int[] inputShape) {
+        return new TuckerPlan(p, Mode.FACTORIZED, 1, false, false).costs.factorizedForward();
+    }
+
     @Override
     public String spec() {
         return "ttl(" + dims(p.inShape) + "->" + dims(p.outShape) + "; r=" + dims(p.inRanks) + "; s=" + dims(p.outRanks)
