@@ -31,7 +31,9 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        // Without a command: the usage on stderr and exit code 2 (see execute), as for any missing argument.
+        new CommandLine(this).usage(System.err);
+        throw new UserError("name a command, e.g. ttl train --help");
     }
 
     public static void main(String[] args) {

@@ -72,12 +72,12 @@ class BenchCommandTest {
 
     @Test
     void ttlLayerReportsThreeVariantsPerLayer() {
-        Map<String, Object> js = json("bench", "ttl-layer", "--batch", "2", "--seconds", "0.005", "--rounds", "1", "--json");
+        Map<String, Object> js = json("bench", "ttl-layer", "--batch-size", "2", "--seconds", "0.005", "--rounds", "1", "--json");
         List<Map<String, Object>> r = results(js);
         assertEquals(6, r.size());
         assertEquals(List.of("dense", "factorized", "reconstructed"), r.subList(0, 3).stream().map(x -> x.get("variant")).toList());
         assertEquals(1.0, ((Number) r.get(0).get("speedup_vs_dense")).doubleValue());
-        Captured table = Captured.run("bench", "ttl-layer", "--batch", "2", "--seconds", "0.005", "--rounds", "1");
+        Captured table = Captured.run("bench", "ttl-layer", "--batch-size", "2", "--seconds", "0.005", "--rounds", "1");
         assertTrue(table.out().contains("32x32->32x32 r8"), table.out());
     }
 

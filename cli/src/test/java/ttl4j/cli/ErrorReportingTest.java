@@ -144,4 +144,14 @@ class ErrorReportingTest {
         assertTrue(oneLine(c).contains("file a\\x00b\\nc\\x1b[31m"), c.err());
         assertEquals("plain", Main.oneLine("plain"));
     }
+
+    @Test
+    void aBareCommandPrintsTheUsageAndExitsWith2() {
+        for (String[] args : new String[][] {{}, {"bench"}}) {
+            Captured c = Captured.run(args);
+            assertEquals(2, c.exit(), String.join(" ", args) + ": " + c.err());
+            assertTrue(c.err().contains("Usage: ttl"), c.err());
+            assertTrue(c.out().isEmpty(), c.out());
+        }
+    }
 }

@@ -89,6 +89,7 @@ public final class SafeTensors {
                 writeFully(ch, buf);
                 ch.force(true);
             }
+            readableByAll(tmp);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -115,6 +116,18 @@ public final class SafeTensors {
     }
 
     /** Reads and validates a file; errors name the file, the byte offset and the problem. Only F32 tensors are accepted. */
+    /**
+     * A temporary file is created readable by its owner only; the file it becomes is a model to share,
+     * so it gets the usual {@code rw-r--r--} (where the file system has POSIX permissions).
+     */
+    private static void readableByAll(Path f) {
+        try {
+            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: its defaults apply
+        }
+    }
+
     public static Contents read(Path file) throws IOException {
         return read(file, false);
     }

@@ -210,4 +210,16 @@ class SafeTensorsTest {
         assertTrue((head[0] & 0xff) == 0x80 && head[1] == 2, "header length " + ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
         assertEquals(1, SafeTensors.read(f).tensors().size());
     }
+
+    @org.junit.jupiter.api.Test
+    void writtenFilesAreReadableByAllNotOnlyTheOwner(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path f = dir.resolve("m.safetensors");
+        SafeTensors.write(f, java.util.Map.of("w", ttl4j.engine.Tensor.zeros(2, 2)), java.util.Map.of());
+        try {
+            org.junit.jupiter.api.Assertions.assertEquals("rw-r--r--",
+                    java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(f)));
+        } catch (UnsupportedOperationException notPosix) {
+            org.junit.jupiter.api.Assumptions.abort("no POSIX permissions here");
+        }
+    }
 }

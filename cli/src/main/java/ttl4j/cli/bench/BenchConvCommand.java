@@ -50,6 +50,7 @@ final class BenchConvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        BenchCommand.warnIfBusy();
         BenchHarness.atLeastOne("--batch-size", batch);
         BenchHarness.atLeastOne("--rounds", rounds);
         BenchHarness h = new BenchHarness(BenchHarness.positiveSeconds(seconds), 3);

@@ -23,6 +23,7 @@ final class BenchKhatriRaoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        BenchCommand.warnIfBusy();
         BenchHarness h = new BenchHarness(BenchHarness.positiveSeconds(seconds), 3);
         for (String c : KhatriRaoWorkload.KHATRI_RAO_CASES) {
             KhatriRaoWorkload w = new KhatriRaoWorkload(c);

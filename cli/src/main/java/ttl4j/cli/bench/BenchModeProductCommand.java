@@ -53,6 +53,7 @@ final class BenchModeProductCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        BenchCommand.warnIfBusy();
         BenchHarness h = new BenchHarness(BenchHarness.positiveSeconds(seconds), 3);
         BenchHarness.atLeastOne("--rounds", rounds);
         List<Row> rows = new ArrayList<>();

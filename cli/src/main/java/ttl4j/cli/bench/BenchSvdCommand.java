@@ -34,6 +34,7 @@ final class BenchSvdCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        BenchCommand.warnIfBusy();
         BenchHarness h = new BenchHarness(BenchHarness.positiveSeconds(seconds), BenchHarness.atLeastOne("--repeats", repeats));
         List<int[]> parsed = new ArrayList<>();
         for (String s : shapes) parsed.add(SvdWorkload.parseShape(s));

@@ -27,7 +27,7 @@ final class BenchTtlLayerCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads = new ThreadsOption();
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--batch-size", "--batch"}, paramLabel = "N", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
@@ -49,7 +49,8 @@ final class BenchTtlLayerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BenchHarness.atLeastOne("--batch", batch);
+        BenchCommand.warnIfBusy();
+        BenchHarness.atLeastOne("--batch-size", batch);
         BenchHarness h = new BenchHarness(BenchHarness.positiveSeconds(seconds), 3);
         BenchHarness.atLeastOne("--rounds", rounds);
         List<Row> rows = new ArrayList<>();
