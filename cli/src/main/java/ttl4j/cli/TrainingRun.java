@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import ttl4j.cli.plot.Charts;
+import ttl4j.data.Augmentation;
 import ttl4j.data.Catalog;
 import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
@@ -47,7 +48,13 @@ final class TrainingRun {
     static final String CURVES = "curves.png";
 
     /** Everything that defines a run, stored in the checkpoint so --resume needs nothing else. */
-    record RunConfig(String model, String dataset, int epochs, int batchSize, String normalize, boolean evalEveryEpoch) {
+    record RunConfig(String model, String dataset, int epochs, int batchSize, String normalize, boolean evalEveryEpoch,
+                     Augmentation augment) {
+        /** A run with the dataset's default augmentation ({@link Augmentation#defaultFor}). */
+        RunConfig(String model, String dataset, int epochs, int batchSize, String normalize, boolean evalEveryEpoch) {
+            this(model, dataset, epochs, batchSize, normalize, evalEveryEpoch, Augmentation.defaultFor(dataset));
+        }
+
         Map<String, String> metadata() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("run.model", model);
@@ -56,6 +63,7 @@ final class TrainingRun {
             m.put("run.batch_size", Integer.toString(batchSize));
             m.put("run.normalize", normalize);
             m.put("run.eval_every_epoch", Boolean.toString(evalEveryEpoch));
+            m.put("run.augment", augment.word());
             return m;
         }
 
@@ -64,7 +72,8 @@ final class TrainingRun {
             try {
                 RunConfig c = new RunConfig(need(m, "run.model", ck), need(m, "dataset", ck), Integer.parseInt(need(m, "run.epochs", ck)),
                         Integer.parseInt(need(m, "run.batch_size", ck)), need(m, "run.normalize", ck),
-                        Boolean.parseBoolean(m.getOrDefault("run.eval_every_epoch", "false")));
+                        Boolean.parseBoolean(m.getOrDefault("run.eval_every_epoch", "false")),
+                        augmentation(m.getOrDefault("run.augment", "none"), ck));
                 if (c.epochs() < 1 || c.batchSize() < 1) {
                     throw new Main.UserError(ck.file() + ": bad run settings in __metadata__ (run.epochs " + c.epochs()
                             + ", run.batch_size " + c.batchSize() + "; both must be >= 1)");
@@ -72,6 +81,14 @@ final class TrainingRun {
                 return c;
             } catch (NumberFormatException e) {
                 throw new Main.UserError(ck.file() + ": bad run settings in __metadata__ (" + e.getMessage() + ")");
+            }
+        }
+
+        private static Augmentation augmentation(String word, Checkpoint ck) {
+            try {
+                return Augmentation.parse(word);
+            } catch (IllegalArgumentException e) {
+                throw new Main.UserError(ck.file() + ": bad run settings in __metadata__ (run.augment: " + e.getMessage() + ")");
             }
         }
 
@@ -220,7 +237,7 @@ final class TrainingRun {
         }
         inputShape = DatasetBatchSource.sampleShapeFor(cfg.model(), train);
         if (prep == null) prep = cfg.normalize().equals("unit") ? Preprocessing.unitRange(train.channels()) : Preprocessing.standardize(train);
-        trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep, inputShape);
+        trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep, inputShape, cfg.augment());
         testSrc = DatasetBatchSource.inOrder(test, 1000, prep, inputShape);
     }
 
@@ -250,8 +267,9 @@ final class TrainingRun {
         Sequential m = trainer.model();
         stdout.printf(Locale.ROOT, "training %s (%,d parameters) on %s (%d train, %d test samples) -> %s%n", m.spec(),
                 m.parameterCount(), cfg.dataset(), train.size(), test.size(), dir);
-        stdout.printf(Locale.ROOT, "%s, %s, batch %d, %d epochs, %d thread(s), %s kernels%s%n", trainer.optimizer(),
-                trainer.schedule().spec(), cfg.batchSize(), cfg.epochs(), Parallel.threads(), Engine.kernels().name(),
+        stdout.printf(Locale.ROOT, "%s, %s, batch %d, %d epochs, %s%d thread(s), %s kernels%s%n", trainer.optimizer(),
+                trainer.schedule().spec(), cfg.batchSize(), cfg.epochs(),
+                cfg.augment() == Augmentation.NONE ? "" : "augmentation " + cfg.augment().word() + ", ", Parallel.threads(), Engine.kernels().name(),
                 req.resumed() != null ? ", resuming after epoch " + trainer.epoch() + " step " + trainer.globalStep() : "");
     }
 
