@@ -106,7 +106,13 @@ final class TrainingRun {
      * (the model needs a ttl layer).
      */
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                   long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse) {
+                   long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, int subset) {
+        /** All the samples of both splits ({@code subset} 0). */
+        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
+                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse) {
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, 0);
+        }
+
         /** A request that refuses a directory holding an earlier run (see {@link TrainingRun#RUN_FILES}). */
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                 long stopAfterSteps, boolean trackImportance) {
@@ -128,7 +134,7 @@ final class TrainingRun {
      * examine the model).
      */
     record Outcome(int exitCode, Path dir, Sequential model, int[] inputShape, List<MetricsFile.Row> epochs, Dataset test,
-                   Preprocessing prep) {
+                   Preprocessing prep, int stepsPerEpoch) {
         /** Test accuracy after the last epoch, NaN when it was not evaluated. */
         double testAccuracy() {
             return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).testAccuracy();
@@ -232,6 +238,19 @@ final class TrainingRun {
     private void loadData() {
         train = Datasets.load(req.dataDir(), cfg.dataset(), Split.TRAIN, stdout::println);
         test = Datasets.load(req.dataDir(), cfg.dataset(), Split.TEST, stdout::println);
+        subset = req.subset();
+        if (subset == 0 && req.resumed() != null) {
+            try {
+                subset = Integer.parseInt(req.resumed().metadata().getOrDefault(SUBSET_KEY, "0"));
+            } catch (NumberFormatException e) {
+                throw new Main.UserError(req.resumed().file() + ": bad " + SUBSET_KEY + " in __metadata__");
+            }
+        }
+        if (subset < 0) throw new Main.UserError("subset must be >= 0, got " + subset);
+        if (subset > 0) {
+            train = firstSamples(train, subset);
+            test = firstSamples(test, subset);
+        }
         for (Dataset d : new Dataset[] {train, test}) {
             if (d.size() == 0) throw new Main.UserError("dataset " + cfg.dataset() + ": " + d.name() + " has no samples; nothing to train or test on");
         }
@@ -259,6 +278,7 @@ final class TrainingRun {
         if (req.dataDir() != null && !req.dataDir().isBlank()) {
             checkpointMeta.put(DATA_DIR_KEY, Path.of(req.dataDir()).toAbsolutePath().normalize().toString());
         }
+        if (subset > 0) checkpointMeta.put(SUBSET_KEY, Integer.toString(subset));
         checkpointMeta.put(TRAIN_DATA_KEY, fingerprint(train));
         trainer.checkpointTo(dir.resolve(CHECKPOINT), checkpointMeta);
     }
@@ -408,7 +428,7 @@ final class TrainingRun {
                 : "in epoch " + (trainer.epoch() + 1) + " after step " + inEpoch + " of " + trainSrc.steps();
         stdout.printf(Locale.ROOT, "stopped %s; state saved in %s; continue with: ttl train --resume %s%n", where,
                 dir.resolve(CHECKPOINT), dir);
-        return new Outcome(130, dir, trainer.model(), inputShape, metrics.rows(), test, prep);
+        return new Outcome(130, dir, trainer.model(), inputShape, metrics.rows(), test, prep, trainSrc.steps());
     }
 
     /** Done: the final weights, summary.json, importance.csv and curves.png, and the closing line. */
@@ -428,7 +448,7 @@ final class TrainingRun {
             stdout.printf(Locale.ROOT, "done: test accuracy %.2f%%, test loss %.6f after %d epochs; %s%n", 100 * last.testAccuracy(),
                     last.testLoss(), last.epoch(), dir.resolve(MODEL));
         }
-        return new Outcome(0, dir, trainer.model(), inputShape, metrics.rows(), test, prep);
+        return new Outcome(0, dir, trainer.model(), inputShape, metrics.rows(), test, prep, trainSrc.steps());
     }
 
     /** Loss and accuracy per epoch; the run's results are on disk already, so a picture that cannot be drawn is only a warning. */
@@ -452,6 +472,18 @@ final class TrainingRun {
         } catch (IOException | RuntimeException e) {
             stdout.println("warning: could not draw " + dir.resolve(CURVES) + ": " + e);
         }
+    }
+
+    /** The number of samples of each split a run was restricted to (the first in file order), when it was. */
+    static final String SUBSET_KEY = "run.subset";
+
+    private int subset;
+
+    /** The first {@code n} samples of {@code d} (all of them when it has fewer). */
+    static Dataset firstSamples(Dataset d, int n) {
+        if (n >= d.size()) return d;
+        return new Dataset(d.name(), Arrays.copyOf(d.images(), n * d.features()), Arrays.copyOf(d.labels(), n), d.channels(), d.height(),
+                d.width(), d.numClasses(), d.classNames());
     }
 
     /** Where the run's data came from (when --data-dir was given), so a resume finds it without the option. */
