@@ -9,8 +9,8 @@
 # PyTorch runs at its best here: its convolutions run on oneDNN with torch's intra-op threads
 # (torch.set_num_threads = the thread count, OMP_NUM_THREADS likewise, OMP_WAIT_POLICY=PASSIVE on 2
 # threads). The environment's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (which would put OpenBLAS on
-# AVX2 kernels) are removed for the PyTorch command only, with OPENBLAS_CORETYPE=SkylakeX on an
-# AVX-512 CPU; the script prints what PyTorch ran with.
+# AVX2 kernels) are removed for the PyTorch command only, and OPENBLAS_CORETYPE is the fastest the
+# CPU runs (bench/peer-env.sh measures and prints it); the script prints what PyTorch ran with.
 #
 # Usage: bench/conv-vs-pytorch.sh [--rounds N] [--threads "1 2"] [--batch-size N] [--seconds S]
 #        [--layers CINxCOUTxH,...]

@@ -51,7 +51,8 @@ import ttl4j.ttl.decomp.TuckerDecomposition;
                         + "output ranks for --energy and --param-budget.",
                 "",
                 "Fine-tuning trains the whole network on the checkpoint's dataset, inputs prepared as recorded in the "
-                        + "checkpoint; defaults: adam, lr 0.003, cosine schedule to 0, the checkpoint's batch size (the other settings as in ttl train).",
+                        + "checkpoint; defaults: adam, lr 0.003, cosine schedule to 0, the checkpoint's batch size (the other settings as in ttl train). "
+                        + "With --teacher (typically the uncompressed checkpoint itself) it is distilled from that network.",
                 ""},
         footer = {"", "Examples:",
                 "  ttl compress --checkpoint runs/mlp/model.safetensors --layer layers.0 --ranks 5x5:10 --fine-tune-epochs 2 --out ttl.safetensors",
@@ -107,6 +108,9 @@ final class CompressCommand implements Callable<Integer> {
     String dataDir;
 
     @Mixin
+    DistillOptions distill = new DistillOptions();
+
+    @Mixin
     ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The compressed checkpoint to write.")
@@ -116,8 +120,11 @@ final class CompressCommand implements Callable<Integer> {
     boolean json;
 
 
+    /** The network fine-tuning distils from (--teacher), or null. */
+    private Teacher teacher;
+
     /** The dense layer being replaced, in the network it belongs to. */
-    private record Target(LoadedCheckpoint checkpoint, int index, Dense dense) {
+    record Target(LoadedCheckpoint checkpoint, int index, Dense dense) {
         Sequential network() {
             return checkpoint.model();
         }
@@ -128,10 +135,10 @@ final class CompressCommand implements Callable<Integer> {
     }
 
     /** How the weight {@code W (J, I)} is read as a tensor {@code J_1..J_M x I_1..I_N}, and the rank rule. */
-    private record Plan(int[] outShape, int[] inShape, RankSpec ranks) {}
+    record Plan(int[] outShape, int[] inShape, RankSpec ranks) {}
 
     /** The decomposition and the network with the Tucker layer in the dense layer's place. */
-    private record Compressed(TuckerDecomposition decomposition, TuckerLayer layer, Sequential network, double seconds) {}
+    record Compressed(TuckerDecomposition decomposition, TuckerLayer layer, Sequential network, double seconds) {}
 
     /** Fine-tuning: the trainer (null when there was none), the evaluation after it and its time. */
     private record FineTuned(Trainer trainer, Trainer.Evaluation evaluation, double seconds) {
@@ -141,7 +148,9 @@ final class CompressCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DenseCompression.Method meth = checkOptions();
-        Target target = openTarget();
+        teacher = distill.open();
+        if (teacher != null && fineTuneEpochs == 0) throw new Main.UserError("--teacher needs --fine-tune-epochs > 0 (it guides fine-tuning)");
+        Target target = openTarget(checkpoint, layer, dataset);
         Dataset test = target.checkpoint().load(dataDir, Split.TEST, log());
         Plan plan = plan(target, test);
         DatasetBatchSource testSrc = target.checkpoint().inOrder(test, 1000);
@@ -149,7 +158,7 @@ final class CompressCommand implements Callable<Integer> {
         Compressed c = compress(target, plan, meth);
         Trainer.Evaluation after = Trainer.evaluate(c.network(), testSrc);
         if (!json) printCompression(target, c, meth, before, after);
-        FineTuned tuned = fineTune(target, c.network(), testSrc);
+        FineTuned tuned = fineTune(target, c.network(), testSrc, teacher);
         write(target, plan, meth, c, tuned);
         if (json) printJson(target, plan, meth, c, before, after, tuned);
         else printReport(target, c, before, after, tuned);
@@ -177,7 +186,7 @@ final class CompressCommand implements Callable<Integer> {
     }
 
     /** The checkpoint and the dense layer named by --layer. */
-    private Target openTarget() {
+    static Target openTarget(Path checkpoint, String layer, String dataset) {
         LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset);
         Sequential net = lc.model();
         int index = layerIndex(net, layer);
@@ -190,6 +199,12 @@ final class CompressCommand implements Callable<Integer> {
 
     /** The tensor shapes (--in-shape, --out-shape or their defaults), checked against the layer, and the rank rule. */
     private Plan plan(Target t, Dataset test) {
+        return plan(t, test, inShape, outShape, ranks, energy, paramBudget, outRank);
+    }
+
+    /** As {@link #plan(Target, Dataset)} for the given option values (null: not given). */
+    static Plan plan(Target t, Dataset test, String inShape, String outShape, String ranks, Double energy, Double paramBudget,
+                     String outRank) {
         Dense dense = t.dense();
         int[] in = inShape != null ? CompressionRanks.dims("--in-shape", inShape) : defaultInShape(t.network(), t.index(), dense.in(), test);
         int[] outS = outShape != null ? CompressionRanks.dims("--out-shape", outShape) : new int[] {dense.out()};
@@ -205,7 +220,7 @@ final class CompressCommand implements Callable<Integer> {
     }
 
     /** Decomposes the weight and puts the Tucker layer in the dense layer's place. */
-    private static Compressed compress(Target t, Plan p, DenseCompression.Method meth) {
+    static Compressed compress(Target t, Plan p, DenseCompression.Method meth) {
         Dense dense = t.dense();
         long t0 = System.nanoTime();
         DenseCompression.Result res;
@@ -233,17 +248,16 @@ final class CompressCommand implements Callable<Integer> {
     }
 
     /** Trains the compressed network on the checkpoint's dataset (when --fine-tune-epochs > 0) and evaluates it again. */
-    private FineTuned fineTune(Target t, Sequential compressed, DatasetBatchSource testSrc) {
+    private FineTuned fineTune(Target t, Sequential compressed, DatasetBatchSource testSrc, Teacher teacher) {
         if (fineTuneEpochs == 0) return FineTuned.NONE;
         PrintStream stdout = System.out;
         Dataset train = Datasets.load(dataDir, t.checkpoint().dataset(), Split.TRAIN, log());
         int bs = batchSize != null ? batchSize : checkpointBatchSize(t.checkpoint());
         DatasetBatchSource trainSrc = DatasetBatchSource.shuffled(train, bs, t.checkpoint().prep(), t.checkpoint().inputShape());
-        TrainRecipe recipe = fineTuneRecipe();
-        Trainer tr = new Trainer(compressed, recipe.createOptimizer(), recipe.createSchedule(fineTuneEpochs, trainSrc.steps()), seed);
+        Trainer tr = fineTuner(t, compressed, fineTuneRecipe(), fineTuneEpochs, trainSrc, seed, teacher);
         if (!json) {
-            stdout.printf(Locale.ROOT, "fine-tuning %d epoch(s): %s, %s, batch %d%n", fineTuneEpochs, tr.optimizer(),
-                    tr.schedule().spec(), bs);
+            stdout.printf(Locale.ROOT, "fine-tuning %d epoch(s): %s, %s, batch %d%s%n", fineTuneEpochs, tr.optimizer(),
+                    tr.schedule().spec(), bs, teacher != null ? ", " + teacher.describe() : "");
             tr.addCallback(new TrainingCallback() {
                 @Override
                 public void onEpoch(EpochMetrics e) {
@@ -252,14 +266,31 @@ final class CompressCommand implements Callable<Integer> {
                 }
             });
         }
+        double secs = fit(tr, trainSrc, fineTuneEpochs);
+        return new FineTuned(tr, Trainer.evaluate(compressed, testSrc), secs);
+    }
+
+    /** The fine-tuning trainer of a compressed network: the recipe's optimiser and schedule, distilled from {@code teacher} when not null. */
+    static Trainer fineTuner(Target t, Sequential compressed, TrainRecipe recipe, int epochs, DatasetBatchSource trainSrc, long seed,
+                             Teacher teacher) {
+        Trainer tr = new Trainer(compressed, recipe.createOptimizer(), recipe.createSchedule(epochs, trainSrc.steps()), seed);
+        if (teacher != null) teacher.attach(tr, t.checkpoint().prep(), t.checkpoint().inputShape());
+        return tr;
+    }
+
+    /** Fine-tunes for {@code epochs}; returns the seconds it took. Divergence is the user's (the learning rate). */
+    static double fit(Trainer tr, DatasetBatchSource trainSrc, int epochs) {
         long t0 = System.nanoTime();
         try {
-            tr.fit(trainSrc, null, fineTuneEpochs);
+            tr.fit(trainSrc, null, epochs);
         } catch (DivergenceException e) {
             throw new Main.UserError("fine-tuning diverged (" + e.getMessage() + "); try a lower --lr than " + tr.schedule().lr(0), e);
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        return new FineTuned(tr, Trainer.evaluate(compressed, testSrc), secs);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    static int batchSize(Integer option, LoadedCheckpoint lc) {
+        return option != null ? option : checkpointBatchSize(lc);
     }
 
     /** The compressed checkpoint, with the dataset, preprocessing and how it was made in its metadata. */
@@ -281,6 +312,7 @@ final class CompressCommand implements Callable<Integer> {
             meta.put("compress.fine_tune_optimizer", tuned.trainer().optimizer().toString());
             meta.put("compress.fine_tune_schedule", tuned.trainer().schedule().spec());
         }
+        if (teacher != null) meta.putAll(teacher.metadata());
         try {
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
@@ -321,6 +353,7 @@ final class CompressCommand implements Callable<Integer> {
         kv(sb, "loss_fine_tuned", ft == null ? "null" : fmt(ft.loss()));
         kv(sb, "fine_tune_epochs", Integer.toString(fineTuneEpochs));
         kv(sb, "fine_tune_seconds", fmt(tuned.seconds()));
+        kv(sb, "teacher", distill.teacher == null ? "null" : Json.write(distill.teacher.toString()));
         kv(sb, "layer_dense_weights", Long.toString(layerRow.denseWeights()));
         kv(sb, "layer_weights", Long.toString(layerRow.weights()));
         kv(sb, "layer_compression", fmt(layerRow.ratio()));

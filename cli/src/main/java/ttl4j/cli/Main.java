@@ -20,7 +20,7 @@ import ttl4j.nn.SpecException;
         versionProvider = Main.Version.class,
         description = "ttl4j: a pure-Java tensor engine with Vector API kernels, neural networks and the Tucker Tensor Layer.",
         subcommands = {InfoCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, ReproduceCommand.class,
-                ExplainCommand.class, CompressCommand.class, PredictCommand.class, BenchCommand.class,
+                ExplainCommand.class, CompressCommand.class, SweepCommand.class, PredictCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -20,7 +20,7 @@ import ttl4j.nn.ModelSpec;
 
 /** {@code ttl train}: train a network on a dataset, with metrics, checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a network on a dataset with softmax cross-entropy.",
+        description = {"Train a network on a dataset with softmax cross-entropy (or distil it from a trained network: --teacher).",
                 "",
                 "Writes to the output directory: metrics.csv (one row per epoch, flushed as it goes), curves.png (loss and "
                         + "accuracy per epoch, at the end), "
@@ -128,6 +128,9 @@ final class TrainCommand implements Callable<Integer> {
                     + "where it resumed). Needs a model with a ttl layer.")
     boolean trackImportance;
 
+    @Mixin
+    DistillOptions distill = new DistillOptions();
+
     /** Stops as Ctrl-C does after this many steps of this invocation (for testing resume). */
     @Option(names = "--stop-after-steps", hidden = true)
     long stopAfterSteps;
@@ -168,8 +171,9 @@ final class TrainCommand implements Callable<Integer> {
             if (out != null && out.toString().isBlank()) throw new Main.UserError("--out must name a directory, got an empty path");
             dir = out != null ? out : defaultOut(cfg);
         }
+        Teacher teacher = resumed != null ? Teacher.recordedIn(resumed) : distill.open();
         TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, dir, dataDir, resumed == null ? recipe() : null,
-                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse), json ? System.err : System.out);
+                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher), json ? System.err : System.out);
         if (json) {
             try {
                 System.out.print(o.exitCode() == 0 ? Files.readString(dir.resolve(TrainingRun.SUMMARY))
@@ -234,10 +238,12 @@ final class TrainCommand implements Callable<Integer> {
         if (seed != null) bad.add("--seed");
         if (augment != null) bad.add("--augment");
         if (out != null) bad.add("--out");
+        if (distill.teacher != null) bad.add("--teacher");
+        bad.addAll(distill.given());
         if (overwrite) bad.add("--overwrite");
         if (!bad.isEmpty()) {
             throw new Main.UserError(String.join(", ", bad) + " cannot be combined with --resume (a resumed run keeps its settings; "
-                    + "only --epochs, --threads, --data-dir, --eval-every-epoch and --log-every may be given)");
+                    + "only --epochs, --threads, --data-dir, --eval-every-epoch and --log-every may be given; a distilled run keeps its teacher)");
         }
     }
 

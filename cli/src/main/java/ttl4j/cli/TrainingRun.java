@@ -103,25 +103,31 @@ final class TrainingRun {
      * What to run. A fresh run has {@code recipe} and {@code seed}; a resumed one has {@code resumed}
      * (its trainer state and preprocessing come from it). {@code stopAfterSteps > 0} stops as Ctrl-C
      * does after that many steps (for testing resume). {@code trackImportance} writes importance.csv
-     * (the model needs a ttl layer).
+     * (the model needs a ttl layer). {@code teacher} (may be null) distils from a trained network.
      */
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                   long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, int subset) {
+                   long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher,
+                   int subset) {
         /** All the samples of both splits ({@code subset} 0). */
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, 0);
+                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher) {
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher, 0);
         }
 
         /** A request that refuses a directory holding an earlier run (see {@link TrainingRun#RUN_FILES}). */
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                 long stopAfterSteps, boolean trackImportance) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, false, false);
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, false, false, null, 0);
         }
 
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                 long stopAfterSteps, boolean trackImportance, boolean overwrite) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, false);
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, false, null, 0);
+        }
+
+        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
+                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse) {
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, null, 0);
         }
     }
 
@@ -275,6 +281,10 @@ final class TrainingRun {
                 .check(Runtime.getRuntime().maxMemory(), cfg.batchSize());
         checkpointMeta = new LinkedHashMap<>(cfg.metadata());
         checkpointMeta.put("preprocessing", prep.toJson());
+        if (req.teacher() != null) {
+            req.teacher().attach(trainer, prep, inputShape);
+            checkpointMeta.putAll(req.teacher().metadata());
+        }
         if (req.dataDir() != null && !req.dataDir().isBlank()) {
             checkpointMeta.put(DATA_DIR_KEY, Path.of(req.dataDir()).toAbsolutePath().normalize().toString());
         }
@@ -291,6 +301,7 @@ final class TrainingRun {
                 trainer.schedule().spec(), cfg.batchSize(), cfg.epochs(),
                 cfg.augment() == Augmentation.NONE ? "" : "augmentation " + cfg.augment().word() + ", ", Parallel.threads(), Engine.kernels().name(),
                 req.resumed() != null ? ", resuming after epoch " + trainer.epoch() + " step " + trainer.globalStep() : "");
+        if (req.teacher() != null) stdout.println(req.teacher().describe());
     }
 
     /** Progress on screen, a metrics row per epoch, the importance tracker when asked, and the test-only early stop. */

@@ -68,6 +68,19 @@ public final class Tuning {
     public static final String CONV_ALGORITHM = stringProp("conv.algorithm", "auto");
 
     /**
+     * Direct convolution: floats of one column block's scratch (the patch rows plus the K rows of
+     * output or output gradient beside them), about one core's L2, so the GEMM packs it from cache.
+     */
+    public static final int CONV_DIRECT_BLOCK_FLOATS = intProp("conv.direct.blockFloats", 1 << 18);
+    /**
+     * Direct convolution: fewest output columns per block (images side by side when P Q is smaller):
+     * each block's GEMM packs the whole weight matrix again, so a block must give it enough columns.
+     */
+    public static final int CONV_DIRECT_MIN_COLS = intProp("conv.direct.minCols", 256);
+    /** Direct convolution: patch rows (of C R S) per weight-gradient task, the unit the weight gradient is split by. */
+    public static final int CONV_DIRECT_WEIGHT_ROWS = intProp("conv.direct.weightRows", 1024);
+
+    /**
      * Winograd convolution: the most floats of transformed tiles (input and output transforms of
      * one chunk of tiles) held at once; the batch is processed in chunks of whole tile rows this big.
      */

@@ -11,7 +11,8 @@ import ttl4j.engine.Engine;
 import ttl4j.engine.Tensor;
 
 /**
- * Mini-batch training of a {@link Sequential} with softmax cross-entropy.
+ * Mini-batch training of a {@link Sequential} with softmax cross-entropy, or with a {@link DistillationLoss}
+ * against a teacher network ({@link #distillFrom}).
  *
  * <p>Determinism: epoch {@code e} asks {@code train} for its batches by (seed, e, step), and the
  * source's {@link EpochOrder} fixes their order; with the engine's fixed-order kernels the same seed
@@ -29,6 +30,8 @@ public final class Trainer {
     private final long seed;
     private final SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
     private final List<TrainingCallback> callbacks = new ArrayList<>();
+    private Sequential teacher;
+    private DistillationLoss distillation;
 
     private Path checkpointFile;
     private Map<String, String> checkpointExtra = Map.of();
@@ -120,6 +123,22 @@ public final class Trainer {
     public Trainer addCallback(TrainingCallback cb) {
         callbacks.add(cb);
         return this;
+    }
+
+    /**
+     * Trains against {@code teacher}'s logits as well as the labels ({@link DistillationLoss}): the
+     * teacher runs forward in evaluation mode on each batch as it is drawn (no stored soft labels)
+     * and is never updated. It must take the same inputs and give as many logits as the model.
+     */
+    public Trainer distillFrom(Sequential teacher, DistillationLoss loss) {
+        this.teacher = teacher;
+        this.distillation = loss;
+        return this;
+    }
+
+    /** The distillation loss in use, or null when training on the labels alone. */
+    public DistillationLoss distillation() {
+        return distillation;
     }
 
     /** Writes a training checkpoint to {@code file} after every epoch and on {@link #requestStop}. */
@@ -246,9 +265,18 @@ public final class Trainer {
         Tensor logits;
         SoftmaxCrossEntropy.Result r;
         try {
+            Tensor soft = null;
+            if (teacher != null) {
+                soft = teacher.forward(b.inputs(), false);
+                if (p != null) {
+                    long u = System.nanoTime();
+                    p.add("teacher", u - t);
+                    t = u;
+                }
+            }
             logits = model.forward(b.inputs(), true);
             if (p != null) t = System.nanoTime();
-            r = loss.compute(logits, b.labels());
+            r = teacher == null ? loss.compute(logits, b.labels()) : distillation.compute(logits, soft, b.labels());
             if (p != null) {
                 long u = System.nanoTime();
                 p.add("loss", u - t);
@@ -391,6 +419,10 @@ public final class Trainer {
         m.put("train.optimizer", optimizer.name());
         for (Map.Entry<String, String> e : optimizer.hyperParameters().entrySet()) m.put("train.optimizer." + e.getKey(), e.getValue());
         m.put("train.optimizer_steps", Long.toString(optimizer.steps()));
+        if (distillation != null) {
+            m.put("train.distill.alpha", Double.toString(distillation.alpha()));
+            m.put("train.distill.temperature", Double.toString(distillation.temperature()));
+        }
         m.put("train.epoch_loss_sum", Double.toString(epochLossSum));
         m.put("train.epoch_correct", Long.toString(epochCorrect));
         m.put("train.epoch_samples", Long.toString(epochSamples));

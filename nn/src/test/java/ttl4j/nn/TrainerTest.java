@@ -70,6 +70,29 @@ class TrainerTest {
         assertEquals(24, t.globalStep());
     }
 
+    @Test
+    void distillationTrainsTheStudentTowardsAFrozenTeacher() {
+        Trainer teacher = trainer("dense(16)|relu|dense(3)", () -> new Sgd(0.9, false, 0), LrSchedule.constant(0.05));
+        teacher.fit(blobs(1, 250, true), null, 3);
+        float[] teacherWeights = weights(teacher);
+        Trainer student = trainer("dense(4)|relu|dense(3)", () -> new Sgd(0.9, false, 0), LrSchedule.constant(0.05));
+        student.distillFrom(teacher.model(), new DistillationLoss(0.5, 4));
+        List<Double> stepLosses = new ArrayList<>();
+        student.addCallback(new TrainingCallback() {
+            @Override
+            public void onStep(StepInfo s) {
+                stepLosses.add(s.loss());
+            }
+        });
+        Trainer.Result r = student.fit(blobs(1, 250, true), blobs(2, 100, false), 3);
+        double first = stepLosses.get(0), last = r.epochs().get(2).trainLoss();
+        assertTrue(last < 0.5 * first, "distillation loss " + first + " -> " + last);
+        assertTrue(r.epochs().get(2).evalAccuracy() > 0.9, "held-out accuracy " + r.epochs().get(2).evalAccuracy());
+        FloatAsserts.assertClose("teacher weights after distilling", teacherWeights, weights(teacher), 0, 0);
+        assertEquals("0.5", student.trainingMetadata().get("train.distill.alpha"));
+        assertEquals("4.0", student.trainingMetadata().get("train.distill.temperature"));
+    }
+
     private static float[] weights(Trainer t) {
         List<Param> ps = t.model().params();
         int n = 0;

@@ -99,22 +99,32 @@ final class Canvas {
 
         /** Grid, frame, tick labels, axis labels and title. {@code xTicks}/{@code yTicks} null: chosen automatically. */
         void frame(String title, String xLabel, String yLabel, double[] xTicks, double[] yTicks) {
+            frame(title, xLabel, yLabel, xTicks, null, yTicks);
+        }
+
+        /** As {@link #frame(String, String, String, double[], double[])} with the x ticks labelled by {@code xTickLabels} (null: their values). */
+        void frame(String title, String xLabel, String yLabel, double[] xTicks, String[] xTickLabels, double[] yTicks) {
             double[] xt = xTicks != null ? xTicks : ticks(x0, x1, Math.max(2, w / 80));
             double[] yt = yTicks != null ? yTicks : ticks(y0, y1, Math.max(2, h / 50));
             for (double v : yt) line(x, py(v), x + w, py(v), GRID, 1f);
             for (double v : xt) line(px(v), y, px(v), y + h, GRID, 1f);
-            frameOnly(title, xLabel, yLabel, xt, yt);
+            frameOnly(title, xLabel, yLabel, xt, xTickLabels, yt);
         }
 
         /** As {@link #frame} without the grid (for images). */
         void frameOnly(String title, String xLabel, String yLabel, double[] xt, double[] yt) {
+            frameOnly(title, xLabel, yLabel, xt, null, yt);
+        }
+
+        private void frameOnly(String title, String xLabel, String yLabel, double[] xt, String[] xLabels, double[] yt) {
             g.setColor(AXIS);
             g.setStroke(new BasicStroke(1f));
             g.drawRect(x, y, w, h);
             int maxYLabel = 0;
-            for (double v : xt) {
+            for (int i = 0; i < xt.length; i++) {
+                double v = xt[i];
                 line(px(v), y + h, px(v), y + h + 4, AXIS, 1f);
-                text(fmt(v, xt), TICK, AXIS, px(v), y + h + 6, 0.5, 0);
+                text(xLabels != null ? xLabels[i] : fmt(v, xt), TICK, AXIS, px(v), y + h + 6, 0.5, 0);
             }
             for (double v : yt) {
                 line(x - 4, py(v), x, py(v), AXIS, 1f);

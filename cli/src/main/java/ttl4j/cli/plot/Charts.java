@@ -81,6 +81,128 @@ public final class Charts {
         c.save(out);
     }
 
+    public static final int SWEEP_WIDTH = 900, SWEEP_HEIGHT = 520;
+
+    /**
+     * Accuracy (%) against compression on a log x axis: each series' points as markers joined by its
+     * upper envelope (the best accuracy at that compression or more), {@code referenceY} (NaN: none)
+     * as a horizontal line named {@code referenceLabel} with a dashed line {@code bandPoints} below it,
+     * and a dashed vertical line at {@code markX} (NaN: none) named {@code markLabel}.
+     */
+    public static void sweep(Path out, String title, String xLabel, String yLabel, List<Series> series, double referenceY,
+                             String referenceLabel, double bandPoints, double markX, String markLabel) throws IOException {
+        Canvas c = new Canvas(SWEEP_WIDTH, SWEEP_HEIGHT);
+        double xlo = Double.POSITIVE_INFINITY, xhi = Double.NEGATIVE_INFINITY, ylo = Double.POSITIVE_INFINITY, yhi = Double.NEGATIVE_INFINITY;
+        for (Series sr : series) {
+            for (int i = 0; i < sr.x().length; i++) {
+                if (!Double.isFinite(sr.y()[i]) || !(sr.x()[i] > 0)) continue;
+                xlo = Math.min(xlo, sr.x()[i]);
+                xhi = Math.max(xhi, sr.x()[i]);
+                ylo = Math.min(ylo, sr.y()[i]);
+                yhi = Math.max(yhi, sr.y()[i]);
+            }
+        }
+        if (Double.isFinite(referenceY)) {
+            ylo = Math.min(ylo, referenceY - (Double.isFinite(bandPoints) ? bandPoints : 0));
+            yhi = Math.max(yhi, referenceY);
+        }
+        if (Double.isFinite(markX) && markX > 0) {
+            xlo = Math.min(xlo, markX);
+            xhi = Math.max(xhi, markX);
+        }
+        if (!(xlo <= xhi)) {
+            xlo = 1;
+            xhi = 10;
+        }
+        if (!(ylo <= yhi)) {
+            ylo = 0;
+            yhi = 100;
+        }
+        double lx0 = Math.log10(xlo), lx1 = Math.log10(xhi);
+        if (lx1 - lx0 < 0.3) {
+            lx0 -= 0.15;
+            lx1 += 0.15;
+        }
+        double pad = (lx1 - lx0) * 0.04;
+        lx0 -= pad;
+        lx1 += pad;
+        double step = Canvas.niceStep(Math.max(1e-9, yhi - ylo) / 5);
+        double lo = Math.floor(ylo / step) * step, hi = Math.ceil(yhi / step) * step;
+        if (hi <= lo) hi = lo + step;
+        Canvas.Axes a = c.axes(90, 50, SWEEP_WIDTH - 120, SWEEP_HEIGHT - 115, lx0, lx1, lo, hi);
+        List<Double> ticks = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (int e = (int) Math.floor(lx0) - 1; e <= Math.ceil(lx1); e++) {
+            for (int m : new int[] {1, 2, 5}) {
+                double v = m * Math.pow(10, e), lv = Math.log10(v);
+                if (lv < lx0 || lv > lx1) continue;
+                ticks.add(lv);
+                labels.add((v >= 1 ? String.valueOf((long) v) : String.valueOf(v)) + "x");
+            }
+        }
+        a.frame(title, xLabel, yLabel, ticks.stream().mapToDouble(Double::doubleValue).toArray(), labels.toArray(new String[0]), null);
+        List<String> names = new ArrayList<>();
+        List<Color> colours = new ArrayList<>();
+        List<double[]> pts = new ArrayList<>();
+        java.awt.Stroke dashed = new java.awt.BasicStroke(1.6f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f,
+                new float[] {6f, 5f}, 0f);
+        Color grey = new Color(0x555555);
+        if (Double.isFinite(referenceY)) {
+            c.line(a.x, a.py(referenceY), a.x + a.w, a.py(referenceY), grey, 2f);
+            for (int t = 0; t <= 40; t++) pts.add(new double[] {a.x + a.w * t / 40.0, a.py(referenceY)});
+            names.add(referenceLabel);
+            colours.add(grey);
+            if (Double.isFinite(bandPoints)) {
+                c.g.setColor(grey);
+                c.g.setStroke(dashed);
+                c.g.draw(new java.awt.geom.Line2D.Double(a.x, a.py(referenceY - bandPoints), a.x + a.w, a.py(referenceY - bandPoints)));
+                c.text(String.format(java.util.Locale.ROOT, "%.1f points below", bandPoints), Canvas.TICK, grey, a.x + 6,
+                        a.py(referenceY - bandPoints) + 3, 0, 0);
+            }
+        }
+        if (Double.isFinite(markX) && markX > 0) {
+            double px = a.px(Math.log10(markX));
+            // Black, not a palette colour: the series take those.
+            c.g.setColor(Color.BLACK);
+            c.g.setStroke(dashed);
+            c.g.draw(new java.awt.geom.Line2D.Double(px, a.y, px, a.y + a.h));
+            c.text(markLabel, Canvas.TICK, Color.BLACK, px + 4, a.y + 4, 0, 0);
+            // The label is to stay visible: the legend avoids it as it avoids the data.
+            for (int t = 0; t <= 8; t++) pts.add(new double[] {px + 4 + t * c.textWidth(markLabel, Canvas.TICK) / 8.0, a.y + 10});
+        }
+        for (int k = 0; k < series.size(); k++) {
+            Series sr = series.get(k);
+            Color col = PALETTE[k % PALETTE.length];
+            Integer[] order = new Integer[sr.x().length];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            java.util.Arrays.sort(order, (p, q) -> Double.compare(sr.x()[q], sr.x()[p]));
+            // Upper envelope, from the most compressed down: the best accuracy seen so far.
+            double best = Double.NEGATIVE_INFINITY, qx = Double.NaN, qy = Double.NaN;
+            for (int i : order) {
+                if (!Double.isFinite(sr.y()[i]) || !(sr.x()[i] > 0)) continue;
+                double px = a.px(Math.log10(sr.x()[i]));
+                if (sr.y()[i] > best) {
+                    best = sr.y()[i];
+                    double py = a.py(best);
+                    if (!Double.isNaN(qx)) {
+                        c.line(qx, qy, px, qy, col, 1.6f);
+                        c.line(px, qy, px, py, col, 1.6f);
+                    }
+                    qx = px;
+                    qy = py;
+                }
+                double py = a.py(sr.y()[i]);
+                pts.add(new double[] {px, py});
+                c.g.setColor(col);
+                c.g.fill(new java.awt.geom.Ellipse2D.Double(px - 4, py - 4, 8, 8));
+            }
+            names.add(sr.name());
+            colours.add(col);
+        }
+        if (!names.isEmpty()) legend(c, a, names, colours, false, pts);
+        c.save(out);
+    }
+
     public static final int MAP_CELL_TARGET = 336;
 
     /**

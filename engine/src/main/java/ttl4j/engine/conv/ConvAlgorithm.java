@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum ConvAlgorithm {
     /** The seven-loop definition ({@link ScalarConv}): the specification, never chosen automatically. */
     REFERENCE("reference"),
-    /** Implicit GEMM: input patches packed straight into the GEMM's packed operand, any shape. */
+    /** Implicit GEMM: input patches packed block by block into a bounded workspace that the GEMM multiplies, any shape. */
     DIRECT("direct"),
     /** Winograd F(2x2, 3x3): 2.25x fewer multiplies than direct; 3x3 stride-1 convolutions only. */
     WINOGRAD_2X2("winograd2"),
