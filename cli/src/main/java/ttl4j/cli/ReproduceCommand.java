@@ -393,20 +393,20 @@ final class ReproduceCommand implements Callable<Integer> {
         }
     }
 
-    private static void row(StringBuilder md, String what, String a, String b, String paper, String ref) {
+    static void row(StringBuilder md, String what, String a, String b, String paper, String ref) {
         md.append("| ").append(what).append(" | ").append(a).append(" | ").append(b).append(" | ").append(paper).append(" | ")
                 .append(ref).append(" |\n");
     }
 
-    private static void jf(StringBuilder sb, String key, String jsonValue) {
+    static void jf(StringBuilder sb, String key, String jsonValue) {
         sb.append("  ").append(Json.write(key)).append(": ").append(jsonValue).append(",\n");
     }
 
-    private static String fmt(long n) {
+    static String fmt(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    private static String pct(double x) {
+    static String pct(double x) {
         return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * x);
     }
 

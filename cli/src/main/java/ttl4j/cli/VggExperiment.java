@@ -1,5 +1,10 @@
 package ttl4j.cli;
 
+import static ttl4j.cli.ReproduceCommand.fmt;
+import static ttl4j.cli.ReproduceCommand.jf;
+import static ttl4j.cli.ReproduceCommand.pct;
+import static ttl4j.cli.ReproduceCommand.row;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -217,24 +222,7 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         return new Report(md.toString(), js.toString());
     }
 
-    private static void row(StringBuilder md, String what, String a, String b, String paper, String ref) {
-        md.append("| ").append(what).append(" | ").append(a).append(" | ").append(b).append(" | ").append(paper).append(" | ")
-                .append(ref).append(" |\n");
-    }
-
-    private static void jf(StringBuilder sb, String key, String jsonValue) {
-        sb.append("  ").append(Json.write(key)).append(": ").append(jsonValue).append(",\n");
-    }
-
-    private static String fmt(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
-    }
-
-    private static String pct(double x) {
-        return Double.isNaN(x) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * x);
-    }
-
     private static String pcts(List<Double> xs) {
-        return String.join(", ", xs.stream().map(VggExperiment::pct).toList());
+        return String.join(", ", xs.stream().map(ReproduceCommand::pct).toList());
     }
 }
