@@ -1,6 +1,7 @@
 package ttl4j.cli;
 
 import java.util.Arrays;
+import ttl4j.data.Augmentation;
 import ttl4j.data.BatchConverter;
 import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
@@ -26,8 +27,11 @@ final class DatasetBatchSource implements BatchSource {
     private final int[] sampleShape;
     /** A full batch and the smaller last one (null when there is none); they share one input buffer. */
     private final Batch full, last;
+    private final Augmentation augment;
+    private final int channels, height, width;
+    private final float[] fill, scratch;
 
-    private DatasetBatchSource(Dataset ds, int batchSize, Preprocessing prep, EpochOrder order, int[] sampleShape) {
+    private DatasetBatchSource(Dataset ds, int batchSize, Preprocessing prep, EpochOrder order, int[] sampleShape, Augmentation augment) {
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         if (!Arrays.equals(sampleShape, new int[] {ds.features()}) && !Arrays.equals(sampleShape, ds.recordShape())) {
             throw new IllegalArgumentException("samples of " + ds.name() + " are " + Arrays.toString(ds.recordShape()) + " or "
@@ -36,6 +40,12 @@ final class DatasetBatchSource implements BatchSource {
         this.sampleShape = sampleShape.clone();
         this.converter = new BatchConverter(ds, prep);
         this.order = order;
+        this.augment = augment;
+        this.channels = ds.channels();
+        this.height = ds.height();
+        this.width = ds.width();
+        this.fill = prep.floatShifts();
+        this.scratch = augment == Augmentation.NONE ? null : new float[ds.features()];
         this.size = ds.size();
         this.batchSize = batchSize;
         this.features = ds.features();
@@ -53,7 +63,15 @@ final class DatasetBatchSource implements BatchSource {
 
     /** Training order, samples of {@code sampleShape} (flat or the record's image shape). */
     static DatasetBatchSource shuffled(Dataset ds, int batchSize, Preprocessing prep, int[] sampleShape) {
-        return new DatasetBatchSource(ds, batchSize, prep, EpochOrder.shuffled(ds.size()), sampleShape);
+        return shuffled(ds, batchSize, prep, sampleShape, Augmentation.NONE);
+    }
+
+    /**
+     * Training order with each batch augmented ({@link Augmentation}: drawn from (seed, epoch, step), so a
+     * batch does not depend on what ran before it and resume stays bitwise).
+     */
+    static DatasetBatchSource shuffled(Dataset ds, int batchSize, Preprocessing prep, int[] sampleShape, Augmentation augment) {
+        return new DatasetBatchSource(ds, batchSize, prep, EpochOrder.shuffled(ds.size()), sampleShape, augment);
     }
 
     /** Dataset order, seed and epoch ignored: for evaluation; flat samples. */
@@ -63,7 +81,7 @@ final class DatasetBatchSource implements BatchSource {
 
     /** Dataset order, samples of {@code sampleShape} (flat or the record's image shape). */
     static DatasetBatchSource inOrder(Dataset ds, int batchSize, Preprocessing prep, int[] sampleShape) {
-        return new DatasetBatchSource(ds, batchSize, prep, EpochOrder.sequential(ds.size()), sampleShape);
+        return new DatasetBatchSource(ds, batchSize, prep, EpochOrder.sequential(ds.size()), sampleShape, Augmentation.NONE);
     }
 
     /** The per-sample shape {@code model} takes on {@code ds}'s records: the image for a convolutional model, else flat. */
@@ -92,6 +110,7 @@ final class DatasetBatchSource implements BatchSource {
         int from = step * batchSize, n = Math.min(batchSize, size - from);
         Batch b = n == full.size() ? full : last;
         converter.convert(order.of(seed, epoch), from, n, b.inputs().data(), b.labels());
+        augment.apply(b.inputs().data(), n, channels, height, width, fill, seed, epoch, step, scratch);
         return b;
     }
 }

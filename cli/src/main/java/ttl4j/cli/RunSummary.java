@@ -31,6 +31,7 @@ final class RunSummary {
         field(sb, "preprocessing", prep.toJson());
         field(sb, "epochs", Integer.toString(tr.epoch()));
         field(sb, "batch_size", Integer.toString(cfg.batchSize()));
+        field(sb, "augment", Json.write(cfg.augment().word()));
         field(sb, "optimizer", optimizer(tr));
         field(sb, "lr_schedule", schedule(tr.schedule().spec()));
         field(sb, "seed", Long.toString(tr.seed()));

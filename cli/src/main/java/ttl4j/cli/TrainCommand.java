@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.cli.TrainingRun.RunConfig;
+import ttl4j.data.Augmentation;
 import ttl4j.nn.Checkpoint;
 import ttl4j.nn.ModelSpec;
 
@@ -28,7 +29,10 @@ import ttl4j.nn.ModelSpec;
                 "",
                 "Models: a preset or a spec. Presets: mlp-mnist = dense(300)|relu|dense(10) (784-300-10), "
                         + "mlp-wide = dense(1024)|relu|dense(1024)|relu|dense(10), "
-                        + "ttl-mnist = ttl(28x28->300; r=5x5; s=10)|relu|dense(10) (the paper's Tucker tensor layer). "
+                        + "ttl-mnist = ttl(28x28->300; r=5x5; s=10)|relu|dense(10) (the paper's Tucker tensor layer), "
+                        + "vgg16 and vgg16-ttl (VGG-16's 13 convolutions with batch norm for 3x32x32 images, then a "
+                        + "512-4096-4096-10 head, dense or with the two 4096-wide layers as Tucker layers 8x8x8->16x16x16 and "
+                        + "16x16x16->16x16x16, ranks 8), vgg16-dropout and vgg16-ttl-dropout (dropout 0.5 in the head). "
                         + "A spec lists layers separated by '|': "
                         + "dense(N[,init=he|glorot|kaiming_uniform]), ttl(I1xI2..->J1x..; r=R1xR2..; s=S1x..[; mode=auto|factorized|reconstructed]), "
                         + "relu, tanh, sigmoid, dropout(P), flatten, "
@@ -41,7 +45,8 @@ import ttl4j.nn.ModelSpec;
                 "",
                 "Defaults (mlp-mnist reaches 98.4%% on MNIST and 89.6%% on Fashion-MNIST with them, ttl-mnist 96.2%% and 86.4%%): "
                         + "20 epochs, batch 128, Adam with lr 0.003 decayed to 0 by a cosine schedule, no weight decay, "
-                        + "inputs standardised with the training set's mean and std.",
+                        + "inputs standardised with the training set's mean and std (per channel, recorded in the checkpoint), "
+                        + "for cifar10 random crops and flips (--augment).",
                 ""},
         footer = {"", "Examples:",
                 "  ttl train --model mlp-mnist --dataset mnist",
@@ -72,6 +77,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Input preparation: standardize (training-set mean and std per channel) or unit (pixels / 255) "
                     + "(default: standardize).")
     String normalize;
+
+    @Option(names = "--augment", paramLabel = "KIND",
+            description = "Training-time augmentation: crop-flip (random crop of the image zero-padded by 4 pixels, horizontal "
+                    + "flip with probability 1/2, drawn from the seed, epoch and step) or none (default: crop-flip for cifar10, "
+                    + "none otherwise).")
+    String augment;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the initial weights, the shuffling and dropout (default: 1).")
     Long seed;
@@ -150,13 +161,13 @@ final class TrainCommand implements Callable<Integer> {
             checkEpochsOfResumedRun(resumed, old, ep);
             if (dataDir == null) dataDir = TrainingRun.recordedDataDir(resumed);
             cfg = new RunConfig(old.model(), old.dataset(), ep, old.batchSize(), old.normalize(),
-                    evalEveryEpoch != null ? evalEveryEpoch : old.evalEveryEpoch());
+                    evalEveryEpoch != null ? evalEveryEpoch : old.evalEveryEpoch(), old.augment());
         } else {
             if (model == null) throw new Main.UserError("missing --model (a preset: " + String.join(", ", ModelSpec.presets().keySet())
                     + ", or a spec such as 'dense(300)|relu|dense(10)'; see ttl train --help)");
             if (dataset == null) throw new Main.UserError("missing --dataset (" + Datasets.NAMES + ")");
             cfg = new RunConfig(model.trim(), dataset, positive("--epochs", epochs, 20), positive("--batch-size", batchSize, 128),
-                    recipe().normalizeOrDefault(), evalEveryEpoch != null && evalEveryEpoch);
+                    recipe().normalizeOrDefault(), evalEveryEpoch != null && evalEveryEpoch, augmentation());
             if (out != null && out.toString().isBlank()) throw new Main.UserError("--out must name a directory, got an empty path");
             dir = out != null ? out : defaultOut(cfg);
         }
@@ -204,6 +215,15 @@ final class TrainCommand implements Callable<Integer> {
         return recipeOptions.recipe(normalize);
     }
 
+    private Augmentation augmentation() {
+        if (augment == null) return Augmentation.defaultFor(dataset);
+        try {
+            return Augmentation.parse(augment);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError("--augment: " + e.getMessage());
+        }
+    }
+
     private long seedOrDefault() {
         return seed != null ? seed : 1L;
     }
@@ -216,6 +236,7 @@ final class TrainCommand implements Callable<Integer> {
         bad.addAll(recipeOptions.given());
         if (normalize != null) bad.add("--normalize");
         if (seed != null) bad.add("--seed");
+        if (augment != null) bad.add("--augment");
         if (out != null) bad.add("--out");
         if (distill.teacher != null) bad.add("--teacher");
         bad.addAll(distill.given());

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import ttl4j.cli.plot.Charts;
+import ttl4j.data.Augmentation;
 import ttl4j.data.Catalog;
 import ttl4j.data.Dataset;
 import ttl4j.data.Preprocessing;
@@ -47,7 +48,13 @@ final class TrainingRun {
     static final String CURVES = "curves.png";
 
     /** Everything that defines a run, stored in the checkpoint so --resume needs nothing else. */
-    record RunConfig(String model, String dataset, int epochs, int batchSize, String normalize, boolean evalEveryEpoch) {
+    record RunConfig(String model, String dataset, int epochs, int batchSize, String normalize, boolean evalEveryEpoch,
+                     Augmentation augment) {
+        /** A run with the dataset's default augmentation ({@link Augmentation#defaultFor}). */
+        RunConfig(String model, String dataset, int epochs, int batchSize, String normalize, boolean evalEveryEpoch) {
+            this(model, dataset, epochs, batchSize, normalize, evalEveryEpoch, Augmentation.defaultFor(dataset));
+        }
+
         Map<String, String> metadata() {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("run.model", model);
@@ -56,6 +63,7 @@ final class TrainingRun {
             m.put("run.batch_size", Integer.toString(batchSize));
             m.put("run.normalize", normalize);
             m.put("run.eval_every_epoch", Boolean.toString(evalEveryEpoch));
+            m.put("run.augment", augment.word());
             return m;
         }
 
@@ -64,7 +72,8 @@ final class TrainingRun {
             try {
                 RunConfig c = new RunConfig(need(m, "run.model", ck), need(m, "dataset", ck), Integer.parseInt(need(m, "run.epochs", ck)),
                         Integer.parseInt(need(m, "run.batch_size", ck)), need(m, "run.normalize", ck),
-                        Boolean.parseBoolean(m.getOrDefault("run.eval_every_epoch", "false")));
+                        Boolean.parseBoolean(m.getOrDefault("run.eval_every_epoch", "false")),
+                        augmentation(m.getOrDefault("run.augment", "none"), ck));
                 if (c.epochs() < 1 || c.batchSize() < 1) {
                     throw new Main.UserError(ck.file() + ": bad run settings in __metadata__ (run.epochs " + c.epochs()
                             + ", run.batch_size " + c.batchSize() + "; both must be >= 1)");
@@ -72,6 +81,14 @@ final class TrainingRun {
                 return c;
             } catch (NumberFormatException e) {
                 throw new Main.UserError(ck.file() + ": bad run settings in __metadata__ (" + e.getMessage() + ")");
+            }
+        }
+
+        private static Augmentation augmentation(String word, Checkpoint ck) {
+            try {
+                return Augmentation.parse(word);
+            } catch (IllegalArgumentException e) {
+                throw new Main.UserError(ck.file() + ": bad run settings in __metadata__ (run.augment: " + e.getMessage() + ")");
             }
         }
 
@@ -89,21 +106,28 @@ final class TrainingRun {
      * (the model needs a ttl layer). {@code teacher} (may be null) distils from a trained network.
      */
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                   long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher) {
+                   long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher,
+                   int subset) {
+        /** All the samples of both splits ({@code subset} 0). */
+        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
+                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher) {
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher, 0);
+        }
+
         /** A request that refuses a directory holding an earlier run (see {@link TrainingRun#RUN_FILES}). */
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                 long stopAfterSteps, boolean trackImportance) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, false, false, null);
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, false, false, null, 0);
         }
 
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                 long stopAfterSteps, boolean trackImportance, boolean overwrite) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, false, null);
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, false, null, 0);
         }
 
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                 long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, null);
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, null, 0);
         }
     }
 
@@ -116,7 +140,7 @@ final class TrainingRun {
      * examine the model).
      */
     record Outcome(int exitCode, Path dir, Sequential model, int[] inputShape, List<MetricsFile.Row> epochs, Dataset test,
-                   Preprocessing prep) {
+                   Preprocessing prep, int stepsPerEpoch) {
         /** Test accuracy after the last epoch, NaN when it was not evaluated. */
         double testAccuracy() {
             return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).testAccuracy();
@@ -220,12 +244,25 @@ final class TrainingRun {
     private void loadData() {
         train = Datasets.load(req.dataDir(), cfg.dataset(), Split.TRAIN, stdout::println);
         test = Datasets.load(req.dataDir(), cfg.dataset(), Split.TEST, stdout::println);
+        subset = req.subset();
+        if (subset == 0 && req.resumed() != null) {
+            try {
+                subset = Integer.parseInt(req.resumed().metadata().getOrDefault(SUBSET_KEY, "0"));
+            } catch (NumberFormatException e) {
+                throw new Main.UserError(req.resumed().file() + ": bad " + SUBSET_KEY + " in __metadata__");
+            }
+        }
+        if (subset < 0) throw new Main.UserError("subset must be >= 0, got " + subset);
+        if (subset > 0) {
+            train = firstSamples(train, subset);
+            test = firstSamples(test, subset);
+        }
         for (Dataset d : new Dataset[] {train, test}) {
             if (d.size() == 0) throw new Main.UserError("dataset " + cfg.dataset() + ": " + d.name() + " has no samples; nothing to train or test on");
         }
         inputShape = DatasetBatchSource.sampleShapeFor(cfg.model(), train);
         if (prep == null) prep = cfg.normalize().equals("unit") ? Preprocessing.unitRange(train.channels()) : Preprocessing.standardize(train);
-        trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep, inputShape);
+        trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep, inputShape, cfg.augment());
         testSrc = DatasetBatchSource.inOrder(test, 1000, prep, inputShape);
     }
 
@@ -251,6 +288,7 @@ final class TrainingRun {
         if (req.dataDir() != null && !req.dataDir().isBlank()) {
             checkpointMeta.put(DATA_DIR_KEY, Path.of(req.dataDir()).toAbsolutePath().normalize().toString());
         }
+        if (subset > 0) checkpointMeta.put(SUBSET_KEY, Integer.toString(subset));
         checkpointMeta.put(TRAIN_DATA_KEY, fingerprint(train));
         trainer.checkpointTo(dir.resolve(CHECKPOINT), checkpointMeta);
     }
@@ -259,8 +297,9 @@ final class TrainingRun {
         Sequential m = trainer.model();
         stdout.printf(Locale.ROOT, "training %s (%,d parameters) on %s (%d train, %d test samples) -> %s%n", m.spec(),
                 m.parameterCount(), cfg.dataset(), train.size(), test.size(), dir);
-        stdout.printf(Locale.ROOT, "%s, %s, batch %d, %d epochs, %d thread(s), %s kernels%s%n", trainer.optimizer(),
-                trainer.schedule().spec(), cfg.batchSize(), cfg.epochs(), Parallel.threads(), Engine.kernels().name(),
+        stdout.printf(Locale.ROOT, "%s, %s, batch %d, %d epochs, %s%d thread(s), %s kernels%s%n", trainer.optimizer(),
+                trainer.schedule().spec(), cfg.batchSize(), cfg.epochs(),
+                cfg.augment() == Augmentation.NONE ? "" : "augmentation " + cfg.augment().word() + ", ", Parallel.threads(), Engine.kernels().name(),
                 req.resumed() != null ? ", resuming after epoch " + trainer.epoch() + " step " + trainer.globalStep() : "");
         if (req.teacher() != null) stdout.println(req.teacher().describe());
         stdout.print(ModelSummary.of(m, inputShape).compact());
@@ -401,7 +440,7 @@ final class TrainingRun {
                 : "in epoch " + (trainer.epoch() + 1) + " after step " + inEpoch + " of " + trainSrc.steps();
         stdout.printf(Locale.ROOT, "stopped %s; state saved in %s; continue with: ttl train --resume %s%n", where,
                 dir.resolve(CHECKPOINT), dir);
-        return new Outcome(130, dir, trainer.model(), inputShape, metrics.rows(), test, prep);
+        return new Outcome(130, dir, trainer.model(), inputShape, metrics.rows(), test, prep, trainSrc.steps());
     }
 
     /** Done: the final weights, summary.json, importance.csv and curves.png, and the closing line. */
@@ -421,7 +460,7 @@ final class TrainingRun {
             stdout.printf(Locale.ROOT, "done: test accuracy %.2f%%, test loss %.6f after %d epochs; %s%n", 100 * last.testAccuracy(),
                     last.testLoss(), last.epoch(), dir.resolve(MODEL));
         }
-        return new Outcome(0, dir, trainer.model(), inputShape, metrics.rows(), test, prep);
+        return new Outcome(0, dir, trainer.model(), inputShape, metrics.rows(), test, prep, trainSrc.steps());
     }
 
     /** Loss and accuracy per epoch; the run's results are on disk already, so a picture that cannot be drawn is only a warning. */
@@ -445,6 +484,18 @@ final class TrainingRun {
         } catch (IOException | RuntimeException e) {
             stdout.println("warning: could not draw " + dir.resolve(CURVES) + ": " + e);
         }
+    }
+
+    /** The number of samples of each split a run was restricted to (the first in file order), when it was. */
+    static final String SUBSET_KEY = "run.subset";
+
+    private int subset;
+
+    /** The first {@code n} samples of {@code d} (all of them when it has fewer). */
+    static Dataset firstSamples(Dataset d, int n) {
+        if (n >= d.size()) return d;
+        return new Dataset(d.name(), Arrays.copyOf(d.images(), n * d.features()), Arrays.copyOf(d.labels(), n), d.channels(), d.height(),
+                d.width(), d.numClasses(), d.classNames());
     }
 
     /** Where the run's data came from (when --data-dir was given), so a resume finds it without the option. */

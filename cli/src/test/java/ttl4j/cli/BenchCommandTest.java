@@ -91,4 +91,35 @@ class BenchCommandTest {
         assertEquals("dense(8)|relu|dense(3)", js.get("spec"));
         assertTrue(Double.isFinite(((Number) js.get("last_loss")).doubleValue()));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void trainStepsTimesSingleStepsAndProfilesThem() throws IOException {
+        TinyData.write(data, "tiny", 64, 8);
+        String spec = "conv(4,k=3,p=1)|bn|relu|maxpool(2)|flatten|dense(8)|relu|dense(3)";
+        Map<String, Object> js = json("bench", "train", "--model", spec, "--dataset", "tiny", "--data-dir", data.toString(),
+                "--steps", "5", "--batch-size", "16", "--threads", "1", "--profile", "--json");
+        assertEquals(5, ((List<Object>) js.get("step_seconds")).size(), "5 steps run past the 4 of an epoch");
+        assertEquals(2, ((Number) js.get("warmup_steps")).intValue());
+        double median = ((Number) js.get("median_step_s")).doubleValue();
+        assertTrue(median > 0 && median <= ((Number) js.get("max_step_s")).doubleValue(), js.toString());
+        Map<String, Object> prof = (Map<String, Object>) js.get("profile");
+        assertEquals(5, ((Number) prof.get("steps")).intValue());
+        Map<String, Object> parts = (Map<String, Object>) prof.get("parts_s");
+        for (String k : List.of("data", "zero_grad", "forward conv", "forward bn", "forward relu", "forward maxpool", "forward dense",
+                "loss", "backward dense", "backward conv", "backward bn", "guard", "update", "other")) {
+            assertTrue(parts.containsKey(k), k + " in " + parts.keySet());
+        }
+        double sum = parts.values().stream().mapToDouble(v -> ((Number) v).doubleValue()).sum();
+        double step = ((Number) prof.get("step_s")).doubleValue();
+        assertEquals(step, sum, 1e-5 + 1e-3 * step, "the parts add up to the step");
+        // per layer, forward and backward: 2 reads each; 8 layers
+        assertTrue(((Number) prof.get("clock_reads_per_step")).doubleValue() >= 4 * 8, prof.toString());
+        assertTrue(((Number) prof.get("timer_overhead_step_s")).doubleValue() >= 0, prof.toString());
+
+        Captured table = Captured.run("bench", "train", "--model", spec, "--dataset", "tiny", "--data-dir", data.toString(),
+                "--steps", "2", "--warmup", "0", "--batch-size", "16", "--threads", "1", "--profile");
+        assertEquals(0, table.exit(), table.err());
+        assertTrue(table.out().contains("median") && table.out().contains("backward conv") && table.out().contains("timer:"), table.out());
+    }
 }

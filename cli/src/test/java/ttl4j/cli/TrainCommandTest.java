@@ -275,4 +275,35 @@ class TrainCommandTest {
         assertEquals(2, c.exit(), c.err());
         assertTrue(c.err().contains("at column 9 (\"conv\")") && c.err().contains("needs an image input (C, H, W)"), c.err());
     }
+
+    @Test
+    void augmentedRunResumesBitwiseAndAugmentationChangesTraining() throws IOException {
+        String conv = "conv(4,k=3,p=1)|bn|relu|maxpool(2)|flatten|dense(3)";
+        Path whole = tmp.resolve("aug-whole");
+        Captured c = trainModel(conv, whole, "--augment", "crop-flip");
+        assertEquals(0, c.exit(), c.err());
+        assertTrue(c.out().contains("augmentation crop-flip"), c.out());
+        Map<String, String> meta = SafeTensors.read(whole.resolve("model.safetensors")).metadata();
+        assertEquals("crop-flip", meta.get("run.augment"));
+        assertTrue(meta.get("preprocessing").contains("mean"), "per-channel standardisation recorded: " + meta.get("preprocessing"));
+        assertTrue(Files.readString(whole.resolve("summary.json")).contains("\"augment\": \"crop-flip\""));
+
+        Path parts = tmp.resolve("aug-parts");
+        assertEquals(130, trainModel(conv, parts, "--augment", "crop-flip", "--stop-after-steps", "10").exit());
+        Captured rest = Captured.run("train", "--resume", parts.toString(), "--data-dir", data.toString(), "--threads", "1");
+        assertEquals(0, rest.exit(), rest.err());
+        Map<String, Tensor> a = SafeTensors.read(whole.resolve("model.safetensors")).tensors();
+        Map<String, Tensor> b = SafeTensors.read(parts.resolve("model.safetensors")).tensors();
+        for (String k : a.keySet()) assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
+
+        Path plain = tmp.resolve("aug-none");
+        assertEquals(0, trainModel(conv, plain).exit(), "tiny is not cifar10: no augmentation by default");
+        assertEquals("none", SafeTensors.read(plain.resolve("model.safetensors")).metadata().get("run.augment"));
+        Map<String, Tensor> n = SafeTensors.read(plain.resolve("model.safetensors")).tensors();
+        assertFalse(java.util.Arrays.equals(a.get("layers.0.weight").toArray(), n.get("layers.0.weight").toArray()));
+
+        Captured bad = trainModel(conv, tmp.resolve("aug-bad"), "--augment", "rotate");
+        assertEquals(2, bad.exit(), bad.err());
+        assertTrue(bad.err().contains("--augment: unknown augmentation 'rotate'"), bad.err());
+    }
 }

@@ -30,13 +30,39 @@ import java.util.TreeSet;
  * </ul>
  * Convolution and pooling layers need an image input {@code (C, H, W)}: see {@link #takesImages}.
  * Presets: {@code mlp-mnist} = {@code dense(300)|relu|dense(10)} (784-300-10),
- * {@code mlp-wide} = {@code dense(1024)|relu|dense(1024)|relu|dense(10)}; a preset on an input
- * with more than one dimension is preceded by {@code flatten}. Other modules add layers with
+ * {@code mlp-wide} = {@code dense(1024)|relu|dense(1024)|relu|dense(10)}, {@code vgg16} =
+ * {@link #VGG16_FEATURES} then {@link #VGG16_HEAD} (for 3x32x32 images), {@code vgg16-dropout} the same with
+ * {@link #VGG16_HEAD_DROPOUT}; a preset of flat layers on an input with more than one dimension is
+ * preceded by {@code flatten}. Other modules add layers with
  * {@link #register} and {@link #registerPreset} (e.g. a Tucker layer as {@code ttl(...)}), found
  * through {@link SpecExtension}.
  */
 public final class ModelSpec {
     private ModelSpec() {}
+
+    /**
+     * The 13 convolutions of VGG-16 (Simonyan and Zisserman's configuration D: 64, 64, M, 128, 128, M,
+     * 256 x3, M, 512 x3, M, 512 x3, M), each 3x3 with padding 1 and followed by batch norm and ReLU
+     * (torchvision's {@code vgg16_bn}), then {@code flatten}: a 3x32x32 image ends as 512 features.
+     */
+    public static final String VGG16_FEATURES = vggFeatures(new int[] {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0,
+            512, 512, 512, 0});
+
+    /** VGG-16's classifier for CIFAR-10: 512 -> 4096 -> 4096 -> 10 with ReLU (18,923,530 parameters). */
+    public static final String VGG16_HEAD = "dense(4096)|relu|dense(4096)|relu|dense(10)";
+
+    /** {@link #VGG16_HEAD} with dropout 0.5 after each hidden ReLU, as the original VGG. */
+    public static final String VGG16_HEAD_DROPOUT = "dense(4096)|relu|dropout(0.5)|dense(4096)|relu|dropout(0.5)|dense(10)";
+
+    /** Channel counts with 0 for a 2x2 max pooling, as a spec of conv+bn+relu blocks ending in flatten. */
+    static String vggFeatures(int[] cfg) {
+        StringBuilder sb = new StringBuilder();
+        for (int c : cfg) {
+            if (sb.length() > 0) sb.append('|');
+            sb.append(c == 0 ? "maxpool(2)" : "conv(" + c + ",k=3,p=1)|bn|relu");
+        }
+        return sb.append("|flatten").toString();
+    }
 
     private static final Map<String, LayerFactory> FACTORIES = new LinkedHashMap<>();
     private static final Map<String, String> PRESETS = new LinkedHashMap<>();
@@ -129,6 +155,8 @@ public final class ModelSpec {
         });
         PRESETS.put("mlp-mnist", "dense(300)|relu|dense(10)");
         PRESETS.put("mlp-wide", "dense(1024)|relu|dense(1024)|relu|dense(10)");
+        PRESETS.put("vgg16", VGG16_FEATURES + "|" + VGG16_HEAD);
+        PRESETS.put("vgg16-dropout", VGG16_FEATURES + "|" + VGG16_HEAD_DROPOUT);
         // Last, once the built-ins exist: layer modules on the class path add theirs.
         for (SpecExtension e : ServiceLoader.load(SpecExtension.class, ModelSpec.class.getClassLoader())) e.register();
     }
@@ -142,7 +170,10 @@ public final class ModelSpec {
      * builds such a model for {@code (C, H, W)} and every other one for {@code (C H W)}, as before.
      */
     public static boolean takesImages(String presetOrSpec) {
-        String spec = resolve(presetOrSpec, new int[] {1});
+        return imageSpec(resolve(presetOrSpec, new int[] {1}));
+    }
+
+    private static boolean imageSpec(String spec) {
         for (Call c : parse(spec)) if (IMAGE_LAYERS.contains(c.name())) return true;
         return false;
     }
@@ -227,7 +258,9 @@ public final class ModelSpec {
         String s = presetOrSpec.trim();
         String p = PRESETS.get(s.toLowerCase(Locale.ROOT));
         if (p == null) return s;
-        return inputShape.length > 1 ? "flatten|" + p : p;
+        // A preset of flat layers on a multi-dimensional input gets a flatten; one that takes images
+        // (vgg16) gets the image as it is.
+        return inputShape.length > 1 && !imageSpec(p) ? "flatten|" + p : p;
     }
 
     /** One layer call in a spec: name, arguments and 1-based column. */

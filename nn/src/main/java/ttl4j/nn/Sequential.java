@@ -16,6 +16,9 @@ import ttl4j.engine.Tensor;
 public final class Sequential implements Layer {
     private final List<Layer> layers;
     private final List<Param> params;
+    /** When set, each layer's forward and backward are timed into it under {@code forward <kind>} / {@code backward <kind>}. */
+    private StepProfile profile;
+    private String[] forwardKeys, backwardKeys;
 
     public Sequential(List<? extends Layer> layers) {
         this.layers = List.copyOf(layers);
@@ -38,15 +41,46 @@ public final class Sequential implements Layer {
         return layers.get(i);
     }
 
+    /** Times every layer's forward and backward into {@code p} from now on (null: stop timing). */
+    public void profile(StepProfile p) {
+        if (p != null && forwardKeys == null) {
+            forwardKeys = new String[layers.size()];
+            backwardKeys = new String[layers.size()];
+            for (int i = 0; i < layers.size(); i++) {
+                forwardKeys[i] = "forward " + StepProfile.kind(layers.get(i));
+                backwardKeys[i] = "backward " + StepProfile.kind(layers.get(i));
+            }
+        }
+        this.profile = p;
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        for (Layer l : layers) x = l.forward(x, training);
+        StepProfile p = profile;
+        if (p == null) {
+            for (Layer l : layers) x = l.forward(x, training);
+            return x;
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            long t = System.nanoTime();
+            x = layers.get(i).forward(x, training);
+            p.add(forwardKeys[i], System.nanoTime() - t);
+        }
         return x;
     }
 
     @Override
     public Tensor backward(Tensor dy) {
-        for (int i = layers.size() - 1; i >= 0 && dy != null; i--) dy = layers.get(i).backward(dy);
+        StepProfile p = profile;
+        for (int i = layers.size() - 1; i >= 0 && dy != null; i--) {
+            if (p == null) {
+                dy = layers.get(i).backward(dy);
+            } else {
+                long t = System.nanoTime();
+                dy = layers.get(i).backward(dy);
+                p.add(backwardKeys[i], System.nanoTime() - t);
+            }
+        }
         return dy;
     }
 

@@ -37,6 +37,7 @@ public final class Trainer {
     private Map<String, String> checkpointExtra = Map.of();
     private Path lastCheckpoint;
     private volatile boolean stopRequested;
+    private StepProfile profile;
 
     /** Completed epochs, step within the current epoch, steps taken overall. */
     private int epoch, stepInEpoch;
@@ -204,23 +205,12 @@ public final class Trainer {
             long samplesThisRun = 0;
             double lr = Double.NaN;
             for (; stepInEpoch < steps; ) {
+                long s0 = profile == null ? 0 : System.nanoTime();
                 Batch b = train.batch(seed, epoch, stepInEpoch);
+                if (profile != null) profile.add("data", System.nanoTime() - s0);
                 lr = schedule.lr(globalStep);
-                model.zeroGrad();
-                Tensor soft = teacher == null ? null : teacher.forward(b.inputs(), false);
-                Tensor logits = model.forward(b.inputs(), true);
-                SoftmaxCrossEntropy.Result r = teacher == null ? loss.compute(logits, b.labels())
-                        : distillation.compute(logits, soft, b.labels());
-                if (!Double.isFinite(r.loss())) {
-                    String bad = firstNonFinite(false);
-                    throw diverged("loss is " + r.loss() + (bad != null ? " (parameter " + bad + " is not finite)" : ""),
-                            bad != null ? bad : "loss");
-                }
-                model.backward(r.dlogits());
-                String badGrad = firstNonFinite(true);
-                if (badGrad != null) throw diverged("gradient of " + badGrad + " is not finite (loss " + r.loss() + ")", badGrad);
-                for (TrainingCallback cb : callbacks) cb.onBackward(model, epoch + 1, stepInEpoch);
-                optimizer.step(model.params(), (float) lr);
+                SoftmaxCrossEntropy.Result r = step(b, lr);
+                if (profile != null) profile.step(System.nanoTime() - s0);
                 int bs = b.size();
                 epochLossSum += r.loss() * bs;
                 epochCorrect += r.correct();
@@ -259,6 +249,114 @@ public final class Trainer {
             if (stopRequested) return new Result(done, epoch < epochs);
         }
         return new Result(done, false);
+    }
+
+    /** Zeroing, forward, loss, backward, divergence guard and update on one batch (timed into the profile when there is one). */
+    private SoftmaxCrossEntropy.Result step(Batch b, double lr) {
+        StepProfile p = profile;
+        long t = p == null ? 0 : System.nanoTime();
+        model.zeroGrad();
+        if (p != null) {
+            long u = System.nanoTime();
+            p.add("zero_grad", u - t);
+            model.profile(p);
+            t = System.nanoTime();
+        }
+        Tensor logits;
+        SoftmaxCrossEntropy.Result r;
+        try {
+            Tensor soft = null;
+            if (teacher != null) {
+                soft = teacher.forward(b.inputs(), false);
+                if (p != null) {
+                    long u = System.nanoTime();
+                    p.add("teacher", u - t);
+                    t = u;
+                }
+            }
+            logits = model.forward(b.inputs(), true);
+            if (p != null) t = System.nanoTime();
+            r = teacher == null ? loss.compute(logits, b.labels()) : distillation.compute(logits, soft, b.labels());
+            if (p != null) {
+                long u = System.nanoTime();
+                p.add("loss", u - t);
+            }
+            if (!Double.isFinite(r.loss())) {
+                String bad = firstNonFinite(false);
+                throw diverged("loss is " + r.loss() + (bad != null ? " (parameter " + bad + " is not finite)" : ""),
+                        bad != null ? bad : "loss");
+            }
+            model.backward(r.dlogits());
+        } finally {
+            if (p != null) model.profile(null);
+        }
+        if (p != null) t = System.nanoTime();
+        String badGrad = firstNonFinite(true);
+        if (badGrad != null) throw diverged("gradient of " + badGrad + " is not finite (loss " + r.loss() + ")", badGrad);
+        if (p != null) {
+            long u = System.nanoTime();
+            p.add("guard", u - t);
+            t = u;
+        }
+        for (TrainingCallback cb : callbacks) cb.onBackward(model, epoch + 1, stepInEpoch);
+        if (p != null) {
+            long u = System.nanoTime();
+            if (!callbacks.isEmpty()) p.add("callbacks", u - t);
+            t = u;
+        }
+        optimizer.step(model.params(), (float) lr);
+        if (p != null) p.add("update", System.nanoTime() - t);
+        return r;
+    }
+
+    /**
+     * For benchmarks: {@code n} more training steps from where the trainer stands, each timed (seconds,
+     * returned), continuing into the next epoch's order past the end of one. No callbacks run, no
+     * evaluation and no checkpoint; the epoch's running sums and the epoch count move as in {@link #fit}.
+     */
+    public double[] timeSteps(BatchSource train, int n) {
+        model.setInputGradNeeded(false);
+        int steps = train.steps();
+        double[] secs = new double[n];
+        List<TrainingCallback> saved = List.copyOf(callbacks);
+        callbacks.clear();
+        try {
+            for (int i = 0; i < n; i++) {
+                if (stepInEpoch >= steps) {
+                    epoch++;
+                    stepInEpoch = 0;
+                    epochLossSum = 0;
+                    epochCorrect = 0;
+                    epochSamples = 0;
+                }
+                long s0 = System.nanoTime();
+                Batch b = train.batch(seed, epoch, stepInEpoch);
+                if (profile != null) profile.add("data", System.nanoTime() - s0);
+                SoftmaxCrossEntropy.Result r = step(b, schedule.lr(globalStep));
+                long ns = System.nanoTime() - s0;
+                if (profile != null) profile.step(ns);
+                secs[i] = ns / 1e9;
+                epochLossSum += r.loss() * b.size();
+                epochCorrect += r.correct();
+                epochSamples += b.size();
+                stepInEpoch++;
+                globalStep++;
+            }
+        } finally {
+            callbacks.addAll(saved);
+        }
+        return secs;
+    }
+
+    /** Mean training loss of the current epoch's steps so far (NaN before the first). */
+    public double epochLoss() {
+        return epochSamples == 0 ? Double.NaN : epochLossSum / epochSamples;
+    }
+
+    /** Times the parts of every step from now on into {@code p} ({@link StepProfile}); null stops it. */
+    public Trainer profile(StepProfile p) {
+        this.profile = p;
+        return this;
     }
 
     private DivergenceException diverged(String what, String where) {

@@ -2,6 +2,7 @@ package ttl4j.cli.bench;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,6 +15,7 @@ import ttl4j.data.Split;
 import ttl4j.engine.Engine;
 import ttl4j.engine.Parallel;
 import ttl4j.engine.io.Json;
+import ttl4j.nn.StepProfile;
 import ttl4j.nn.TrainingCallback;
 
 /**
@@ -21,9 +23,10 @@ import ttl4j.nn.TrainingCallback;
  * evaluation ({@link TrainWorkload}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time training epochs (SGD, constant learning rate) after warm-up epochs. Timed: each epoch's "
-                + "batches (conversion of the bytes to floats, forward, loss, backward, update); not timed: JVM start-up, "
-                + "reading the data, evaluation. Prints the epoch times and their median."})
+        description = {"Time training epochs (SGD, constant learning rate) after warm-up epochs, or with --steps N single steps "
+                + "after warm-up steps. Timed: each batch's conversion of the bytes to floats, forward, loss, backward, update; "
+                + "not timed: JVM start-up, reading the data, evaluation. Prints the times and their median; --profile adds "
+                + "where a step's time goes (per layer kind, forward and backward, the loss, zeroing, the update, the data)."})
 final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = TrainWorkload.MLP_MNIST, paramLabel = "PRESET|SPEC", description = "Model (default: ${DEFAULT-VALUE}).")
     String model;
@@ -35,8 +38,19 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--warmup", defaultValue = "1", paramLabel = "N", description = "Untimed epochs first (default: ${DEFAULT-VALUE}).")
-    int warmup;
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Untimed epochs first (default: 1), or with --steps untimed steps (default: " + WARMUP_STEPS + ").")
+    Integer warmup;
+
+    /** Warm-up steps by default with --steps: the first step allocates the buffers, the next ones let the JIT compile. */
+    static final int WARMUP_STEPS = 2;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Time N single steps instead of whole epochs (median as median_step_s).")
+    Integer steps;
+
+    @Option(names = "--profile", description = "Then as many steps again with a timer around every layer and part of the step; "
+            + "prints seconds per step by part and the timer's measured cost.")
+    boolean profile;
 
     @Option(names = "--epochs", defaultValue = "2", paramLabel = "N", description = "Timed epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -62,34 +76,113 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batchSize < 1 || warmup < 0 || epochs < 1) {
-            throw new Main.UserError("need --batch-size >= 1, --warmup >= 0, --epochs >= 1");
+        int warm = warmup != null ? warmup : steps != null ? WARMUP_STEPS : 1;
+        if (batchSize < 1 || warm < 0 || epochs < 1 || (steps != null && steps < 1)) {
+            throw new Main.UserError("need --batch-size >= 1, --warmup >= 0, --epochs >= 1, --steps >= 1");
         }
         Dataset train = TrainingInputs.load(dataDir, dataset, Split.TRAIN, json ? m -> { } : System.out::println);
         TrainWorkload w = TrainWorkload.of(model, train, batchSize, lr, momentum, trackImportance);
+        String spec = w.model().spec();
+        if (steps != null) return timeSteps(w, spec, warm);
         double[] timed = new double[epochs];
         double lastLoss = Double.NaN;
-        for (int e = 0; e < warmup + epochs; e++) {
+        for (int e = 0; e < warm + epochs; e++) {
             TrainingCallback.EpochMetrics m = w.epoch();
-            if (e >= warmup) timed[e - warmup] = m.seconds();
+            if (e >= warm) timed[e - warm] = m.seconds();
             lastLoss = m.trainLoss();
         }
         double median = BenchHarness.median(timed);
-        String spec = w.model().spec();
+        StepProfile prof = profile ? profiledSteps(w, w.stepsPerEpoch()) : null;
         if (json) {
-            StringBuilder t = new StringBuilder("[");
-            for (int i = 0; i < timed.length; i++) t.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.4f", timed[i]));
-            t.append(']');
             System.out.printf(Locale.ROOT, "{\"framework\":\"ttl4j\",\"model\":%s,\"spec\":%s,\"dataset\":%s,\"batch_size\":%d,"
-                            + "\"threads\":%d,\"track_importance\":%b,\"kernels\":%s,\"java\":%s,\"epoch_seconds\":%s,\"median_s\":%.4f,\"last_loss\":%s}%n",
+                            + "\"threads\":%d,\"track_importance\":%b,\"kernels\":%s,\"java\":%s,\"epoch_seconds\":%s,\"median_s\":%.4f,\"last_loss\":%s%s}%n",
                     Json.write(model), Json.write(spec), Json.write(dataset), batchSize, Parallel.threads(), trackImportance,
-                    Json.write(Engine.kernels().name()), Json.write(System.getProperty("java.version")), t, median, Json.number(lastLoss, 4));
+                    Json.write(Engine.kernels().name()), Json.write(System.getProperty("java.version")), array(timed), median,
+                    Json.number(lastLoss, 4), prof == null ? "" : ",\"profile\":" + profileJson(prof, median / w.stepsPerEpoch()));
         } else {
             System.out.printf(Locale.ROOT, "%s on %s, batch %d, %d thread(s), %s kernels%s: epochs %s s, median %.3f s (%.0f samples/s)%n",
                     spec, dataset, batchSize, Parallel.threads(), Engine.kernels().name(),
                     trackImportance ? ", importance tracked" : "", Arrays.toString(timed), median,
                     train.size() / median);
+            if (prof != null) printProfile(prof, median / w.stepsPerEpoch());
         }
         return 0;
+    }
+
+    private Integer timeSteps(TrainWorkload w, String spec, int warm) {
+        if (warm > 0) w.steps(warm);
+        double[] timed = w.steps(steps);
+        double median = BenchHarness.median(timed);
+        double lastLoss = w.epochLoss();
+        StepProfile prof = profile ? profiledSteps(w, steps) : null;
+        if (json) {
+            System.out.printf(Locale.ROOT, "{\"framework\":\"ttl4j\",\"model\":%s,\"spec\":%s,\"dataset\":%s,\"batch_size\":%d,"
+                            + "\"threads\":%d,\"track_importance\":%b,\"kernels\":%s,\"java\":%s,\"warmup_steps\":%d,\"step_seconds\":%s,"
+                            + "\"median_step_s\":%.4f,\"min_step_s\":%.4f,\"max_step_s\":%.4f,\"last_loss\":%s%s}%n",
+                    Json.write(model), Json.write(spec), Json.write(dataset), batchSize, Parallel.threads(), trackImportance,
+                    Json.write(Engine.kernels().name()), Json.write(System.getProperty("java.version")), warm, array(timed), median,
+                    min(timed), max(timed), Json.number(lastLoss, 4), prof == null ? "" : ",\"profile\":" + profileJson(prof, median));
+        } else {
+            System.out.printf(Locale.ROOT, "%s on %s, batch %d, %d thread(s), %s kernels%s: %d steps after %d warm-up, %s s, "
+                            + "median %.4f s per step (min %.4f, max %.4f; %.1f samples/s)%n",
+                    spec, dataset, batchSize, Parallel.threads(), Engine.kernels().name(), trackImportance ? ", importance tracked" : "",
+                    steps, warm, Arrays.toString(timed), median, min(timed), max(timed), batchSize / median);
+            if (prof != null) printProfile(prof, median);
+        }
+        return 0;
+    }
+
+    /** {@code n} more steps with the profile on (after the timed ones, so those ran without the timer). */
+    private static StepProfile profiledSteps(TrainWorkload w, int n) {
+        StepProfile p = new StepProfile();
+        w.profile(p);
+        try {
+            w.steps(n);
+        } finally {
+            w.profile(null);
+        }
+        return p;
+    }
+
+    private static void printProfile(StepProfile p, double unprofiledStep) {
+        Map<String, Double> parts = p.secondsPerStep();
+        double step = p.stepSeconds();
+        System.out.printf(Locale.ROOT, "profile over %d steps: %.4f s per step with the timer (%.4f s without it)%n", p.steps(), step,
+                unprofiledStep);
+        for (Map.Entry<String, Double> e : parts.entrySet()) {
+            System.out.printf(Locale.ROOT, "  %-18s %9.4f s  %5.1f%%%n", e.getKey(), e.getValue(), 100 * e.getValue() / step);
+        }
+        double read = StepProfile.clockReadNanos();
+        System.out.printf(Locale.ROOT, "  timer: %.0f clock reads per step at %.1f ns = %.6f s per step (%.3f%%)%n",
+                p.clockReadsPerStep(), read, p.clockReadsPerStep() * read / 1e9, 100 * p.clockReadsPerStep() * read / 1e9 / step);
+    }
+
+    private static String profileJson(StepProfile p, double unprofiledStep) {
+        StringBuilder sb = new StringBuilder("{");
+        double read = StepProfile.clockReadNanos();
+        sb.append(String.format(Locale.ROOT, "\"steps\":%d,\"step_s\":%s,\"unprofiled_step_s\":%s,\"clock_reads_per_step\":%.1f,"
+                        + "\"clock_read_ns\":%.2f,\"timer_overhead_step_s\":%s,\"parts_s\":{",
+                p.steps(), Json.number(p.stepSeconds(), 6), Json.number(unprofiledStep, 6), p.clockReadsPerStep(), read,
+                Json.number(p.clockReadsPerStep() * read / 1e9, 8)));
+        boolean first = true;
+        for (Map.Entry<String, Double> e : p.secondsPerStep().entrySet()) {
+            sb.append(first ? "" : ",").append(Json.write(e.getKey())).append(':').append(Json.number(e.getValue(), 6));
+            first = false;
+        }
+        return sb.append("}}").toString();
+    }
+
+    private static String array(double[] v) {
+        StringBuilder t = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) t.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.4f", v[i]));
+        return t.append(']').toString();
+    }
+
+    private static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(Double.NaN);
     }
 }

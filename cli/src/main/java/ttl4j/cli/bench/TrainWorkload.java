@@ -59,8 +59,28 @@ public final class TrainWorkload {
         return new Dataset("synthetic-mnist", images, labels, 1, side, side, 10, null);
     }
 
+    /** Steps per epoch. */
+    public int stepsPerEpoch() {
+        return batches.steps();
+    }
+
     public Sequential model() {
         return trainer.model();
+    }
+
+    /** Timed: {@code n} more steps, each timed (seconds); they continue the epoch and the next ones. */
+    public double[] steps(int n) {
+        return trainer.timeSteps(batches, n);
+    }
+
+    /** Mean training loss of the current epoch so far. */
+    public double epochLoss() {
+        return trainer.epochLoss();
+    }
+
+    /** Times the parts of every step from now on into {@code p} (null stops it). */
+    public void profile(ttl4j.nn.StepProfile p) {
+        trainer.profile(p);
     }
 
     /** Timed: one more epoch; returns its metrics (seconds as the trainer measured them, mean training loss). */

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Seconds per training step of VGG-16 on CIFAR-10, ttl4j vs PyTorch 1.13 (Debian's python3-torch), side by
+# side in one run: vgg16 (dense head 512-4096-4096-10) and vgg16-ttl (the two 4096-wide layers as Tucker
+# layers), batch 64, SGD (lr 0.01, momentum 0.9), WARMUP untimed steps then STEPS timed ones
+# (`ttl bench train --steps`, pytorch/vgg_step.py). Timed on both sides: each step (batch gather, forward,
+# loss, backward, update); ttl4j also converts the batch from bytes to floats, PyTorch holds its images as
+# floats already. The runs alternate ttl4j, PyTorch, ttl4j, ... ROUNDS times per case; the medians of the
+# steps are compared, and the step-time ratio vgg16-ttl / vgg16 is printed for each framework (the paper
+# claims 0.90).
+#
+# PyTorch runs its convolutions on oneDNN with torch's intra-op threads (torch.set_num_threads = the
+# thread count, OMP_NUM_THREADS likewise, OMP_WAIT_POLICY=PASSIVE on 2 threads), OpenBLAS (its Linear
+# layers) on the fastest kernels the CPU has (bench/peer-env.sh).
+#
+# Usage: bench/vgg-step-vs-pytorch.sh [--data-dir DIR] [--rounds N] [--warmup N] [--steps N]
+#        [--models "vgg16 vgg16-ttl"] [--threads "1 2"] [--batch-size N]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+data_dir="${TTL4J_DATA:-$HOME/.cache/ttl4j}"
+rounds=1
+steps=3
+warmup=2
+batch=64
+models="vgg16 vgg16-ttl"
+threads="1 2"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --data-dir) data_dir="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --steps) steps="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --batch-size) batch="$2"; shift 2 ;;
+    --models) models="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+py=/usr/bin/python3
+if ! "$py" -c 'import torch' 2>/dev/null; then
+  echo "installing python3-torch (Debian) ..." >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get install -y -q python3-torch >&2
+fi
+
+# shellcheck source=peer-env.sh
+. "$root/bench/peer-env.sh"
+peer_setup "$py"
+
+"$root/bin/ttl" data fetch cifar10 --data-dir "$data_dir" >&2
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+for model in $models; do
+  for t in $threads; do
+    passive=()
+    [ "$t" -gt 1 ] && passive=(OMP_WAIT_POLICY=PASSIVE)
+    for r in $(seq "$rounds"); do
+      echo "# $model, $t thread(s), round $r/$rounds" >&2
+      "$root/bin/ttl" bench train --model "$model" --dataset cifar10 --data-dir "$data_dir" --threads "$t" \
+        --batch-size "$batch" --warmup "$warmup" --steps "$steps" --json | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
+      echo "# pytorch: torch threads $t" >&2
+      "${peer_env[@]}" "${passive[@]}" OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" "$py" "$root/bench/pytorch/vgg_step.py" \
+        --model "$model" --data-dir "$data_dir/cifar10" --threads "$t" --batch-size "$batch" --warmup "$warmup" --steps "$steps" \
+        | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
+    done
+  done
+done
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+"$py" - "$results" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+cases = {}
+for r in rows:
+    cases.setdefault((r["model"], r["case_threads"]), {}).setdefault(r["framework"], []).extend(r["step_seconds"])
+info = next((r for r in rows if r["framework"] == "ttl4j"), {})
+tinfo = next((r for r in rows if r["framework"] == "pytorch"), {})
+print(f"# ttl4j: java {info.get('java')}, kernels {info.get('kernels')}; pytorch {tinfo.get('torch')}")
+print(f"{'model':<10} {'threads':>7} {'ttl4j s/step':>13} {'pytorch s/step':>15} {'ttl4j/pytorch':>14}")
+med = {}
+for (model, t), f in cases.items():
+    a, b = statistics.median(f["ttl4j"]), statistics.median(f["pytorch"])
+    med[(model, t)] = (a, b)
+    print(f"{model:<10} {t:>7} {a:>13.3f} {b:>15.3f} {a / b:>14.2f}")
+for t in sorted({t for _, t in med}):
+    if ("vgg16", t) in med and ("vgg16-ttl", t) in med:
+        (da, db), (ta, tb) = med[("vgg16", t)], med[("vgg16-ttl", t)]
+        print(f"vgg16-ttl / vgg16, {t} thread(s): ttl4j {ta / da:.3f}, pytorch {tb / db:.3f} (paper: 0.90)")
+print(json.dumps({f"{m}/{t}": {k: round(statistics.median(v), 4) for k, v in f.items()} for (m, t), f in cases.items()}))
+PY

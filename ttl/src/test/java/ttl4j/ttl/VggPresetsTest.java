@@ -1,0 +1,109 @@
+package ttl4j.ttl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import ttl4j.engine.Tensor;
+import ttl4j.nn.BatchNorm2d;
+import ttl4j.nn.Conv2d;
+import ttl4j.nn.Dense;
+import ttl4j.nn.Dropout;
+import ttl4j.nn.Flatten;
+import ttl4j.nn.Layer;
+import ttl4j.nn.MaxPool2d;
+import ttl4j.nn.ModelSpec;
+import ttl4j.nn.Param;
+import ttl4j.nn.Sequential;
+
+/** The VGG-16 presets: layer structure and the parameter counts of the network and of its head. */
+class VggPresetsTest {
+    private static final int[] CIFAR = {3, 32, 32};
+    private static final int[] CONVS = {64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512};
+
+    /** Parameters of the layers after {@code flatten}: the classifier head. */
+    static long headParameters(Sequential m) {
+        long n = 0;
+        boolean head = false;
+        for (Layer l : m.layers()) {
+            if (head) for (Param p : l.params()) n += p.size();
+            if (l instanceof Flatten) head = true;
+        }
+        return n;
+    }
+
+    /** VGG-16's convolutions (3x3 weights and biases) and their batch norms (weight and bias per channel). */
+    static long featureParameters() {
+        long n = 0;
+        int in = 3;
+        for (int c : CONVS) {
+            n += (long) c * in * 9 + c + 2L * c;
+            in = c;
+        }
+        return n;
+    }
+
+    @Test
+    void vgg16() {
+        Sequential m = ModelSpec.build("vgg16", CIFAR, 1);
+        assertTrue(ModelSpec.takesImages("vgg16"));
+        assertEquals(ModelSpec.VGG16_FEATURES + "|" + ModelSpec.VGG16_HEAD, m.spec());
+        // 13 x (conv, bn, relu) + 5 pools + flatten + dense, relu, dense, relu, dense
+        assertEquals(13 * 3 + 5 + 1 + 5, m.layers().size());
+        assertEquals(13, m.layers().stream().filter(l -> l instanceof Conv2d).count());
+        assertEquals(13, m.layers().stream().filter(l -> l instanceof BatchNorm2d).count());
+        assertEquals(5, m.layers().stream().filter(l -> l instanceof MaxPool2d).count());
+        assertArrayEquals(new int[] {10}, m.outputShape(CIFAR));
+        long head = 512L * 4096 + 4096 + 4096L * 4096 + 4096 + 4096L * 10 + 10;
+        assertEquals(18_923_530L, head);
+        assertEquals(head, headParameters(m));
+        assertEquals(14_723_136L, featureParameters());
+        assertEquals(featureParameters() + head, m.parameterCount());
+    }
+
+    @Test
+    void vgg16Ttl() {
+        Sequential m = ModelSpec.build("vgg16-ttl", CIFAR, 1);
+        assertEquals(ModelSpec.VGG16_FEATURES + "|" + TuckerSpecExtension.VGG16_TTL_HEAD, m.spec());
+        List<Layer> head = m.layers().subList(m.layers().size() - 5, m.layers().size());
+        TuckerLayer t1 = assertInstanceOf(TuckerLayer.class, head.get(0));
+        TuckerLayer t2 = assertInstanceOf(TuckerLayer.class, head.get(2));
+        assertInstanceOf(Dense.class, head.get(4));
+        // 8x8x8 -> 16x16x16, ranks 8: factors 3 (8x8) + 3 (16x8), core 8^6, bias 4096
+        assertEquals(3 * 64 + 3 * 128 + 262_144 + 4096, t1.params().stream().mapToLong(Param::size).sum());
+        // 16x16x16 -> 16x16x16, ranks 8: factors 6 (16x8), core 8^6, bias 4096
+        assertEquals(6 * 128 + 262_144 + 4096, t2.params().stream().mapToLong(Param::size).sum());
+        assertEquals(574_794L, headParameters(m));
+        assertEquals(featureParameters() + 574_794L, m.parameterCount());
+        assertArrayEquals(new int[] {10}, m.outputShape(CIFAR));
+    }
+
+    @Test
+    void dropoutVariants() {
+        Sequential d = ModelSpec.build("vgg16-dropout", CIFAR, 1);
+        Sequential t = ModelSpec.build("vgg16-ttl-dropout", CIFAR, 1);
+        assertEquals(2, d.layers().stream().filter(l -> l instanceof Dropout).count());
+        assertEquals(2, t.layers().stream().filter(l -> l instanceof Dropout).count());
+        assertEquals(18_923_530L, headParameters(d));
+        assertEquals(574_794L, headParameters(t));
+    }
+
+    /** The same words as an ordinary spec, on a smaller network: both kinds of head train forward and backward. */
+    @Test
+    void smallVggSpecRunsForwardAndBackward() {
+        String features = "conv(4,k=3,p=1)|bn|relu|maxpool(2)|conv(8,k=3,p=1)|bn|relu|maxpool(2)|flatten";
+        for (String head : List.of("dense(64)|relu|dense(10)", "ttl(2x4x4->4x4x4; r=2x2x2; s=2x2x2)|relu|dense(10)")) {
+            Sequential m = ModelSpec.build(features + "|" + head, new int[] {3, 8, 8}, 1);
+            Tensor x = Tensor.zeros(2, 3, 8, 8);
+            for (int i = 0; i < x.size(); i++) x.data()[i] = (float) Math.sin(i);
+            Tensor y = m.forward(x, true);
+            assertArrayEquals(new int[] {2, 10}, y.shape());
+            Tensor dy = Tensor.zeros(2, 10);
+            dy.fill(0.1f);
+            m.backward(dy);
+        }
+    }
+}
