@@ -76,6 +76,7 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        BenchCommand.warnIfBusy();
         int warm = warmup != null ? warmup : steps != null ? WARMUP_STEPS : 1;
         if (batchSize < 1 || warm < 0 || epochs < 1 || (steps != null && steps < 1)) {
             throw new Main.UserError("need --batch-size >= 1, --warmup >= 0, --epochs >= 1, --steps >= 1");
