@@ -76,9 +76,14 @@ final class MetricsFile {
      * Rewritten atomically, so a kill here loses nothing.
      */
     static MetricsFile prepare(Path file, int keepEpochs) throws IOException {
+        return prepare(file, keepEpochs, "test");
+    }
+
+    /** As {@link #prepare(Path, int)}, the evaluation columns named after the split they hold ({@code test} or {@code val}). */
+    static MetricsFile prepare(Path file, int keepEpochs, String evalSplit) throws IOException {
         List<String> keep = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
-        keep.add(HEADER);
+        keep.add(HEADER.replace("test_", evalSplit + "_"));
         if (keepEpochs > 0 && Files.isRegularFile(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (line.isBlank() || line.startsWith("epoch")) continue;

@@ -27,6 +27,7 @@ final class Progress implements TrainingCallback {
     private long lastDraw;
     private int lastWidth;
     private double emaLoss = Double.NaN, emaAcc = Double.NaN;
+    private String evalLabel = "test";
     private long stepsSeen;
     /** Times of recent steps (a ring) for the rate behind the time left. */
     private final long[] times = new long[256];
@@ -53,6 +54,11 @@ final class Progress implements TrainingCallback {
             // fall through
         }
         return 80;
+    }
+
+    /** The name of the split the epoch lines' evaluation is on ({@code test}, or {@code val} with a validation split). */
+    void evalLabel(String label) {
+        this.evalLabel = label;
     }
 
     @Override
@@ -154,7 +160,7 @@ final class Progress implements TrainingCallback {
         if (terminal && lastWidth > 0) out.print("\r" + " ".repeat(lastWidth) + "\r");
         lastWidth = 0;
         String test = Double.isNaN(m.evalAccuracy()) ? ""
-                : String.format(Locale.ROOT, " test loss %.4f acc %.2f%%", m.evalLoss(), 100 * m.evalAccuracy());
+                : String.format(Locale.ROOT, " %s loss %.4f acc %.2f%%", evalLabel, m.evalLoss(), 100 * m.evalAccuracy());
         out.printf(Locale.ROOT, "epoch %d/%d train loss %.4f acc %.2f%%%s %.1f s %.0f samples/s lr %.3g%n", m.epoch(), epochs,
                 m.trainLoss(), 100 * m.trainAccuracy(), test, m.seconds(), m.samplesPerSecond(), m.lr());
         out.flush();

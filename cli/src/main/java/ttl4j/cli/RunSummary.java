@@ -13,6 +13,16 @@ final class RunSummary {
     private RunSummary() {}
 
     static String json(TrainingRun.RunConfig cfg, Trainer tr, Preprocessing prep, List<MetricsFile.Row> rows) {
+        return json(cfg, tr, prep, rows, null, 0);
+    }
+
+    /**
+     * With a validation split ({@code finalTest} not null) the last row's evaluation is the
+     * validation split's ({@code val_loss}, {@code val_accuracy}) and {@code finalTest} the test
+     * split's, evaluated once after training.
+     */
+    static String json(TrainingRun.RunConfig cfg, Trainer tr, Preprocessing prep, List<MetricsFile.Row> rows,
+                       Trainer.Evaluation finalTest, double valSplit) {
         MetricsFile.Row last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
         StringBuilder secs = new StringBuilder("[");
         double total = 0;
@@ -38,8 +48,16 @@ final class RunSummary {
         if (last != null) {
             field(sb, "train_loss", sixDecimals(last.trainLoss()));
             field(sb, "train_accuracy", sixDecimals(last.trainAccuracy()));
-            field(sb, "test_loss", sixDecimals(last.testLoss()));
-            field(sb, "test_accuracy", sixDecimals(last.testAccuracy()));
+            if (finalTest != null) {
+                field(sb, "val_split", Double.toString(valSplit));
+                field(sb, "val_loss", sixDecimals(last.testLoss()));
+                field(sb, "val_accuracy", sixDecimals(last.testAccuracy()));
+                field(sb, "test_loss", sixDecimals(finalTest.loss()));
+                field(sb, "test_accuracy", sixDecimals(finalTest.accuracy()));
+            } else {
+                field(sb, "test_loss", sixDecimals(last.testLoss()));
+                field(sb, "test_accuracy", sixDecimals(last.testAccuracy()));
+            }
         }
         field(sb, "seconds_per_epoch", secs.toString());
         field(sb, "training_seconds", Json.number(total, 3));

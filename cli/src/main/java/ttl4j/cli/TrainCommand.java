@@ -103,6 +103,12 @@ final class TrainCommand implements Callable<Integer> {
             + "stderr); a stopped run prints {\"stopped\": true, ...} with where to resume.")
     boolean json;
 
+    @Option(names = "--val-split", paramLabel = "F",
+            description = "Hold out this fraction of the training set (chosen by the seed) for validation: the per-epoch "
+                    + "evaluation (--eval-every-epoch) and the metrics' val_* columns use it, the test split is evaluated once at "
+                    + "the end, so choosing a recipe never looks at the test set (default: 0, none).")
+    Double valSplit;
+
     @Option(names = "--stop-on-collapse",
             description = "Stop (exit 2) when the run has collapsed to chance (from epoch 2: train accuracy below 1.5x chance and "
                     + "loss above 0.9 ln(classes)), keeping the checkpoint of the epoch before; without it a warning is printed.")
@@ -115,7 +121,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
     String dataDir;
 
-    @Option(names = "--eval-every-epoch", description = "Evaluate on the test split after every epoch (default: after the last).")
+    @Option(names = "--eval-every-epoch", description = "Evaluate after every epoch (default: after the last), on the test split, "
+            + "or on the validation split with --val-split.")
     Boolean evalEveryEpoch;
 
     @Option(names = "--log-every", paramLabel = "N",
@@ -166,6 +173,9 @@ final class TrainCommand implements Callable<Integer> {
             if (model == null) throw new Main.UserError("missing --model (a preset: " + String.join(", ", ModelSpec.presets().keySet())
                     + ", or a spec such as 'dense(300)|relu|dense(10)'; see ttl train --help)");
             if (dataset == null) throw new Main.UserError("missing --dataset (" + Datasets.NAMES + ")");
+            if (valSplit != null && !(valSplit > 0 && valSplit < 1)) {
+                throw new Main.UserError("--val-split must be a fraction in (0, 1), got " + valSplit);
+            }
             cfg = new RunConfig(model.trim(), dataset, positive("--epochs", epochs, 20), positive("--batch-size", batchSize, 128),
                     recipe().normalizeOrDefault(), evalEveryEpoch != null && evalEveryEpoch, augmentation());
             if (out != null && out.toString().isBlank()) throw new Main.UserError("--out must name a directory, got an empty path");
@@ -173,7 +183,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         Teacher teacher = resumed != null ? Teacher.recordedIn(resumed) : distill.open();
         TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, dir, dataDir, resumed == null ? recipe() : null,
-                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher), json ? System.err : System.out);
+                seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher, 0,
+                valSplit == null ? 0 : valSplit), json ? System.err : System.out);
         if (json) {
             try {
                 System.out.print(o.exitCode() == 0 ? Files.readString(dir.resolve(TrainingRun.SUMMARY))
@@ -241,6 +252,7 @@ final class TrainCommand implements Callable<Integer> {
         if (distill.teacher != null) bad.add("--teacher");
         bad.addAll(distill.given());
         if (overwrite) bad.add("--overwrite");
+        if (valSplit != null) bad.add("--val-split");
         if (!bad.isEmpty()) {
             throw new Main.UserError(String.join(", ", bad) + " cannot be combined with --resume (a resumed run keeps its settings; "
                     + "only --epochs, --threads, --data-dir, --eval-every-epoch and --log-every may be given; a distilled run keeps its teacher)");

@@ -107,7 +107,14 @@ final class TrainingRun {
      */
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                    long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher,
-                   int subset) {
+                   int subset, double valSplit) {
+        /** No validation split: per-epoch evaluation, when asked, is on the test split. */
+        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
+                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher, int subset) {
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher,
+                    subset, 0);
+        }
+
         /** All the samples of both splits ({@code subset} 0). */
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                 long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher) {
@@ -234,7 +241,8 @@ final class TrainingRun {
             }
         }
         try {
-            metrics = MetricsFile.prepare(dir.resolve(METRICS), trainer == null ? 0 : trainer.epoch());
+            metrics = MetricsFile.prepare(dir.resolve(METRICS), trainer == null ? 0 : trainer.epoch(),
+                    requestedValSplit() > 0 ? "val" : "test");
         } catch (IOException e) {
             throw new Main.UserError("cannot write to output directory " + dir + " (" + e + ")", e);
         }
@@ -260,10 +268,82 @@ final class TrainingRun {
         for (Dataset d : new Dataset[] {train, test}) {
             if (d.size() == 0) throw new Main.UserError("dataset " + cfg.dataset() + ": " + d.name() + " has no samples; nothing to train or test on");
         }
+        valSplit = requestedValSplit();
+        if (valSplit > 0) {
+            Dataset[] parts = splitOff(train, valSplit, req.resumed() != null ? trainerSeed() : req.seed());
+            train = parts[0];
+            val = parts[1];
+        }
         inputShape = DatasetBatchSource.sampleShapeFor(cfg.model(), train);
         if (prep == null) prep = cfg.normalize().equals("unit") ? Preprocessing.unitRange(train.channels()) : Preprocessing.standardize(train);
         trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep, inputShape, cfg.augment());
         testSrc = DatasetBatchSource.inOrder(test, 1000, prep, inputShape);
+        evalSrc = val != null ? DatasetBatchSource.inOrder(val, 1000, prep, inputShape) : testSrc;
+    }
+
+    /** The run's validation fraction: the request's, or on resume the checkpoint's; 0 for none. */
+    private double requestedValSplit() {
+        double v = req.valSplit();
+        if (v == 0 && req.resumed() != null) {
+            try {
+                v = Double.parseDouble(req.resumed().metadata().getOrDefault(VAL_SPLIT_KEY, "0"));
+            } catch (NumberFormatException e) {
+                throw new Main.UserError(req.resumed().file() + ": bad " + VAL_SPLIT_KEY + " in __metadata__");
+            }
+        }
+        if (!(v >= 0 && v < 1)) throw new Main.UserError("--val-split must be in [0, 1), got " + v);
+        return v;
+    }
+
+    /** The seed of a resumed run (the split of its training set depends on it). */
+    private long trainerSeed() {
+        return Long.parseLong(req.resumed().metadata().getOrDefault("train.seed", "1"));
+    }
+
+    /** The fraction of the training set a run holds out for validation, when it does. */
+    static final String VAL_SPLIT_KEY = "run.val_split";
+
+    private double valSplit;
+    private Dataset val;
+    private Trainer.Evaluation finalTest;
+    /** What the per-epoch (or last-epoch) evaluation runs on: the validation split when there is one, else the test split. */
+    private DatasetBatchSource evalSrc;
+
+    /**
+     * {@code d} split into a training part and a validation part of {@code round(fraction N)}
+     * samples (at least one), chosen by a permutation drawn from {@code seed}; both parts keep file
+     * order within themselves.
+     */
+    static Dataset[] splitOff(Dataset d, double fraction, long seed) {
+        int n = d.size(), nv = (int) Math.max(1, Math.round(fraction * n));
+        if (nv >= n) {
+            throw new Main.UserError("--val-split " + fraction + " leaves no training samples of the " + n + " in " + d.name());
+        }
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) perm[i] = i;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed ^ 0x76616c5370L);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1), t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        boolean[] isVal = new boolean[n];
+        for (int i = 0; i < nv; i++) isVal[perm[i]] = true;
+        int f = d.features();
+        byte[] ti = new byte[(n - nv) * f], tl = new byte[n - nv], vi = new byte[nv * f], vl = new byte[nv];
+        int a = 0, b = 0;
+        for (int i = 0; i < n; i++) {
+            if (isVal[i]) {
+                System.arraycopy(d.images(), i * f, vi, b * f, f);
+                vl[b++] = d.labels()[i];
+            } else {
+                System.arraycopy(d.images(), i * f, ti, a * f, f);
+                tl[a++] = d.labels()[i];
+            }
+        }
+        return new Dataset[] {new Dataset(d.name(), ti, tl, d.channels(), d.height(), d.width(), d.numClasses(), d.classNames()),
+                new Dataset(d.name().replace("-train", "") + "-val", vi, vl, d.channels(), d.height(), d.width(), d.numClasses(),
+                        d.classNames())};
     }
 
     /** A fresh trainer whose model fits the data, or checks that the resumed model does; the trainer checkpoints after every epoch. */
@@ -289,6 +369,7 @@ final class TrainingRun {
             checkpointMeta.put(DATA_DIR_KEY, Path.of(req.dataDir()).toAbsolutePath().normalize().toString());
         }
         if (subset > 0) checkpointMeta.put(SUBSET_KEY, Integer.toString(subset));
+        if (valSplit > 0) checkpointMeta.put(VAL_SPLIT_KEY, Double.toString(valSplit));
         checkpointMeta.put(TRAIN_DATA_KEY, fingerprint(train));
         trainer.checkpointTo(dir.resolve(CHECKPOINT), checkpointMeta);
     }
@@ -308,6 +389,7 @@ final class TrainingRun {
     /** Progress on screen, a metrics row per epoch, the importance tracker when asked, and the test-only early stop. */
     private void attachCallbacks() {
         progress = new Progress(stdout, Progress.isTerminal(), cfg.epochs(), req.logEvery());
+        if (val != null) progress.evalLabel("val");
         if (req.trackImportance()) {
             Sequential m = trainer.model();
             if (!ImportanceTracker.applies(m)) throw new Main.UserError("--track-importance needs a model with a ttl layer; " + m.spec() + " has none");
@@ -324,7 +406,7 @@ final class TrainingRun {
             public void onEpoch(EpochMetrics e) {
                 if (!cfg.evalEveryEpoch() && e.epoch() == cfg.epochs()) {
                     haltIf("eval");
-                    Trainer.Evaluation ev = trainer.evaluate(testSrc);
+                    Trainer.Evaluation ev = trainer.evaluate(evalSrc);
                     e = new EpochMetrics(e.epoch(), e.globalStep(), e.trainLoss(), e.trainAccuracy(), ev.loss(), ev.accuracy(),
                             e.seconds(), e.samplesPerSecond(), e.lr());
                 }
@@ -416,7 +498,7 @@ final class TrainingRun {
         try {
             Trainer.Result r;
             try {
-                r = trainer.fit(trainSrc, cfg.evalEveryEpoch() ? testSrc : null, cfg.epochs());
+                r = trainer.fit(trainSrc, cfg.evalEveryEpoch() ? evalSrc : null, cfg.epochs());
             } catch (RuntimeException e) {
                 progress.clear();
                 throw e;
@@ -449,14 +531,20 @@ final class TrainingRun {
             Map<String, String> finalMeta = new LinkedHashMap<>(checkpointMeta);
             finalMeta.put("epochs_trained", Integer.toString(trainer.epoch()));
             Checkpoint.save(dir.resolve(MODEL), trainer.model(), inputShape, null, finalMeta);
-            writeAtomically(dir.resolve(SUMMARY), RunSummary.json(cfg, trainer, prep, metrics.rows()));
+            // With a validation split the epochs were judged on it; the test split is evaluated once, here.
+            if (val != null) finalTest = trainer.evaluate(testSrc);
+            writeAtomically(dir.resolve(SUMMARY), RunSummary.json(cfg, trainer, prep, metrics.rows(), finalTest, valSplit));
             if (importance != null) importance.writeCsv(dir.resolve(IMPORTANCE));
             drawCurves();
         } catch (IOException e) {
             throw new Main.UserError("cannot write to " + dir + ": " + e.getMessage(), e);
         }
         MetricsFile.Row last = metrics.last();
-        if (last != null && last.evaluated()) {
+        if (finalTest != null) {
+            stdout.printf(Locale.ROOT, "done: test accuracy %.2f%%, test loss %.6f after %d epochs (validation accuracy %.2f%%); %s%n",
+                    100 * finalTest.accuracy(), finalTest.loss(), trainer.epoch(), last != null ? 100 * last.testAccuracy() : Double.NaN,
+                    dir.resolve(MODEL));
+        } else if (last != null && last.evaluated()) {
             stdout.printf(Locale.ROOT, "done: test accuracy %.2f%%, test loss %.6f after %d epochs; %s%n", 100 * last.testAccuracy(),
                     last.testLoss(), last.epoch(), dir.resolve(MODEL));
         }

@@ -306,4 +306,33 @@ class TrainCommandTest {
         assertEquals(2, bad.exit(), bad.err());
         assertTrue(bad.err().contains("--augment: unknown augmentation 'rotate'"), bad.err());
     }
+
+    @Test
+    void aValidationSplitJudgesTheEpochsAndTheTestSplitIsEvaluatedOnceAtTheEnd() throws Exception {
+        Path run = tmp.resolve("val");
+        Captured c = train(run, "--val-split", "0.25", "--eval-every-epoch");
+        assertEquals(0, c.exit(), c.err());
+        assertTrue(c.out().contains("(150 train, 90 test samples)"), c.out());
+        assertTrue(c.out().contains("epoch 3/3 train loss") && c.out().contains(" val loss "), c.out());
+        assertTrue(c.out().contains("done: test accuracy"), c.out());
+        List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+        assertEquals("epoch,train_loss,train_acc,val_loss,val_acc,seconds,samples_per_s,lr", rows.get(0));
+        Map<?, ?> sum = (Map<?, ?>) ttl4j.engine.io.Json.parse(Files.readString(run.resolve("summary.json")));
+        assertEquals(0.25, ((Number) sum.get("val_split")).doubleValue());
+        assertEquals(Double.parseDouble(rows.get(3).split(",")[4]), ((Number) sum.get("val_accuracy")).doubleValue(), 1e-6);
+        assertTrue(sum.get("test_accuracy") instanceof Number, sum.toString());
+
+        // Stopped and resumed: the same split (from the recorded seed and fraction), the same weights.
+        Path parts = tmp.resolve("val-parts");
+        assertEquals(130, train(parts, "--val-split", "0.25", "--eval-every-epoch", "--stop-after-steps", "7").exit());
+        Captured rest = Captured.run("train", "--resume", parts.toString(), "--data-dir", data.toString(), "--threads", "1");
+        assertEquals(0, rest.exit(), rest.err());
+        Map<String, Tensor> a = SafeTensors.read(run.resolve("model.safetensors")).tensors();
+        Map<String, Tensor> b = SafeTensors.read(parts.resolve("model.safetensors")).tensors();
+        for (String k : a.keySet()) assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
+
+        Captured bad = train(tmp.resolve("bad"), "--val-split", "1.5");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("--val-split must be a fraction in (0, 1), got 1.5"), bad.err());
+    }
 }
