@@ -556,10 +556,11 @@ final class TrainingRun {
         List<MetricsFile.Row> rows = metrics.rows();
         int n = rows.size();
         double[] epoch = new double[n], trainLoss = new double[n], testLoss = new double[n], trainAcc = new double[n],
-                testAcc = new double[n];
+                testAcc = new double[n], lr = new double[n];
         for (int i = 0; i < n; i++) {
             MetricsFile.Row r = rows.get(i);
             epoch[i] = r.epoch();
+            lr[i] = r.lr();
             trainLoss[i] = r.trainLoss();
             testLoss[i] = r.testLoss();
             trainAcc[i] = r.trainAccuracy();
@@ -567,8 +568,10 @@ final class TrainingRun {
         }
         try {
             if (n == 0) throw new IOException(dir.resolve(METRICS) + " has no epoch rows");
-            Charts.curves(dir.resolve(CURVES), trainer.model().spec() + " on " + cfg.dataset(), epoch, trainLoss, testLoss, trainAcc,
-                    testAcc);
+            // The recipe in the title: what was trained, on what, with which optimiser and schedule.
+            String title = trainer.model().spec() + " on " + cfg.dataset() + ", " + trainer.optimizer().name() + ", "
+                    + trainer.schedule().spec() + ", batch " + cfg.batchSize();
+            Charts.curves(dir.resolve(CURVES), title, epoch, trainLoss, testLoss, trainAcc, testAcc, lr, val != null ? "val" : "test");
         } catch (IOException | RuntimeException e) {
             stdout.println("warning: could not draw " + dir.resolve(CURVES) + ": " + e);
         }

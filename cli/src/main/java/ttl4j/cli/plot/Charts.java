@@ -68,17 +68,56 @@ public final class Charts {
     /** Loss and accuracy per epoch side by side (test points where present). */
     public static void curves(Path out, String title, double[] epoch, double[] trainLoss, double[] testLoss, double[] trainAcc,
                               double[] testAcc) throws IOException {
+        curves(out, title, epoch, trainLoss, testLoss, trainAcc, testAcc, null, "test");
+    }
+
+    /**
+     * Loss, accuracy and (when {@code lr} is not null) learning-rate panels per epoch. The loss is
+     * drawn as log10 when it spans more than a factor of 20 (a decade and more: the late epochs would
+     * otherwise be a flat line at the bottom); an evaluation measured only at some epochs (NaN
+     * elsewhere) is drawn only there. {@code evalName} names the evaluated split ("test", "val").
+     */
+    public static void curves(Path out, String title, double[] epoch, double[] trainLoss, double[] testLoss, double[] trainAcc,
+                              double[] testAcc, double[] lr, String evalName) throws IOException {
         Canvas c = new Canvas(CURVES_WIDTH, CURVES_HEIGHT);
         if (title != null) c.text(title, Canvas.TITLE, Color.BLACK, CURVES_WIDTH / 2.0, 10, 0.5, 0);
-        int pw = (CURVES_WIDTH - 220) / 2, ph = CURVES_HEIGHT - 140;
+        int panels = lr != null ? 3 : 2, gap = 100;
+        int pw = (CURVES_WIDTH - 120 - gap * panels) / panels, ph = CURVES_HEIGHT - 140;
+        boolean log = spansDecades(trainLoss, testLoss);
         List<Series> loss = new ArrayList<>(), acc = new ArrayList<>();
-        loss.add(new Series("train", epoch, trainLoss));
-        if (hasFinite(testLoss)) loss.add(new Series("test", epoch, testLoss));
+        loss.add(new Series("train", epoch, log ? log10(trainLoss) : trainLoss));
+        if (hasFinite(testLoss)) loss.add(new Series(evalName, epoch, log ? log10(testLoss) : testLoss));
         acc.add(new Series("train", epoch, percent(trainAcc)));
-        if (hasFinite(testAcc)) acc.add(new Series("test", epoch, percent(testAcc)));
-        lineAxes(c, 90, 75, pw, ph, "Loss (cross-entropy)", "epoch", "loss", loss, 0, Double.NaN);
-        lineAxes(c, 90 + pw + 100, 75, pw, ph, "Accuracy", "epoch", "accuracy (%)", acc, Double.NaN, Double.NaN);
+        if (hasFinite(testAcc)) acc.add(new Series(evalName, epoch, percent(testAcc)));
+        lineAxes(c, 90, 75, pw, ph, log ? "Loss (cross-entropy, log10)" : "Loss (cross-entropy)", "epoch", log ? "log10 loss" : "loss",
+                loss, log ? Double.NaN : 0, Double.NaN);
+        lineAxes(c, 90 + pw + gap, 75, pw, ph, "Accuracy", "epoch", "accuracy (%)", acc, Double.NaN, Double.NaN);
+        if (lr != null) {
+            lineAxes(c, 90 + 2 * (pw + gap), 75, pw, ph, "Learning rate (at the epoch's last step)", "epoch", "lr",
+                    List.of(new Series("", epoch, lr)), 0, Double.NaN);
+        }
         c.save(out);
+    }
+
+    /** Whether the finite positive values of the arrays span more than a factor of 20. */
+    static boolean spansDecades(double[]... xs) {
+        double lo = Double.POSITIVE_INFINITY, hi = 0;
+        for (double[] x : xs) {
+            if (x == null) continue;
+            for (double v : x) {
+                if (Double.isFinite(v) && v > 0) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        return hi > 0 && hi / lo > 20;
+    }
+
+    private static double[] log10(double[] x) {
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) y[i] = x[i] > 0 ? Math.log10(x[i]) : Double.NaN;
+        return y;
     }
 
     public static final int SWEEP_WIDTH = 900, SWEEP_HEIGHT = 520;
