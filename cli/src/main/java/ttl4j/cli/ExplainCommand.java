@@ -149,7 +149,8 @@ final class ExplainCommand implements Callable<Integer> {
             Path f = dir.resolve("importance-" + m.layer() + "-mode" + m.mode() + ".png");
             String axis = m.gradShare().length == imageH && m.mode() == 0 ? "row" : m.gradShare().length == imageW && m.mode() == 1 ? "column" : "index";
             Charts.bars(f, "Feature importance, " + m.layer() + " mode " + m.mode() + " (" + what + ")",
-                    axis + " of the input (mode " + m.mode() + ")", "share of gradient-row norm", m.gradShare(), null, null);
+                    axis + " of the input (mode " + m.mode() + ")", "share of gradient-row norm", m.gradShare(), null, null,
+                    1.0 / m.gradShare().length, "uniform share 1/" + m.gradShare().length);
             written.add(f);
             byLayer.computeIfAbsent(m.layer(), k -> new ArrayList<>()).add(m);
         }
@@ -159,7 +160,7 @@ final class ExplainCommand implements Callable<Integer> {
             int h = ms.get(0).gradShare().length, w = ms.get(1).gradShare().length;
             float[] mean = readsImage(model, e.getKey(), h, w, r.meanInput().length) ? r.meanInput() : null;
             Path f = dir.resolve("importance-map-" + e.getKey() + ".png");
-            Charts.importanceMap(f, "Gradient importance " + h + " x " + w + " (" + what + ")", ms.get(0).gradShare(),
+            Charts.importanceMap(f, "Gradient importance " + h + " x " + w + ": row share x column share (" + what + ")", ms.get(0).gradShare(),
                     ms.get(1).gradShare(), mean, "mean input (as prepared)");
             written.add(f);
         }

@@ -69,13 +69,15 @@ public final class SyntheticReport {
         Options o = m.options();
         String cond = String.format(Locale.ROOT, "noise %.3g, seed %d", o.noise(), o.seed());
         Charts.bars(dir.resolve("importance-rows.png"), "Row importance (mode 0), " + cond, "row",
-                "share of accumulated squared gradient", m.rowImportance(), mask(o.side(), o.informativeRows()), "informative row");
+                "share of accumulated squared gradient", m.rowImportance(), mask(o.side(), o.informativeRows()), "informative row",
+                1.0 / o.side(), "uniform share 1/" + o.side());
         Charts.bars(dir.resolve("importance-cols.png"), "Column importance (mode 1), " + cond, "column",
-                "share of accumulated squared gradient", m.colImportance(), mask(o.side(), o.informativeCols()), "informative column");
+                "share of accumulated squared gradient", m.colImportance(), mask(o.side(), o.informativeCols()), "informative column",
+                1.0 / o.side(), "uniform share 1/" + o.side());
         float[][] means = SyntheticExperiment.classMeans(o);
         float[] signal = new float[o.side() * o.side()];
         for (float[] c : means) for (int j = 0; j < signal.length; j++) signal[j] += Math.abs(c[j]) / means.length;
-        Charts.importanceMap(dir.resolve("importance-map.png"), "Synthetic " + o.side() + " x " + o.side() + ": learned importance vs truth ("
+        Charts.importanceMap(dir.resolve("importance-map.png"), "Synthetic " + o.side() + " x " + o.side() + ": learned importance (row share x column share) vs truth ("
                 + cond + ")", m.rowImportance(), m.colImportance(), signal, "truth: mean |class mean|");
         List<TrainingCallback.EpochMetrics> eps = m.epochs();
         int n = eps.size();

@@ -28,9 +28,18 @@ public final class Charts {
      */
     public static void bars(Path out, String title, String xLabel, String yLabel, double[] values, boolean[] highlight,
                             String highlightLegend) throws IOException {
+        bars(out, title, xLabel, yLabel, values, highlight, highlightLegend, Double.NaN, null);
+    }
+
+    /**
+     * As above, with a dashed horizontal line at {@code referenceY} (NaN: none) labelled
+     * {@code referenceLabel}, e.g. the uniform share 1/n that a feature of no importance would get.
+     */
+    public static void bars(Path out, String title, String xLabel, String yLabel, double[] values, boolean[] highlight,
+                            String highlightLegend, double referenceY, String referenceLabel) throws IOException {
         Canvas c = new Canvas(BAR_WIDTH, BAR_HEIGHT);
         int n = values.length;
-        double max = 0;
+        double max = Double.isFinite(referenceY) ? referenceY : 0;
         for (double v : values) if (v > max) max = v;
         Canvas.Axes a = c.axes(90, 50, BAR_WIDTH - 120, BAR_HEIGHT - 115, -0.5, n - 0.5, 0, Canvas.niceMax(max));
         a.frame(title, xLabel, yLabel, indexTicks(n), null);
@@ -49,6 +58,15 @@ public final class Charts {
                 }
             }
             legend(c, a, List.of(highlightLegend, "other"), List.of(BAR_HIGHLIGHT, BAR), true, pts);
+        }
+        if (Double.isFinite(referenceY)) {
+            double yy = a.py(referenceY);
+            c.g.setColor(Color.BLACK);
+            c.g.setStroke(new java.awt.BasicStroke(1.4f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f,
+                    new float[] {6f, 4f}, 0f));
+            c.g.draw(new java.awt.geom.Line2D.Double(a.px(-0.5), yy, a.px(n - 0.5), yy));
+            c.g.setStroke(new java.awt.BasicStroke(1f));
+            if (referenceLabel != null) c.text(referenceLabel, Canvas.LABEL, Color.BLACK, a.px(n - 0.5) - 4, yy - 4, 1, 1);
         }
         c.save(out);
     }
