@@ -109,6 +109,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "the end, so choosing a recipe never looks at the test set (default: 0, none).")
     Double valSplit;
 
+    @Option(names = "--profile", description = "Time every layer's forward and backward and every other part of each step (loss, "
+            + "zeroing, guard, update, data; a clock read around each, its cost counted) and print, when the run ends, seconds per "
+            + "step and share by part; also written to profile.json.")
+    boolean profile;
+
     @Option(names = "--stop-on-collapse",
             description = "Stop (exit 2) when the run has collapsed to chance (from epoch 2: train accuracy below 1.5x chance and "
                     + "loss above 0.9 ln(classes)), keeping the checkpoint of the epoch before; without it a warning is printed.")
@@ -184,7 +189,7 @@ final class TrainCommand implements Callable<Integer> {
         Teacher teacher = resumed != null ? Teacher.recordedIn(resumed) : distill.open();
         TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, dir, dataDir, resumed == null ? recipe() : null,
                 seedOrDefault(), resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher, 0,
-                valSplit == null ? 0 : valSplit), json ? System.err : System.out);
+                valSplit == null ? 0 : valSplit, profile), json ? System.err : System.out);
         if (json) {
             try {
                 System.out.print(o.exitCode() == 0 ? Files.readString(dir.resolve(TrainingRun.SUMMARY))

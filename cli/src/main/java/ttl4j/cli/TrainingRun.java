@@ -107,12 +107,20 @@ final class TrainingRun {
      */
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                    long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher,
-                   int subset, double valSplit) {
+                   int subset, double valSplit, boolean profile) {
+        /** Without the step profile. */
+        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
+                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher, int subset,
+                double valSplit) {
+            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher,
+                    subset, valSplit, false);
+        }
+
         /** No validation split: per-epoch evaluation, when asked, is on the test split. */
         Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                 long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher, int subset) {
             this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher,
-                    subset, 0);
+                    subset, 0, false);
         }
 
         /** All the samples of both splits ({@code subset} 0). */
@@ -139,7 +147,7 @@ final class TrainingRun {
     }
 
     /** The files of a run; a fresh run refuses a directory holding any of them unless asked to overwrite. */
-    static final java.util.List<String> RUN_FILES = java.util.List.of(CHECKPOINT, MODEL, METRICS, SUMMARY, IMPORTANCE, CURVES);
+    static final java.util.List<String> RUN_FILES = java.util.List.of(CHECKPOINT, MODEL, METRICS, SUMMARY, IMPORTANCE, CURVES, "profile.json");
 
     /**
      * How it ended: exit code 0 (done) or 130 (stopped), the trained model, the metrics of every
@@ -416,6 +424,10 @@ final class TrainingRun {
                 checkCollapse(e);
             }
         });
+        if (req.profile()) {
+            stepProfile = new ttl4j.nn.StepProfile();
+            trainer.profile(stepProfile);
+        }
         if (HALT_AT != null) trainer.addCallback(haltForCrashTests());
         if (req.stopAfterSteps() > 0) {
             trainer.addCallback(new TrainingCallback() {
@@ -454,6 +466,21 @@ final class TrainingRun {
     }
 
     private boolean collapseWarned;
+    private ttl4j.nn.StepProfile stepProfile;
+
+    /** The file --profile writes (the table goes to the console). */
+    static final String PROFILE = "profile.json";
+
+    /** With --profile: where this invocation's steps went, on the console and in profile.json. */
+    private void reportProfile() {
+        if (stepProfile == null || stepProfile.steps() == 0) return;
+        ttl4j.cli.bench.ProfileReport.print(stdout, stepProfile, Double.NaN);
+        try {
+            writeAtomically(dir.resolve(PROFILE), ttl4j.cli.bench.ProfileReport.json(stepProfile, Double.NaN) + "\n");
+        } catch (IOException e) {
+            stdout.println("warning: could not write " + dir.resolve(PROFILE) + ": " + e.getMessage());
+        }
+    }
 
     /**
      * Crash tests only: {@code -Dttl4j.crashTest.haltAt=row:E|checkpoint:E|eval|step:N} ends the
@@ -517,6 +544,7 @@ final class TrainingRun {
     /** Interrupted: says where, and how to continue. */
     private Outcome stopped() {
         progress.clear();
+        reportProfile();
         long inEpoch = trainer.globalStep() - (long) trainer.epoch() * trainSrc.steps();
         String where = inEpoch == 0 ? "after epoch " + trainer.epoch()
                 : "in epoch " + (trainer.epoch() + 1) + " after step " + inEpoch + " of " + trainSrc.steps();
@@ -539,6 +567,7 @@ final class TrainingRun {
         } catch (IOException e) {
             throw new Main.UserError("cannot write to " + dir + ": " + e.getMessage(), e);
         }
+        reportProfile();
         MetricsFile.Row last = metrics.last();
         if (finalTest != null) {
             stdout.printf(Locale.ROOT, "done: test accuracy %.2f%%, test loss %.6f after %d epochs (validation accuracy %.2f%%); %s%n",

@@ -335,4 +335,17 @@ class TrainCommandTest {
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("--val-split must be a fraction in (0, 1), got 1.5"), bad.err());
     }
+
+    @Test
+    void profileSaysWhereTheStepsWent() throws Exception {
+        Path run = tmp.resolve("prof");
+        Captured c = train(run, "--profile");
+        assertEquals(0, c.exit(), c.err());
+        assertTrue(c.out().contains("profile over 21 steps") && c.out().contains("forward dense") && c.out().contains("update"), c.out());
+        Map<?, ?> o = (Map<?, ?>) ttl4j.engine.io.Json.parse(Files.readString(run.resolve("profile.json")));
+        Map<?, ?> parts = (Map<?, ?>) o.get("parts_s");
+        double sum = 0;
+        for (Object v : parts.values()) sum += ((Number) v).doubleValue();
+        assertEquals(((Number) o.get("step_s")).doubleValue(), sum, 1e-3 + 0.05 * sum, "the parts add up to the step");
+    }
 }

@@ -146,31 +146,11 @@ final class BenchTrainCommand implements Callable<Integer> {
     }
 
     private static void printProfile(StepProfile p, double unprofiledStep) {
-        Map<String, Double> parts = p.secondsPerStep();
-        double step = p.stepSeconds();
-        System.out.printf(Locale.ROOT, "profile over %d steps: %.4f s per step with the timer (%.4f s without it)%n", p.steps(), step,
-                unprofiledStep);
-        for (Map.Entry<String, Double> e : parts.entrySet()) {
-            System.out.printf(Locale.ROOT, "  %-18s %9.4f s  %5.1f%%%n", e.getKey(), e.getValue(), 100 * e.getValue() / step);
-        }
-        double read = StepProfile.clockReadNanos();
-        System.out.printf(Locale.ROOT, "  timer: %.0f clock reads per step at %.1f ns = %.6f s per step (%.3f%%)%n",
-                p.clockReadsPerStep(), read, p.clockReadsPerStep() * read / 1e9, 100 * p.clockReadsPerStep() * read / 1e9 / step);
+        ProfileReport.print(System.out, p, unprofiledStep);
     }
 
     private static String profileJson(StepProfile p, double unprofiledStep) {
-        StringBuilder sb = new StringBuilder("{");
-        double read = StepProfile.clockReadNanos();
-        sb.append(String.format(Locale.ROOT, "\"steps\":%d,\"step_s\":%s,\"unprofiled_step_s\":%s,\"clock_reads_per_step\":%.1f,"
-                        + "\"clock_read_ns\":%.2f,\"timer_overhead_step_s\":%s,\"parts_s\":{",
-                p.steps(), Json.number(p.stepSeconds(), 6), Json.number(unprofiledStep, 6), p.clockReadsPerStep(), read,
-                Json.number(p.clockReadsPerStep() * read / 1e9, 8)));
-        boolean first = true;
-        for (Map.Entry<String, Double> e : p.secondsPerStep().entrySet()) {
-            sb.append(first ? "" : ",").append(Json.write(e.getKey())).append(':').append(Json.number(e.getValue(), 6));
-            first = false;
-        }
-        return sb.append("}}").toString();
+        return ProfileReport.json(p, unprofiledStep);
     }
 
     private static String array(double[] v) {
