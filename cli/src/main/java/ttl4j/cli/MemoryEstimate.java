@@ -24,15 +24,14 @@ record MemoryEstimate(long datasetBytes, long modelBytes, long optimizerBytes, l
             case "adam", "adamw" -> 2 * p;
             default -> p; // a momentum buffer
         };
-        long perSample = size(inputShape), evalPerSample = size(inputShape);
+        long perSample = size(inputShape);
         int[] shape = inputShape;
         for (Layer l : model.layers()) {
             shape = l.outputShape(shape);
-            long n = size(shape);
-            perSample += 2 * n; // the output and the input-gradient buffer of the next layer
-            evalPerSample = Math.max(evalPerSample, n);
+            perSample += 2 * size(shape); // the output and the input-gradient buffer of the next layer
         }
-        long activations = 4L * (perSample * batchSize + 2 * evalPerSample * evalBatchSize);
+        // Layers keep buffers sized for the largest batch they have seen (training or evaluation).
+        long activations = 4L * perSample * Math.max(batchSize, evalBatchSize);
         return new MemoryEstimate(datasetBytes, 4L * 2 * p, 4L * optimizerFloats, activations);
     }
 

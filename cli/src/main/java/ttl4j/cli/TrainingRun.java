@@ -285,8 +285,17 @@ final class TrainingRun {
         inputShape = DatasetBatchSource.sampleShapeFor(cfg.model(), train);
         if (prep == null) prep = cfg.normalize().equals("unit") ? Preprocessing.unitRange(train.channels()) : Preprocessing.standardize(train);
         trainSrc = DatasetBatchSource.shuffled(train, cfg.batchSize(), prep, inputShape, cfg.augment());
-        testSrc = DatasetBatchSource.inOrder(test, 1000, prep, inputShape);
-        evalSrc = val != null ? DatasetBatchSource.inOrder(val, 1000, prep, inputShape) : testSrc;
+        testSrc = DatasetBatchSource.inOrder(test, evalBatch(), prep, inputShape);
+        evalSrc = val != null ? DatasetBatchSource.inOrder(val, evalBatch(), prep, inputShape) : testSrc;
+    }
+
+    /**
+     * The batch of evaluations: 1000 samples for a model of flat inputs, the training batch for one
+     * of images. A layer's buffers grow to the largest batch they see and stay, so evaluating a
+     * convolutional network at 1000 images would hold gigabytes of activations for the whole run.
+     */
+    private int evalBatch() {
+        return inputShape != null && inputShape.length > 1 ? Math.max(1, cfg.batchSize()) : 1000;
     }
 
     /** The run's validation fraction: the request's, or on resume the checkpoint's; 0 for none. */
@@ -365,7 +374,7 @@ final class TrainingRun {
             checkResumedData(req.resumed());
         }
         long dataBytes = (long) (train.size() + test.size()) * (train.features() + 1);
-        MemoryEstimate.of(trainer.model(), inputShape, Math.min(cfg.batchSize(), train.size()), 1000, trainer.optimizer(), dataBytes)
+        MemoryEstimate.of(trainer.model(), inputShape, Math.min(cfg.batchSize(), train.size()), evalBatch(), trainer.optimizer(), dataBytes)
                 .check(Runtime.getRuntime().maxMemory(), cfg.batchSize());
         checkpointMeta = new LinkedHashMap<>(cfg.metadata());
         checkpointMeta.put("preprocessing", prep.toJson());
