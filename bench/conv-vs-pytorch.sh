@@ -35,14 +35,9 @@ while [ $# -gt 0 ]; do
 done
 
 py=/usr/bin/python3
-if ! "$py" -c 'import torch' 2>/dev/null; then
-  echo "installing python3-torch (Debian) ..." >&2
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get install -y -q python3-torch >&2
-fi
 # shellcheck source=peer-env.sh
 . "$root/bench/peer-env.sh"
+peer_need_torch "$py"
 peer_setup "$py"
 
 "$root/bin/ttl" info >&2

@@ -36,6 +36,16 @@ PY
   echo "$best"
 }
 
+# Installs Debian's python3-torch (and OpenBLAS, which its Linear layers call) when torch is missing.
+peer_need_torch() {
+  local py="${1:-/usr/bin/python3}" sudo_cmd=""
+  if ! "$py" -c 'import torch' 2>/dev/null; then
+    echo "installing python3-torch and libopenblas0-pthread (Debian) ..." >&2
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get install -y -q python3-torch libopenblas0-pthread >&2
+  fi
+}
+
 peer_setup() {
   local py="${1:-/usr/bin/python3}" ct
   ct="$(peer_pick_coretype "$py")"
