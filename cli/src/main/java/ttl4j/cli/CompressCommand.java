@@ -153,7 +153,7 @@ final class CompressCommand implements Callable<Integer> {
         Target target = openTarget(checkpoint, layer, dataset);
         Dataset test = target.checkpoint().load(dataDir, Split.TEST, log());
         Plan plan = plan(target, test);
-        DatasetBatchSource testSrc = target.checkpoint().inOrder(test, 1000);
+        DatasetBatchSource testSrc = target.checkpoint().inOrder(test, target.checkpoint().evalBatch());
         Trainer.Evaluation before = Trainer.evaluate(target.network(), testSrc);
         Compressed c = compress(target, plan, meth);
         Trainer.Evaluation after = Trainer.evaluate(c.network(), testSrc);

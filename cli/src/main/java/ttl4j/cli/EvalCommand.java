@@ -39,12 +39,13 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads = new ThreadsOption();
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000", description = "Samples per forward pass (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "Samples per forward pass (default: 1000; 64 for a model of images, whose activations are large).")
+    Integer batchSize;
 
     @Override
     public Integer call() {
-        if (batchSize < 1) throw new Main.UserError("--batch-size must be >= 1, got " + batchSize);
+        if (batchSize != null && batchSize < 1) throw new Main.UserError("--batch-size must be >= 1, got " + batchSize);
         Split sp = LoadedCheckpoint.split(split);
         LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset);
         Sequential model = lc.model();
@@ -52,7 +53,7 @@ final class EvalCommand implements Callable<Integer> {
         Preprocessing prep = lc.prep();
         Dataset data = lc.load(dataDir, sp, json ? m -> { } : System.out::println);
         long t0 = System.nanoTime();
-        Trainer.Evaluation ev = Trainer.evaluate(model, lc.inOrder(data, batchSize));
+        Trainer.Evaluation ev = Trainer.evaluate(model, lc.inOrder(data, batchSize != null ? batchSize : lc.evalBatch()));
         double secs = (System.nanoTime() - t0) / 1e9;
         String splitName = sp.name().toLowerCase(Locale.ROOT);
         if (json) {

@@ -54,6 +54,15 @@ record LoadedCheckpoint(Path file, Checkpoint checkpoint, Sequential model, int[
     }
 
     /** The checkpoint's model over {@code data} in dataset order, samples shaped as the model takes them (flat or images). */
+    /**
+     * The default batch of an evaluation: 1000 samples for a model of flat inputs, 64 for one of
+     * images (its layers keep buffers for the largest batch they see: 1000 CIFAR-10 images through
+     * VGG-16 would hold gigabytes of activations).
+     */
+    int evalBatch() {
+        return inputShape.length > 1 ? 64 : 1000;
+    }
+
     DatasetBatchSource inOrder(Dataset data, int batchSize) {
         return DatasetBatchSource.inOrder(data, batchSize, prep, inputShape);
     }
