@@ -210,7 +210,7 @@ final class ReproduceCommand implements Callable<Integer> {
             RunConfig cfg = new RunConfig(model, ds, s.epochs(), BATCH, RECIPE.normalizeOrDefault(), false);
             boolean tucker = model.equals(TTL);
             TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, s.out().resolve(model), s.dataDir(), RECIPE, s.seed(),
-                    null, 0, 0, tucker, true), s.log());
+                    null, 0, 0, tucker, true, false, null, 0, 0, false), s.log());
             if (o.exitCode() != 0) throw new Main.UserError("training of " + model + " was interrupted; its state is in " + o.dir());
             CompressionReport c = CompressionReport.of(o.model());
             double[] secs = o.epochSeconds();

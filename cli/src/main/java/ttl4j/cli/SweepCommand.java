@@ -278,7 +278,7 @@ final class SweepCommand implements Callable<Integer> {
             String spec = spec(s);
             RunConfig cfg = new RunConfig(spec, dataset, ep, bs, recipe.normalizeOrDefault(), false);
             TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Request(cfg, settingDir, dataDir, recipe, seed, null, 0, 0, false,
-                    true, false, s.dense() ? null : teacher), quiet());
+                    true, false, s.dense() ? null : teacher, 0, 0, false), quiet());
             // overwrite: a setting without its result.json was interrupted, and is trained again from the start
             if (o.exitCode() != 0) return null;
             double secs = 0;

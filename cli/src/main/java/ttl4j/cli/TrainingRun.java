@@ -46,6 +46,8 @@ final class TrainingRun {
     static final String SUMMARY = "summary.json";
     static final String IMPORTANCE = "importance.csv";
     static final String CURVES = "curves.png";
+    /** The file --profile writes (the table goes to the console). */
+    static final String PROFILE = "profile.json";
 
     /** Everything that defines a run, stored in the checkpoint so --resume needs nothing else. */
     record RunConfig(String model, String dataset, int epochs, int batchSize, String normalize, boolean evalEveryEpoch,
@@ -103,51 +105,18 @@ final class TrainingRun {
      * What to run. A fresh run has {@code recipe} and {@code seed}; a resumed one has {@code resumed}
      * (its trainer state and preprocessing come from it). {@code stopAfterSteps > 0} stops as Ctrl-C
      * does after that many steps (for testing resume). {@code trackImportance} writes importance.csv
-     * (the model needs a ttl layer). {@code teacher} (may be null) distils from a trained network.
+     * (the model needs a ttl layer). {@code overwrite} lets a fresh run replace an earlier one in
+     * {@code dir} (else refused, see {@link #RUN_FILES}); {@code stopOnCollapse} stops a run that
+     * collapses to chance. {@code teacher} (may be null) distils from a trained network. {@code subset}
+     * keeps the first N samples of each split (0: all), {@code valSplit} holds out that fraction of
+     * the training set for validation (0: none), {@code profile} times every part of each step.
      */
     record Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
                    long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher,
-                   int subset, double valSplit, boolean profile) {
-        /** Without the step profile. */
-        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher, int subset,
-                double valSplit) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher,
-                    subset, valSplit, false);
-        }
-
-        /** No validation split: per-epoch evaluation, when asked, is on the test split. */
-        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher, int subset) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher,
-                    subset, 0, false);
-        }
-
-        /** All the samples of both splits ({@code subset} 0). */
-        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse, Teacher teacher) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, teacher, 0);
-        }
-
-        /** A request that refuses a directory holding an earlier run (see {@link TrainingRun#RUN_FILES}). */
-        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                long stopAfterSteps, boolean trackImportance) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, false, false, null, 0);
-        }
-
-        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                long stopAfterSteps, boolean trackImportance, boolean overwrite) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, false, null, 0);
-        }
-
-        Request(RunConfig cfg, Path dir, String dataDir, TrainRecipe recipe, long seed, Checkpoint resumed, int logEvery,
-                long stopAfterSteps, boolean trackImportance, boolean overwrite, boolean stopOnCollapse) {
-            this(cfg, dir, dataDir, recipe, seed, resumed, logEvery, stopAfterSteps, trackImportance, overwrite, stopOnCollapse, null, 0);
-        }
-    }
+                   int subset, double valSplit, boolean profile) {}
 
     /** The files of a run; a fresh run refuses a directory holding any of them unless asked to overwrite. */
-    static final java.util.List<String> RUN_FILES = java.util.List.of(CHECKPOINT, MODEL, METRICS, SUMMARY, IMPORTANCE, CURVES, "profile.json");
+    static final java.util.List<String> RUN_FILES = java.util.List.of(CHECKPOINT, MODEL, METRICS, SUMMARY, IMPORTANCE, CURVES, PROFILE);
 
     /**
      * How it ended: exit code 0 (done) or 130 (stopped), the trained model, the metrics of every
@@ -477,8 +446,6 @@ final class TrainingRun {
     private boolean collapseWarned;
     private ttl4j.nn.StepProfile stepProfile;
 
-    /** The file --profile writes (the table goes to the console). */
-    static final String PROFILE = "profile.json";
 
     /** With --profile: where this invocation's steps went, on the console and in profile.json. */
     private void reportProfile() {

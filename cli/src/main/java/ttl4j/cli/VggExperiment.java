@@ -125,12 +125,12 @@ final class VggExperiment implements ReproduceCommand.Experiment {
             }
             String dataDir = s.dataDir() != null ? s.dataDir() : TrainingRun.recordedDataDir(c);
             req = new TrainingRun.Request(RunConfig.of(c), dir, dataDir, null, plan.seed(), c, 0, s.stopAfterSteps(), false, false, false,
-                    null, plan.subset());
+                    null, plan.subset(), 0, false);
         } else {
             RunConfig cfg = new RunConfig(model, plan.dataset(), plan.epochs(), BATCH, RECIPE.normalizeOrDefault(), true,
                     Augmentation.CROP_FLIP);
             req = new TrainingRun.Request(cfg, dir, s.dataDir(), RECIPE, plan.seed(), null, 0, s.stopAfterSteps(), false, true, false,
-                    null, plan.subset());
+                    null, plan.subset(), 0, false);
         }
         TrainingRun.Outcome o = TrainingRun.run(req, s.log());
         if (o.exitCode() != 0) return null;
