@@ -2,7 +2,6 @@ package ttl4j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,8 +58,11 @@ import ttl4j.ttl.decomp.TuckerDecomposition;
                 "  ttl compress --checkpoint runs/mlp/model.safetensors --layer layers.0 --energy 0.9 --out ttl90.safetensors --json"})
 final class CompressCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A .safetensors file written by ttl train.")
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = LoadedCheckpoint.HELP)
     Path checkpoint;
+
+    @Mixin
+    ForeignModelOptions foreign = new ForeignModelOptions();
 
     @Option(names = "--layer", required = true, paramLabel = "NAME",
             description = "The dense layer to replace, by its parameter prefix (layers.0) or index (0).")
@@ -113,8 +115,12 @@ final class CompressCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads = new ThreadsOption();
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The compressed checkpoint to write.")
-    Path out;
+    @Option(names = "--out", required = true, paramLabel = "FILE|DIR",
+            description = "The compressed checkpoint to write: a file, or " + OutFile.DIR_RULE + ".")
+    String outOption;
+
+    /** The file --out names. */
+    private Path out;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
@@ -150,7 +156,8 @@ final class CompressCommand implements Callable<Integer> {
         DenseCompression.Method meth = checkOptions();
         teacher = distill.open();
         if (teacher != null && fineTuneEpochs == 0) throw new Main.UserError("--teacher needs --fine-tune-epochs > 0 (it guides fine-tuning)");
-        Target target = openTarget(checkpoint, layer, dataset);
+        out = OutFile.resolve(outOption, TrainingRun.MODEL);
+        Target target = openTarget(LoadedCheckpoint.open(checkpoint, dataset, foreign, dataDir, log()), layer);
         Dataset test = target.checkpoint().load(dataDir, Split.TEST, log());
         Plan plan = plan(target, test);
         DatasetBatchSource testSrc = target.checkpoint().inOrder(test, target.checkpoint().evalBatch());
@@ -186,8 +193,7 @@ final class CompressCommand implements Callable<Integer> {
     }
 
     /** The checkpoint and the dense layer named by --layer. */
-    static Target openTarget(Path checkpoint, String layer, String dataset) {
-        LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset);
+    static Target openTarget(LoadedCheckpoint lc, String layer) {
         Sequential net = lc.model();
         int index = layerIndex(net, layer);
         Layer l = net.layer(index);
@@ -301,7 +307,7 @@ final class CompressCommand implements Callable<Integer> {
         meta.put("dataset", lc.dataset());
         meta.put("preprocessing", lc.prep().toJson());
         meta.put("compress.source", checkpoint.toString());
-        meta.put("compress.source_model", lc.checkpoint().modelSpec());
+        meta.put("compress.source_model", lc.model().spec());
         meta.put("compress.layer", t.name());
         meta.put("compress.method", meth.specName());
         meta.put("compress.rank_rule", p.ranks().toString());
@@ -314,8 +320,7 @@ final class CompressCommand implements Callable<Integer> {
         }
         if (teacher != null) meta.putAll(teacher.metadata());
         try {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
+            OutFile.createParent(out);
             Checkpoint.save(out, c.network(), lc.inputShape(), null, meta);
         } catch (IOException e) {
             throw new Main.UserError("cannot write " + out + ": " + e.getMessage(), e);
@@ -436,7 +441,7 @@ final class CompressCommand implements Callable<Integer> {
 
     private static int checkpointBatchSize(LoadedCheckpoint lc) {
         try {
-            return Integer.parseInt(lc.checkpoint().metadata().getOrDefault("run.batch_size", "128"));
+            return Integer.parseInt(lc.metadata().getOrDefault("run.batch_size", "128"));
         } catch (NumberFormatException e) {
             return 128;
         }

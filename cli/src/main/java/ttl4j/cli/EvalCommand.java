@@ -20,8 +20,11 @@ import ttl4j.nn.Trainer;
                 + "the checkpoint."})
 final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A .safetensors file written by ttl train.")
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = LoadedCheckpoint.HELP)
     Path checkpoint;
+
+    @Mixin
+    ForeignModelOptions foreign = new ForeignModelOptions();
 
     @Option(names = "--dataset", paramLabel = "NAME",
             description = "mnist, fashion-mnist, cifar10, or a folder in the data directory (default: the one it was trained on).")
@@ -47,7 +50,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         if (batchSize != null && batchSize < 1) throw new Main.UserError("--batch-size must be >= 1, got " + batchSize);
         Split sp = LoadedCheckpoint.split(split);
-        LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset);
+        LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset, foreign, dataDir, json ? m -> { } : System.out::println);
         Sequential model = lc.model();
         String ds = lc.dataset();
         Preprocessing prep = lc.prep();

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ttl4j.data.Catalog;
 import ttl4j.data.Dataset;
@@ -27,8 +28,11 @@ import ttl4j.engine.io.Json;
         footer = {"", "Examples:", "  ttl predict --checkpoint runs/mlp/model.safetensors --image digit.png",
                 "  ttl predict --checkpoint runs/mlp/model.safetensors --dataset mnist --index 0 1 2 --top 3 --json"})
 final class PredictCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A .safetensors file written by ttl train.")
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = LoadedCheckpoint.HELP)
     Path checkpoint;
+
+    @Mixin
+    ForeignModelOptions foreign = new ForeignModelOptions();
 
     static final class Inputs {
         @Option(names = "--image", paramLabel = "PNG", arity = "1..*", description = "One or more image files (PNG, or any format the JDK reads).")
@@ -62,7 +66,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (top < 1) throw new Main.UserError("--top must be >= 1, got " + top);
-        LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset);
+        LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset, foreign, dataDir, json ? System.err::println : System.out::println);
         int features = 1;
         for (int d : lc.inputShape()) features *= d;
         int classes = lc.model().outputShape(lc.inputShape())[0];

@@ -309,8 +309,9 @@ final class SweepCommand implements Callable<Integer> {
             this.teacher = teacher;
             recipe = recipeOptions.recipe(null).validated();
             ep = positive("--epochs", epochs, 5);
-            layerName = layer != null ? layer : firstDense(LoadedCheckpoint.open(from, dataset).model());
-            first = CompressCommand.openTarget(from, layerName, dataset);
+            LoadedCheckpoint dense = LoadedCheckpoint.open(from, dataset);
+            layerName = layer != null ? layer : firstDense(dense.model());
+            first = CompressCommand.openTarget(dense, layerName);
             bs = positive("--batch-size", CompressCommand.batchSize(batchSize, first.checkpoint()), 128);
             test = first.checkpoint().load(dataDir, Split.TEST, log::println);
             train = first.checkpoint().load(dataDir, Split.TRAIN, log::println);
@@ -350,7 +351,7 @@ final class SweepCommand implements Callable<Integer> {
         public Map<String, Object> run(Setting s, Path settingDir) {
             long t0 = System.nanoTime();
             // Opened again for every setting: fine-tuning updates the layers the compressed network shares with it.
-            CompressCommand.Target t = CompressCommand.openTarget(from, layerName, dataset);
+            CompressCommand.Target t = CompressCommand.openTarget(LoadedCheckpoint.open(from, dataset), layerName);
             CompressCommand.Plan p = CompressCommand.plan(t, test, null, null, s.ranks(), null, null, null);
             CompressCommand.Compressed c = CompressCommand.compress(t, p, DenseCompression.Method.HOSVD);
             double compressedAcc = Trainer.evaluate(c.network(), testSrc).accuracy();

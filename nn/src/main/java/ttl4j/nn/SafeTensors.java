@@ -155,54 +155,78 @@ public final class SafeTensors {
                 + "with python/ttl4j_torch.py: ttl4j_torch.save_state_dict(model, \"model.safetensors\")";
     }
 
+    /**
+     * The {@code __metadata__} of a safetensors file, reading its header only (a file's tensors need
+     * not be read to learn whether it is a ttl4j checkpoint); a file that is not safetensors fails as
+     * {@link #read} does.
+     */
+    public static Map<String, String> metadata(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return metadata(file, header(file, ch).root());
+        }
+    }
+
+    /** A parsed header: the JSON object and its length in bytes. */
+    private record Header(Map<?, ?> root, long length) {}
+
+    private static Header header(Path file, FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size < 8) throw error(file, 0, "file has " + size + " bytes, too short for the 8-byte header length");
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0);
+        long n = lenBuf.getLong(0);
+        if (n < 2 || n > size - 8) {
+            String hint = pickleHint(file, lenBuf);
+            if (hint != null) throw new IOException(hint);
+            throw error(file, 0, "header length " + n + " does not fit a file of " + size + " bytes (at most " + (size - 8) + ")");
+        }
+        if (n > MAX_HEADER) throw error(file, 0, "header length " + n + " exceeds the limit of " + MAX_HEADER + " bytes");
+        ByteBuffer hb = ByteBuffer.allocate((int) n);
+        readFully(ch, hb, 8);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(hb.flip()).toString();
+        } catch (CharacterCodingException e) {
+            throw error(file, 8, "header is not valid UTF-8");
+        }
+        Object parsed;
+        try {
+            parsed = Json.parse(text);
+        } catch (Json.ParseException e) {
+            long at = 8 + text.substring(0, Math.min(e.offset(), text.length())).getBytes(StandardCharsets.UTF_8).length;
+            throw error(file, at, "malformed JSON header: " + e.getMessage());
+        }
+        if (!(parsed instanceof Map<?, ?> root)) throw error(file, 8, "JSON header is not an object");
+        return new Header(root, n);
+    }
+
+    private static Map<String, String> metadata(Path file, Map<?, ?> root) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (!root.containsKey("__metadata__")) return metadata;
+        if (!(root.get("__metadata__") instanceof Map<?, ?> meta)) throw error(file, 8, "__metadata__ is not an object");
+        for (Map.Entry<?, ?> m : meta.entrySet()) {
+            if (!(m.getValue() instanceof String v)) throw error(file, 8, "__metadata__ value of \"" + m.getKey() + "\" is not a string");
+            metadata.put((String) m.getKey(), v);
+        }
+        return metadata;
+    }
+
     private static Contents read(Path file, boolean convert) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < 8) throw error(file, 0, "file has " + size + " bytes, too short for the 8-byte header length");
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long n = lenBuf.getLong(0);
-            if (n < 2 || n > size - 8) {
-                String hint = pickleHint(file, lenBuf);
-                if (hint != null) throw new IOException(hint);
-                throw error(file, 0, "header length " + n + " does not fit a file of " + size + " bytes (at most " + (size - 8) + ")");
-            }
-            if (n > MAX_HEADER) throw error(file, 0, "header length " + n + " exceeds the limit of " + MAX_HEADER + " bytes");
-            ByteBuffer hb = ByteBuffer.allocate((int) n);
-            readFully(ch, hb, 8);
-            String text;
-            try {
-                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(hb.flip()).toString();
-            } catch (CharacterCodingException e) {
-                throw error(file, 8, "header is not valid UTF-8");
-            }
-            Object parsed;
-            try {
-                parsed = Json.parse(text);
-            } catch (Json.ParseException e) {
-                long at = 8 + text.substring(0, Math.min(e.offset(), text.length())).getBytes(StandardCharsets.UTF_8).length;
-                throw error(file, at, "malformed JSON header: " + e.getMessage());
-            }
-            if (!(parsed instanceof Map<?, ?> root)) throw error(file, 8, "JSON header is not an object");
+            Header h = header(file, ch);
+            Map<?, ?> root = h.root();
+            long n = h.length();
             long dataStart = 8 + n, dataLen = size - dataStart;
             if (dataLen > Integer.MAX_VALUE) throw error(file, dataStart, "data area of " + dataLen + " bytes is too large (limit 2 GiB)");
 
-            Map<String, String> metadata = new LinkedHashMap<>();
+            Map<String, String> metadata = metadata(file, root);
             record Entry(String name, int[] shape, long begin, long end, String dtype) {}
             List<Entry> entries = new ArrayList<>();
             for (Map.Entry<?, ?> e : root.entrySet()) {
                 String name = (String) e.getKey();
-                if (name.equals("__metadata__")) {
-                    if (!(e.getValue() instanceof Map<?, ?> meta)) throw error(file, 8, "__metadata__ is not an object");
-                    for (Map.Entry<?, ?> m : meta.entrySet()) {
-                        if (!(m.getValue() instanceof String v)) {
-                            throw error(file, 8, "__metadata__ value of \"" + m.getKey() + "\" is not a string");
-                        }
-                        metadata.put((String) m.getKey(), v);
-                    }
-                    continue;
-                }
+                if (name.equals("__metadata__")) continue;
                 String what = "tensor \"" + name + "\"";
                 if (!(e.getValue() instanceof Map<?, ?> info)) throw error(file, 8, what + " is not an object");
                 Object dtype = info.get("dtype");
