@@ -52,7 +52,7 @@ class BenchCommandTest {
     @Test
     void convReportsEveryLayerWithItsPlan() {
         Map<String, Object> js = json("bench", "conv", "--batch-size", "2", "--layers", "3x8x6,8x8x5:k1:p0,4x6x9x7:s2",
-                "--seconds", "0.005", "--rounds", "1", "--json");
+                "--seconds", "0.005", "--rounds", "2", "--json");
         List<Map<String, Object>> r = results(js);
         assertEquals(3, r.size());
         assertEquals(List.of(3, 8, 4), r.stream().map(x -> ((Number) x.get("cin")).intValue()).toList());
@@ -60,6 +60,7 @@ class BenchCommandTest {
         assertEquals(7, ((Number) r.get(2).get("w")).intValue());
         for (Map<String, Object> x : r) {
             assertTrue(((Number) x.get("fwd_ms")).doubleValue() > 0 && ((Number) x.get("fwd_bwd_ms")).doubleValue() > 0, x.toString());
+            for (String k : List.of("fwd_ms", "fwd_bwd_ms")) assertOrdered(x, k + "_min", k, k + "_max");
             assertTrue(x.get("algorithm") instanceof Map<?, ?>, x.toString());
         }
         Captured bad = Captured.run("bench", "conv", "--layers", "3x8", "--seconds", "0.005");
@@ -72,13 +73,32 @@ class BenchCommandTest {
 
     @Test
     void ttlLayerReportsThreeVariantsPerLayer() {
-        Map<String, Object> js = json("bench", "ttl-layer", "--batch-size", "2", "--seconds", "0.005", "--rounds", "1", "--json");
+        Map<String, Object> js = json("bench", "ttl-layer", "--batch-size", "2", "--seconds", "0.005", "--rounds", "2", "--json");
         List<Map<String, Object>> r = results(js);
         assertEquals(6, r.size());
+        for (Map<String, Object> x : r) assertOrdered(x, "min_s", "median_s", "max_s");
         assertEquals(List.of("dense", "factorized", "reconstructed"), r.subList(0, 3).stream().map(x -> x.get("variant")).toList());
         assertEquals(1.0, ((Number) r.get(0).get("speedup_vs_dense")).doubleValue());
         Captured table = Captured.run("bench", "ttl-layer", "--batch-size", "2", "--seconds", "0.005", "--rounds", "1");
-        assertTrue(table.out().contains("32x32->32x32 r8"), table.out());
+        assertTrue(table.out().contains("32x32->32x32 r8") && table.out().contains("ms (min-max)"), table.out());
+    }
+
+    /** {@code keys} name numbers of {@code x} in non-decreasing order (min, median, max). */
+    private static void assertOrdered(Map<String, Object> x, String... keys) {
+        for (int i = 1; i < keys.length; i++) {
+            double a = ((Number) x.get(keys[i - 1])).doubleValue(), b = ((Number) x.get(keys[i])).doubleValue();
+            assertTrue(a <= b && a > 0, keys[i - 1] + " <= " + keys[i] + " in " + x);
+        }
+    }
+
+    @Test
+    void repeatingCommandsDefaultToFiveRounds() {
+        for (String cmd : List.of("ttl-layer", "mode-product", "conv")) {
+            Captured h = Captured.run("bench", cmd, "--help");
+            assertTrue(h.out().replaceAll("\\s+", " ").contains("beside it (default: 5)"), cmd + ": " + h.out());
+        }
+        Captured svd = Captured.run("bench", "svd", "--help");
+        assertTrue(svd.out().replaceAll("\\s+", " ").contains("timed runs per shape (default: 5)"), svd.out());
     }
 
     @Test
@@ -86,10 +106,28 @@ class BenchCommandTest {
     void trainTimesTheEpochsAfterTheWarmUp() throws IOException {
         TinyData.write(data, "tiny", 64, 8);
         Map<String, Object> js = json("bench", "train", "--model", "dense(8)|relu|dense(3)", "--dataset", "tiny", "--data-dir",
-                data.toString(), "--warmup", "1", "--epochs", "3", "--batch-size", "16", "--threads", "1", "--json");
-        assertEquals(3, ((List<Object>) js.get("epoch_seconds")).size());
+                data.toString(), "--warmup-runs", "1", "--epochs", "3", "--batch-size", "16", "--threads", "1", "--json");
+        List<Object> epochs = (List<Object>) js.get("epoch_seconds");
+        assertEquals(3, epochs.size());
+        assertEquals(1, ((Number) js.get("warmup_epochs")).intValue());
+        assertOrdered(js, "min_s", "median_s", "max_s");
+        double min = epochs.stream().mapToDouble(v -> ((Number) v).doubleValue()).min().orElseThrow();
+        assertEquals(min, ((Number) js.get("min_s")).doubleValue(), 1e-4, js.toString());
         assertEquals("dense(8)|relu|dense(3)", js.get("spec"));
         assertTrue(Double.isFinite(((Number) js.get("last_loss")).doubleValue()));
+        // --warmup, the old name the bench scripts pass, is a hidden alias; the help tells the two warm-ups apart
+        Map<String, Object> old = json("bench", "train", "--model", "dense(8)|relu|dense(3)", "--dataset", "tiny", "--data-dir",
+                data.toString(), "--warmup", "2", "--epochs", "1", "--batch-size", "16", "--threads", "1", "--json");
+        assertEquals(2, ((Number) old.get("warmup_epochs")).intValue());
+        Captured both = Captured.run("bench", "train", "--dataset", "tiny", "--data-dir", data.toString(), "--warmup", "1",
+                "--warmup-runs", "1");
+        assertTrue(both.exit() == 2 && both.err().contains("--warmup is its old name"), both.err());
+        String help = Captured.run("bench", "train", "--help").out();
+        assertTrue(help.contains("--warmup-runs") && !help.contains("--warmup ") && !help.contains("--warmup=")
+                && help.replaceAll("\\s+", " ").contains("not the learning-rate warm-up (ttl train --warmup-epochs)"), help);
+        Captured table = Captured.run("bench", "train", "--model", "dense(8)|relu|dense(3)", "--dataset", "tiny", "--data-dir",
+                data.toString(), "--epochs", "2", "--batch-size", "16", "--threads", "1");
+        assertTrue(table.out().contains("2 epochs after 1 warm-up") && table.out().contains("s per epoch (min "), table.out());
     }
 
     @Test

@@ -39,14 +39,16 @@ final class BenchConvCommand implements Callable<Integer> {
             description = "Measuring time per case and round, after a warm-up of half that (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
-            description = "Alternating rounds of forward and forward+backward per layer; the median round counts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "" + BenchHarness.ROUNDS,
+            description = "Alternating rounds of forward and forward+backward per layer; the median round counts, min and max "
+                    + "beside it (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
-    private record Row(ConvWorkload w, double fwd, double step) {}
+    /** Seconds per forward and per forward+backward over the rounds. */
+    private record Row(ConvWorkload w, BenchHarness.Spread fwd, BenchHarness.Spread step) {}
 
     @Override
     public Integer call() {
@@ -63,7 +65,7 @@ final class BenchConvCommand implements Callable<Integer> {
                 f[r] = h.measure("conv fwd", l.label(), w.flopsPerPass(), "flop", w::forward).medianSeconds();
                 s[r] = h.measure("conv fwd+bwd", l.label(), w.flopsPerPass() * w.stepPasses(), "flop", w::step).medianSeconds();
             }
-            rows.add(new Row(w, BenchHarness.median(f), BenchHarness.median(s)));
+            rows.add(new Row(w, BenchHarness.Spread.of(f), BenchHarness.Spread.of(s)));
         }
         if (json) printJson(rows);
         else printTable(rows);
@@ -71,21 +73,23 @@ final class BenchConvCommand implements Callable<Integer> {
     }
 
     private void printTable(List<Row> rows) {
-        System.out.printf(Locale.ROOT, "# java %s, kernels %s, %d thread(s), batch %d, median of %d alternating rounds%n",
+        System.out.printf(Locale.ROOT, "# java %s, kernels %s, %d thread(s), batch %d, median (min-max) of %d alternating rounds; "
+                        + "GFLOPS at the median%n",
                 System.getProperty("java.version"), Engine.kernels().name(), Parallel.threads(), batch, rounds);
-        System.out.printf(Locale.ROOT, "%-20s %9s %8s %12s %8s  %-44s %12s%n", "layer", "fwd ms", "GFLOPS", "fwd+bwd ms", "GFLOPS",
-                "algorithms (forward, input grad, weight grad)", "workspace");
+        System.out.printf(Locale.ROOT, "%-20s %27s %8s %27s %8s  %-44s %12s%n", "layer", "fwd ms (min-max)", "GFLOPS",
+                "fwd+bwd ms (min-max)", "GFLOPS", "algorithms (forward, input grad, weight grad)", "workspace");
         double fwdSum = 0, stepSum = 0;
         for (Row r : rows) {
             ConvWorkload w = r.w();
-            System.out.printf(Locale.ROOT, "%-20s %9.3f %8.1f %12.3f %8.1f  %-44s %9.1f MiB%n", w.layer().label(), r.fwd() * 1e3,
-                    w.flopsPerPass() / r.fwd() / 1e9, r.step() * 1e3, w.flopsPerPass() * w.stepPasses() / r.step() / 1e9,
+            System.out.printf(Locale.ROOT, "%-20s %27s %8.1f %27s %8.1f  %-44s %9.1f MiB%n", w.layer().label(),
+                    r.fwd().times(1e3).text("%.3f"), w.flopsPerPass() / r.fwd().median() / 1e9, r.step().times(1e3).text("%.3f"),
+                    w.flopsPerPass() * w.stepPasses() / r.step().median() / 1e9,
                     w.plan().forward().key() + ", " + (w.layer().first() ? "-" : w.plan().backwardData().key()) + ", "
                             + w.plan().backwardWeights().key(), w.plan().workspaceFloats() * 4 / 1048576.0);
-            fwdSum += r.fwd();
-            stepSum += r.step();
+            fwdSum += r.fwd().median();
+            stepSum += r.step().median();
         }
-        System.out.printf(Locale.ROOT, "%-20s %9.3f %8s %12.3f%n", "sum", fwdSum * 1e3, "", stepSum * 1e3);
+        System.out.printf(Locale.ROOT, "%-20s %27.3f %8s %27.3f%n", "sum of medians", fwdSum * 1e3, "", stepSum * 1e3);
     }
 
     private void printJson(List<Row> rows) {
@@ -98,10 +102,11 @@ final class BenchConvCommand implements Callable<Integer> {
             if (i > 0) sb.append(',');
             sb.append(String.format(Locale.ROOT,
                     "{\"cin\":%d,\"cout\":%d,\"h\":%d,\"w\":%d,\"kernel\":%d,\"stride\":%d,\"pad\":%d,\"input_grad\":%b,"
-                            + "\"fwd_ms\":%.4f,\"fwd_bwd_ms\":%.4f,\"fwd_gflops\":%.2f,\"fwd_bwd_gflops\":%.2f,"
+                            + "%s,%s,\"fwd_gflops\":%.2f,\"fwd_bwd_gflops\":%.2f,"
                             + "\"algorithm\":{\"forward\":%s,\"input_grad\":%s,\"weight_grad\":%s},\"workspace_bytes\":%d}",
-                    l.cin(), l.cout(), l.h(), l.w(), l.k(), l.stride(), l.pad(), !l.first(), r.fwd() * 1e3, r.step() * 1e3,
-                    w.flopsPerPass() / r.fwd() / 1e9, w.flopsPerPass() * w.stepPasses() / r.step() / 1e9,
+                    l.cin(), l.cout(), l.h(), l.w(), l.k(), l.stride(), l.pad(), !l.first(), r.fwd().times(1e3).json("fwd_ms", "%.4f"),
+                    r.step().times(1e3).json("fwd_bwd_ms", "%.4f"), w.flopsPerPass() / r.fwd().median() / 1e9,
+                    w.flopsPerPass() * w.stepPasses() / r.step().median() / 1e9,
                     Json.write(w.plan().forward().key()), Json.write(w.plan().backwardData().key()),
                     Json.write(w.plan().backwardWeights().key()), w.plan().workspaceFloats() * 4));
         }

@@ -37,7 +37,7 @@ final class BenchGemmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BenchCommand.warnIfBusy();
-        BenchHarness h = new BenchHarness(BenchHarness.positiveSeconds(seconds), 5);
+        BenchHarness h = new BenchHarness(BenchHarness.positiveSeconds(seconds), BenchHarness.ROUNDS);
         List<GemmWorkload.Shape> list = new ArrayList<>();
         for (String s : shapes != null ? shapes : List.of(GemmWorkload.DEFAULT_SHAPES.split(","))) {
             list.add(GemmWorkload.Shape.parse(s));

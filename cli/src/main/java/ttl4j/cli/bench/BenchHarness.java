@@ -12,7 +12,8 @@ import ttl4j.engine.io.Json;
 
 /**
  * Timing and reporting shared by the {@code ttl bench} subcommands: warm up, time repeated runs,
- * report the median (and min, max) as a table or as JSON. (The JMH classes in {@code bench/} time
+ * report the median, min and max as a table or as JSON ({@link Spread} for the subcommands that
+ * repeat whole rounds). (The JMH classes in {@code bench/} time
  * the same workloads with JMH instead.)
  */
 final class BenchHarness {
@@ -74,6 +75,38 @@ final class BenchHarness {
 
     List<Result> results() {
         return results;
+    }
+
+    /** Default rounds (or timed runs) of every command that repeats a measurement: a median of fewer says little. */
+    static final int ROUNDS = 5;
+
+    /** The smallest, the median and the largest of a few measurements (seconds, or a rate). */
+    record Spread(double min, double median, double max) {
+        static Spread of(double[] x) {
+            double[] s = x.clone();
+            Arrays.sort(s);
+            return new Spread(s[0], BenchHarness.median(s), s[s.length - 1]);
+        }
+
+        /** {@code work} per second at each time of this spread of seconds: the fastest time gives the largest rate. */
+        Spread rate(double work) {
+            return new Spread(work / max, work / median, work / min);
+        }
+
+        Spread times(double factor) {
+            return new Spread(min * factor, median * factor, max * factor);
+        }
+
+        /** {@code median (min-max)}, each number as {@code format} (e.g. {@code %.3f}). */
+        String text(String format) {
+            return String.format(Locale.ROOT, format + " (" + format + "-" + format + ")", median, min, max);
+        }
+
+        /** {@code "<key>":median,"<key>_min":min,"<key>_max":max}, each number as {@code format}. */
+        String json(String key, String format) {
+            return String.format(Locale.ROOT, "%s:" + format + ",%s:" + format + ",%s:" + format, Json.write(key), median,
+                    Json.write(key + "_min"), min, Json.write(key + "_max"), max);
+        }
     }
 
     /** The median of {@code x} (the mean of the two middle values for an even count). */

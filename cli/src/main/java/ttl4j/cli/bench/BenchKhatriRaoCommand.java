@@ -24,7 +24,7 @@ final class BenchKhatriRaoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BenchCommand.warnIfBusy();
-        BenchHarness h = new BenchHarness(BenchHarness.positiveSeconds(seconds), 3);
+        BenchHarness h = new BenchHarness(BenchHarness.positiveSeconds(seconds), BenchHarness.ROUNDS);
         for (String c : KhatriRaoWorkload.KHATRI_RAO_CASES) {
             KhatriRaoWorkload w = new KhatriRaoWorkload(c);
             w.checkKhatriRao();

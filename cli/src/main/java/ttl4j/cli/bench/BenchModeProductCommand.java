@@ -32,22 +32,24 @@ final class BenchModeProductCommand implements Callable<Integer> {
             description = "Measuring time per case and round, after a warm-up of half that (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
-            description = "Alternating rounds of (mode product, GEMM); the median round counts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "" + BenchHarness.ROUNDS,
+            description = "Alternating rounds of (mode product, GEMM); the median round counts, min and max beside it "
+                    + "(default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    /** Seconds of each over the rounds; the ratio is of the medians. */
     private record Row(String shape, int mode, int k, String gemmShape, double flops,
-                       double modeSeconds, double gemmSeconds) {
-        double modeGflops() {
-            return flops / modeSeconds / 1e9;
+                       BenchHarness.Spread modeSeconds, BenchHarness.Spread gemmSeconds) {
+        BenchHarness.Spread modeGflops() {
+            return modeSeconds.rate(flops / 1e9);
         }
 
-        double gemmGflops() {
-            return flops / gemmSeconds / 1e9;
+        BenchHarness.Spread gemmGflops() {
+            return gemmSeconds.rate(flops / 1e9);
         }
 
         double ratio() {
-            return gemmSeconds / modeSeconds;
+            return gemmSeconds.median() / modeSeconds.median();
         }
     }
 
@@ -67,7 +69,8 @@ final class BenchModeProductCommand implements Callable<Integer> {
                     mt[r] = h.measure("mode-product", w.label() + " mode " + mode, w.flops(), "flop", w::modeProduct).medianSeconds();
                     gt[r] = h.measure("gemm", w.gemmShape(), w.flops(), "flop", w::flattenedGemm).medianSeconds();
                 }
-                rows.add(new Row(w.label(), mode, w.k(), w.gemmShape(), w.flops(), BenchHarness.median(mt), BenchHarness.median(gt)));
+                rows.add(new Row(w.label(), mode, w.k(), w.gemmShape(), w.flops(), BenchHarness.Spread.of(mt),
+                        BenchHarness.Spread.of(gt)));
             }
         }
         if (json) printJson(rows);
@@ -76,13 +79,13 @@ final class BenchModeProductCommand implements Callable<Integer> {
     }
 
     private void printTable(List<Row> rows) {
-        System.out.printf(Locale.ROOT, "# java %s, kernels %s, %d thread(s), median of %d alternating rounds%n",
-                System.getProperty("java.version"), Engine.kernels().name(), Parallel.threads(), rounds);
-        System.out.printf(Locale.ROOT, "%-14s %4s %4s %14s %16s %12s %7s%n",
+        System.out.printf(Locale.ROOT, "# java %s, kernels %s, %d thread(s), median (min-max) of %d alternating rounds; ratio of "
+                        + "the medians%n", System.getProperty("java.version"), Engine.kernels().name(), Parallel.threads(), rounds);
+        System.out.printf(Locale.ROOT, "%-14s %4s %4s %24s %16s %24s %7s%n",
                 "tensor", "mode", "K", "mode GFLOPS", "gemm MxNxK", "gemm GFLOPS", "ratio");
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "%-14s %4d %4d %14.2f %16s %12.2f %7.2f%n", r.shape(), r.mode(), r.k(),
-                    r.modeGflops(), r.gemmShape(), r.gemmGflops(), r.ratio());
+            System.out.printf(Locale.ROOT, "%-14s %4d %4d %24s %16s %24s %7.2f%n", r.shape(), r.mode(), r.k(),
+                    r.modeGflops().text("%.2f"), r.gemmShape(), r.gemmGflops().text("%.2f"), r.ratio());
         }
     }
 
@@ -92,10 +95,11 @@ final class BenchModeProductCommand implements Callable<Integer> {
             Row r = rows.get(i);
             if (i > 0) sb.append(',');
             sb.append(String.format(Locale.ROOT,
-                    "{\"tensor\":%s,\"mode\":%d,\"k\":%d,\"flops\":%.0f,\"mode_product_s\":%.9f,\"mode_product_gflops\":%.3f,"
-                            + "\"gemm_shape\":%s,\"gemm_s\":%.9f,\"gemm_gflops\":%.3f,\"ratio\":%.4f}",
-                    Json.write(r.shape()), r.mode(), r.k(), r.flops(), r.modeSeconds(), r.modeGflops(),
-                    Json.write(r.gemmShape()), r.gemmSeconds(), r.gemmGflops(), r.ratio()));
+                    "{\"tensor\":%s,\"mode\":%d,\"k\":%d,\"flops\":%.0f,%s,\"mode_product_gflops\":%.3f,"
+                            + "\"gemm_shape\":%s,%s,\"gemm_gflops\":%.3f,\"ratio\":%.4f}",
+                    Json.write(r.shape()), r.mode(), r.k(), r.flops(), r.modeSeconds().json("mode_product_s", "%.9f"),
+                    r.modeGflops().median(), Json.write(r.gemmShape()), r.gemmSeconds().json("gemm_s", "%.9f"), r.gemmGflops().median(),
+                    r.ratio()));
         }
         sb.append("]}");
         System.out.println(sb);

@@ -28,7 +28,7 @@ final class BenchSvdCommand implements Callable<Integer> {
             description = "Measuring time per shape, after a warm-up of half that (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "" + BenchHarness.ROUNDS,
             description = "At least this many timed runs per shape (default: ${DEFAULT-VALUE}).")
     int repeats;
 

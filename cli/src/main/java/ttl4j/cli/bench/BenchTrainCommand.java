@@ -25,7 +25,7 @@ import ttl4j.nn.TrainingCallback;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Time training epochs (SGD, constant learning rate) after warm-up epochs, or with --steps N single steps "
                 + "after warm-up steps. Timed: each batch's conversion of the bytes to floats, forward, loss, backward, update; "
-                + "not timed: JVM start-up, reading the data, evaluation. Prints the times and their median; --profile adds "
+                + "not timed: JVM start-up, reading the data, evaluation. Prints the times and their median, min and max; --profile adds "
                 + "where a step's time goes (per layer kind, forward and backward, the loss, zeroing, the update, the data)."})
 final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = TrainWorkload.MLP_MNIST, paramLabel = "PRESET|SPEC", description = "Model (default: ${DEFAULT-VALUE}).")
@@ -38,9 +38,14 @@ final class BenchTrainCommand implements Callable<Integer> {
             description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--warmup", paramLabel = "N",
-            description = "Untimed epochs first (default: 1), or with --steps untimed steps (default: " + WARMUP_STEPS + ").")
-    Integer warmup;
+    @Option(names = "--warmup-runs", paramLabel = "N",
+            description = "Untimed epochs (or steps with --steps) before timing (default: 1 epoch, " + WARMUP_STEPS + " steps); "
+                    + "not the learning-rate warm-up (ttl train --warmup-epochs).")
+    Integer warmupRuns;
+
+    /** The old name of --warmup-runs, kept for scripts. */
+    @Option(names = "--warmup", paramLabel = "N", hidden = true)
+    Integer warmupAlias;
 
     /** Warm-up steps by default with --steps: the first step allocates the buffers, the next ones let the JIT compile. */
     static final int WARMUP_STEPS = 2;
@@ -77,9 +82,11 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BenchCommand.warnIfBusy();
+        if (warmupRuns != null && warmupAlias != null) throw new Main.UserError("give --warmup-runs once (--warmup is its old name)");
+        Integer warmup = warmupRuns != null ? warmupRuns : warmupAlias;
         int warm = warmup != null ? warmup : steps != null ? WARMUP_STEPS : 1;
         if (batchSize < 1 || warm < 0 || epochs < 1 || (steps != null && steps < 1)) {
-            throw new Main.UserError("need --batch-size >= 1, --warmup >= 0, --epochs >= 1, --steps >= 1");
+            throw new Main.UserError("need --batch-size >= 1, --warmup-runs >= 0, --epochs >= 1, --steps >= 1");
         }
         Dataset train = TrainingInputs.load(dataDir, dataset, Split.TRAIN, json ? m -> { } : System.out::println);
         TrainWorkload w = TrainWorkload.of(model, train, batchSize, lr, momentum, trackImportance);
@@ -92,18 +99,22 @@ final class BenchTrainCommand implements Callable<Integer> {
             if (e >= warm) timed[e - warm] = m.seconds();
             lastLoss = m.trainLoss();
         }
-        double median = BenchHarness.median(timed);
+        BenchHarness.Spread spread = BenchHarness.Spread.of(timed);
+        double median = spread.median();
         StepProfile prof = profile ? profiledSteps(w, w.stepsPerEpoch()) : null;
         if (json) {
             System.out.printf(Locale.ROOT, "{\"framework\":\"ttl4j\",\"model\":%s,\"spec\":%s,\"dataset\":%s,\"batch_size\":%d,"
-                            + "\"threads\":%d,\"track_importance\":%b,\"kernels\":%s,\"java\":%s,\"epoch_seconds\":%s,\"median_s\":%.4f,\"last_loss\":%s%s}%n",
+                            + "\"threads\":%d,\"track_importance\":%b,\"kernels\":%s,\"java\":%s,\"warmup_epochs\":%d,\"epoch_seconds\":%s,"
+                            + "\"median_s\":%.4f,\"min_s\":%.4f,\"max_s\":%.4f,\"last_loss\":%s%s}%n",
                     Json.write(model), Json.write(spec), Json.write(dataset), batchSize, Parallel.threads(), trackImportance,
-                    Json.write(Engine.kernels().name()), Json.write(System.getProperty("java.version")), array(timed), median,
+                    Json.write(Engine.kernels().name()), Json.write(System.getProperty("java.version")), warm, array(timed), median,
+                    spread.min(), spread.max(),
                     Json.number(lastLoss, 4), prof == null ? "" : ",\"profile\":" + profileJson(prof, median / w.stepsPerEpoch()));
         } else {
-            System.out.printf(Locale.ROOT, "%s on %s, batch %d, %d thread(s), %s kernels%s: epochs %s s, median %.3f s (%.0f samples/s)%n",
+            System.out.printf(Locale.ROOT, "%s on %s, batch %d, %d thread(s), %s kernels%s: %d epochs after %d warm-up, %s s, "
+                            + "median %.3f s per epoch (min %.3f, max %.3f; %.0f samples/s)%n",
                     spec, dataset, batchSize, Parallel.threads(), Engine.kernels().name(),
-                    trackImportance ? ", importance tracked" : "", Arrays.toString(timed), median,
+                    trackImportance ? ", importance tracked" : "", epochs, warm, Arrays.toString(timed), median, spread.min(), spread.max(),
                     train.size() / median);
             if (prof != null) printProfile(prof, median / w.stepsPerEpoch());
         }

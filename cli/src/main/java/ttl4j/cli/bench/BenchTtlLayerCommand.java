@@ -37,13 +37,15 @@ final class BenchTtlLayerCommand implements Callable<Integer> {
             description = "Measuring time per case and round, after a warm-up of half that (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
-            description = "Alternating rounds over the variants of a layer; the median round counts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "" + BenchHarness.ROUNDS,
+            description = "Alternating rounds over the variants of a layer; the median round counts, min and max beside it "
+                    + "(default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    private record Row(String layer, String variant, long madds, double seconds, double denseSeconds) {
+    /** A variant's seconds per step over the rounds; the speed-up is the dense median over this median. */
+    private record Row(String layer, String variant, long madds, BenchHarness.Spread seconds, double denseSeconds) {
         double speedup() {
-            return denseSeconds / seconds;
+            return denseSeconds / seconds.median();
         }
     }
 
@@ -67,7 +69,7 @@ final class BenchTtlLayerCommand implements Callable<Integer> {
             }
             double dense = BenchHarness.median(t[Variant.DENSE.ordinal()]);
             for (Variant v : variants) {
-                rows.add(new Row(c.label(), v.label(), w.multiplyAdds(v), BenchHarness.median(t[v.ordinal()]), dense));
+                rows.add(new Row(c.label(), v.label(), w.multiplyAdds(v), BenchHarness.Spread.of(t[v.ordinal()]), dense));
             }
         }
         if (json) printJson(rows);
@@ -76,15 +78,16 @@ final class BenchTtlLayerCommand implements Callable<Integer> {
     }
 
     private void printTable(List<Row> rows) {
-        System.out.printf(Locale.ROOT, "# java %s, kernels %s, %d thread(s), batch %d, forward+backward, median of %d alternating rounds%n",
+        System.out.printf(Locale.ROOT, "# java %s, kernels %s, %d thread(s), batch %d, forward+backward, median (min-max) of %d "
+                        + "alternating rounds; speed-up of the medians%n",
                 System.getProperty("java.version"), Engine.kernels().name(), Parallel.threads(), batch, rounds);
-        System.out.printf(Locale.ROOT, "%-18s %-14s %14s %11s %10s %14s%n", "layer", "variant", "multiply-adds", "median ms",
+        System.out.printf(Locale.ROOT, "%-18s %-14s %14s %27s %10s %14s%n", "layer", "variant", "multiply-adds", "ms (min-max)",
                 "speed-up", "madds vs dense");
         long denseMadds = 0;
         for (Row r : rows) {
             if (r.variant().equals(Variant.DENSE.label())) denseMadds = r.madds();
-            System.out.printf(Locale.ROOT, "%-18s %-14s %14d %11.3f %9.2fx %13.1fx%n", r.layer(), r.variant(), r.madds(),
-                    r.seconds() * 1e3, r.speedup(), (double) denseMadds / r.madds());
+            System.out.printf(Locale.ROOT, "%-18s %-14s %14d %27s %9.2fx %13.1fx%n", r.layer(), r.variant(), r.madds(),
+                    r.seconds().times(1e3).text("%.3f"), r.speedup(), (double) denseMadds / r.madds());
         }
     }
 
@@ -94,8 +97,9 @@ final class BenchTtlLayerCommand implements Callable<Integer> {
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             if (i > 0) sb.append(',');
-            sb.append(String.format(Locale.ROOT, "{\"layer\":%s,\"variant\":%s,\"multiply_adds\":%d,\"median_s\":%.9f,\"speedup_vs_dense\":%.4f}",
-                    Json.write(r.layer()), Json.write(r.variant()), r.madds(), r.seconds(), r.speedup()));
+            sb.append(String.format(Locale.ROOT, "{\"layer\":%s,\"variant\":%s,\"multiply_adds\":%d,\"median_s\":%.9f,\"min_s\":%.9f,"
+                            + "\"max_s\":%.9f,\"speedup_vs_dense\":%.4f}", Json.write(r.layer()), Json.write(r.variant()), r.madds(),
+                    r.seconds().median(), r.seconds().min(), r.seconds().max(), r.speedup()));
         }
         sb.append("]}");
         System.out.println(sb);
