@@ -136,6 +136,13 @@ final class ExplainCommand implements Callable<Integer> {
                 sb.append(i > 0 ? ", " : "").append(rank[i]).append(String.format(Locale.ROOT, " (%.3f)", m.gradShare()[rank[i]]));
             }
             System.out.printf(Locale.ROOT, "%s mode %d (%d features): most important %s%n", m.layer(), m.mode(), m.gradShare().length, sb);
+            int[] none = GradientFreeRows.zeros(m.gradNorm());
+            if (none.length > 0) {
+                // Exactly zero, as the row of a slice that is zero after preprocessing (blank pixels with --normalize unit) is.
+                String rows = java.util.Arrays.toString(none);
+                System.out.printf(Locale.ROOT, "  %s mode %d row(s) %s: exactly zero gradient over these samples (a slice that is zero "
+                        + "after preprocessing gets none)%n", m.layer(), m.mode(), rows.substring(1, rows.length() - 1));
+            }
         }
         System.out.println("wrote " + out.resolve(GRADS) + ", " + out.resolve(IMPORTANCE) + (pngs.isEmpty() ? "" : " and " + pngs.size() + " PNG(s)"));
         return 0;

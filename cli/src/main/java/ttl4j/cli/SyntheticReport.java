@@ -102,7 +102,31 @@ public final class SyntheticReport {
         Charts.lines(dir.resolve("precision-vs-noise.png"), "Precision@k of the feature ranking as noise grows (amplitude "
                         + fmt(o.amplitude()) + ")", "noise standard deviation", "precision@k (rows and columns) / accuracy",
                 List.of(new Charts.Series("gradient importance", noise, pg), new Charts.Series("factor-row norm", noise, pf),
-                        new Charts.Series("test accuracy", noise, acc)), 0, 1.05);
+                        new Charts.Series("test accuracy", noise, acc)), 0, 1.05, chancePrecision(o),
+                String.format(Locale.ROOT, "chance %.3g (random ranking)", chancePrecision(o)));
+    }
+
+    /**
+     * The expected precision@k of a random ranking, with precision@k over rows and columns weighted
+     * as {@link Result#precision} weighs them: k_r/n of the top k_r rows are informative on average,
+     * k_c/n of the top k_c columns.
+     */
+    static double chancePrecision(Options o) {
+        double kr = o.informativeRows().length, kc = o.informativeCols().length, n = o.side();
+        return (kr * kr / n + kc * kc / n) / (kr + kc);
+    }
+
+    /**
+     * The rows and columns whose accumulated gradient is exactly zero (their share is zero): the
+     * factor rows of those features kept their initialisation (Adam, no weight decay), so their
+     * factor-row norm ranks them by initialisation only.
+     */
+    static List<String> gradientFreeNotes(Result x) {
+        List<String> notes = new ArrayList<>();
+        int[] rows = GradientFreeRows.zeros(x.rowImportance()), cols = GradientFreeRows.zeros(x.colImportance());
+        if (rows.length > 0) notes.add(new GradientFreeRows.Rows(null, 0, rows).note(false));
+        if (cols.length > 0) notes.add(new GradientFreeRows.Rows(null, 1, cols).note(false));
+        return notes;
     }
 
     private static boolean[] mask(int n, int[] idx) {
@@ -123,11 +147,14 @@ public final class SyntheticReport {
                         + "(ImportanceTracker); k = %d informative rows and %d columns; chance precision@k = %s.%n%n",
                 o.side(), o.side(), o.classes(), fmt(o.amplitude()), Arrays.toString(o.informativeRows()), Arrays.toString(o.informativeCols()),
                 o.modelSpec(), fmt(o.lr()), o.batchSize(), o.epochs(), o.trainSamples(), o.testSamples(), o.informativeRows().length,
-                o.informativeCols().length, fmt((double) o.informativeRows().length / o.side())));
+                o.informativeCols().length, fmt(chancePrecision(o))));
         sb.append("### Noise sweep (seed ").append(o.seed()).append(")\n\n");
         table(sb, r.sweep(), true);
         sb.append("\n### Seeds at noise ").append(fmt(o.noise())).append("\n\n");
         table(sb, r.seeds(), false);
+        for (Result x : r.sweep()) {
+            for (String note : gradientFreeNotes(x)) sb.append("\nNoise ").append(fmt(x.options().noise())).append(", ").append(note).append(".\n");
+        }
         sb.append("\nCharts: ");
         for (int i = 0; i < CHARTS.size(); i++) sb.append(i > 0 ? ", " : "").append('[').append(CHARTS.get(i)).append("](").append(CHARTS.get(i)).append(')');
         sb.append(".\n");

@@ -544,6 +544,7 @@ final class TrainingRun {
             throw new Main.UserError("cannot write to " + dir + ": " + e.getMessage(), e);
         }
         reportProfile();
+        reportGradientFreeRows();
         MetricsFile.Row last = metrics.last();
         if (finalTest != null) {
             stdout.printf(Locale.ROOT, "done: test accuracy %.2f%%, test loss %.6f after %d epochs (validation accuracy %.2f%%); %s%n",
@@ -554,6 +555,19 @@ final class TrainingRun {
                     last.testLoss(), last.epoch(), dir.resolve(MODEL));
         }
         return new Outcome(0, dir, trainer.model(), inputShape, metrics.rows(), test, prep, trainSrc.steps());
+    }
+
+    /**
+     * With --track-importance: the input-factor rows no step gave a gradient (a slice of the input
+     * that is constant zero after preprocessing, e.g. MNIST's blank border with --normalize unit),
+     * whose factor-row norm is their initialisation's, not something the data taught.
+     */
+    private void reportGradientFreeRows() {
+        if (importance == null) return;
+        double decay = Double.parseDouble(trainer.optimizer().hyperParameters().getOrDefault("weight_decay", "0"));
+        for (GradientFreeRows.Rows r : GradientFreeRows.of(trainer.model(), importance)) {
+            stdout.println("importance: " + r.note(decay > 0) + (req.resumed() != null ? " (since the resume)" : ""));
+        }
     }
 
     /** Loss and accuracy per epoch; the run's results are on disk already, so a picture that cannot be drawn is only a warning. */

@@ -19,12 +19,17 @@ final class TinyData {
 
     /** As {@link #write(Path, String, int, int)} with {@code side x side} images (28 for MNIST-shaped models). */
     static void write(Path dataDir, String name, int train, int test, int side) throws IOException {
-        Path d = Files.createDirectories(dataDir.resolve(name));
-        split(d, "train", train, 11, side);
-        split(d, "t10k", test, 12, side);
+        write(dataDir, name, train, test, side, new int[0]);
     }
 
-    private static void split(Path d, String prefix, int n, long seed, int side) throws IOException {
+    /** As {@link #write(Path, String, int, int, int)} with the image rows {@code blankRows} 0 in every image. */
+    static void write(Path dataDir, String name, int train, int test, int side, int[] blankRows) throws IOException {
+        Path d = Files.createDirectories(dataDir.resolve(name));
+        split(d, "train", train, 11, side, blankRows);
+        split(d, "t10k", test, 12, side, blankRows);
+    }
+
+    private static void split(Path d, String prefix, int n, long seed, int side, int[] blankRows) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
         byte[] img = new byte[n * side * side];
         byte[] lab = new byte[n];
@@ -36,6 +41,7 @@ final class TinyData {
                 for (int x = 0; x < side; x++) img[i * side * side + y * side + x] = (byte) ((lit ? 120 : 0) + r.nextInt(120));
             }
         }
+        for (int i = 0; i < n; i++) for (int y : blankRows) java.util.Arrays.fill(img, i * side * side + y * side, i * side * side + (y + 1) * side, (byte) 0);
         Files.write(d.resolve(prefix + "-images-idx3-ubyte"), idx(0x803, new int[] {n, side, side}, img));
         Files.write(d.resolve(prefix + "-labels-idx1-ubyte"), idx(0x801, new int[] {n}, lab));
     }

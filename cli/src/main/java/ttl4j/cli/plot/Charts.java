@@ -76,8 +76,17 @@ public final class Charts {
     /** Lines with markers; {@code yMin}/{@code yMax} NaN: from the data (with a nice margin). */
     public static void lines(Path out, String title, String xLabel, String yLabel, List<Series> series, double yMin, double yMax)
             throws IOException {
+        lines(out, title, xLabel, yLabel, series, yMin, yMax, Double.NaN, null);
+    }
+
+    /**
+     * As above, with a dashed horizontal line at {@code referenceY} (NaN: none) labelled
+     * {@code referenceLabel} at its right end, e.g. the precision a random ranking gets.
+     */
+    public static void lines(Path out, String title, String xLabel, String yLabel, List<Series> series, double yMin, double yMax,
+                             double referenceY, String referenceLabel) throws IOException {
         Canvas c = new Canvas(LINE_WIDTH, LINE_HEIGHT);
-        lineAxes(c, 90, 50, LINE_WIDTH - 120, LINE_HEIGHT - 115, title, xLabel, yLabel, series, yMin, yMax);
+        lineAxes(c, 90, 50, LINE_WIDTH - 120, LINE_HEIGHT - 115, title, xLabel, yLabel, series, yMin, yMax, referenceY, referenceLabel);
         c.save(out);
     }
 
@@ -326,6 +335,11 @@ public final class Charts {
 
     private static void lineAxes(Canvas c, int x, int y, int w, int h, String title, String xLabel, String yLabel, List<Series> series,
                                  double yMin, double yMax) {
+        lineAxes(c, x, y, w, h, title, xLabel, yLabel, series, yMin, yMax, Double.NaN, null);
+    }
+
+    private static void lineAxes(Canvas c, int x, int y, int w, int h, String title, String xLabel, String yLabel, List<Series> series,
+                                 double yMin, double yMax, double referenceY, String referenceLabel) {
         double xlo = Double.POSITIVE_INFINITY, xhi = Double.NEGATIVE_INFINITY, ylo = Double.POSITIVE_INFINITY, yhi = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
@@ -346,6 +360,10 @@ public final class Charts {
             xlo -= 0.5;
             xhi += 0.5;
         }
+        if (Double.isFinite(referenceY)) {
+            ylo = Math.min(ylo, referenceY);
+            yhi = Math.max(yhi, referenceY);
+        }
         double lo = Double.isNaN(yMin) ? ylo : yMin, hi = Double.isNaN(yMax) ? yhi : yMax;
         if (hi <= lo) hi = lo + (lo == 0 ? 1 : Math.abs(lo) * 0.1);
         double step = Canvas.niceStep((hi - lo) / 5);
@@ -363,6 +381,21 @@ public final class Charts {
         List<String> names = new ArrayList<>();
         List<Color> colours = new ArrayList<>();
         List<double[]> pts = new ArrayList<>();
+        if (Double.isFinite(referenceY)) {
+            double yy = a.py(referenceY);
+            c.g.setColor(Color.BLACK);
+            c.g.setStroke(new java.awt.BasicStroke(1.4f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f,
+                    new float[] {6f, 4f}, 0f));
+            c.g.draw(new java.awt.geom.Line2D.Double(a.x, yy, a.x + a.w, yy));
+            c.g.setStroke(new java.awt.BasicStroke(1f));
+            if (referenceLabel != null) c.text(referenceLabel, Canvas.LABEL, Color.BLACK, a.x + a.w - 4, yy - 4, 1, 1);
+            // The legend avoids the line and its label as it avoids the data.
+            for (int t = 0; t <= 40; t++) pts.add(new double[] {a.x + a.w * t / 40.0, yy});
+            if (referenceLabel != null) {
+                int tw = c.textWidth(referenceLabel, Canvas.LABEL);
+                for (int t = 0; t <= 8; t++) pts.add(new double[] {a.x + a.w - 4 - tw * t / 8.0, yy - 10});
+            }
+        }
         for (int k = 0; k < series.size(); k++) {
             Series s = series.get(k);
             Color col = PALETTE[k % PALETTE.length];
