@@ -20,7 +20,7 @@ import ttl4j.nn.Checkpoint;
                 + "--input-shape the per-sample input. Names of a plain nn.Sequential (0.weight) become layers.0.weight; names "
                 + "that already start with layers. are kept. Every name and shape must match the spec; any dtype is converted "
                 + "to float32. The result is accepted by eval, predict, compress and summary (see docs/checkpoint-format.md); "
-                + "eval, compress and predict also take the state dict itself with the same --model, --input-shape and --normalize.",
+                + "eval, compress, predict and summary also take the state dict itself with the same --model, --input-shape and --normalize.",
                 "",
                 "Example:",
                 "  ttl import --from mine.safetensors --model 'flatten|dense(300)|relu|dense(10)' \\",
