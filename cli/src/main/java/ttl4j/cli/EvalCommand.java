@@ -15,9 +15,9 @@ import ttl4j.nn.Trainer;
 
 /** {@code ttl eval}: loss and accuracy of a checkpoint on a dataset split. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print the mean cross-entropy loss and the accuracy of a checkpoint (model.safetensors or "
-                + "checkpoint.safetensors of a `ttl train` run) on a dataset split. Inputs are prepared as recorded in "
-                + "the checkpoint."})
+        description = {"Print the mean cross-entropy loss and the accuracy of a checkpoint on a dataset split:",
+                "model.safetensors or checkpoint.safetensors of a `ttl train` run, or another tool's state dict",
+                "with --model. Inputs are prepared as recorded in the checkpoint."})
 final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = LoadedCheckpoint.HELP)
@@ -36,7 +36,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "~/.cache/ttl4j)."})
     String dataDir;
 
     @Mixin

@@ -22,10 +22,13 @@ import ttl4j.nn.ModelSpec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a network on a dataset with softmax cross-entropy (or distil it from a trained network: --teacher).",
                 "",
-                "Writes to the output directory: metrics.csv (one row per epoch, flushed as it goes), curves.png (loss and "
-                        + "accuracy per epoch, at the end), "
-                        + "checkpoint.safetensors (the full training state after every epoch, or when interrupted "
-                        + "with Ctrl-C), model.safetensors (the final weights) and summary.json.",
+                "Writes to the output directory:",
+                "  metrics.csv             one row per epoch, flushed as it goes",
+                "  curves.png              loss and accuracy per epoch, at the end",
+                "  checkpoint.safetensors  the full training state after every epoch, or when",
+                "                          interrupted with Ctrl-C",
+                "  model.safetensors       the final weights",
+                "  summary.json            the run's settings and results",
                 "",
                 "Models: a preset or a spec. Presets: mlp-mnist = dense(300)|relu|dense(10) (784-300-10), "
                         + "mlp-wide = dense(1024)|relu|dense(1024)|relu|dense(10), "
@@ -123,7 +126,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue the run in DIR from its checkpoint; model, data and optimiser settings come from it.")
     Path resume;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $TTL4J_DATA, else ~/.cache/ttl4j).")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "~/.cache/ttl4j)."})
     String dataDir;
 
     @Option(names = "--eval-every-epoch", description = "Evaluate after every epoch (default: after the last), on the test split, "
