@@ -106,7 +106,7 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--dataset", paramLabel = "NAME", description = "Dataset (default: the checkpoint's).")
     String dataset;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "~/.cache/ttl4j)."})
+    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "  ~/.cache/ttl4j)."})
     String dataDir;
 
     @Mixin

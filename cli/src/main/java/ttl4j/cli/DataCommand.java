@@ -34,7 +34,7 @@ final class DataCommand implements Runnable {
     /** Options every data subcommand takes. */
     static final class StoreOptions {
         @Option(names = "--data-dir", paramLabel = "DIR",
-                description = {"Data directory (default: $TTL4J_DATA, else", "~/.cache/ttl4j)."})
+                description = {"Data directory (default: $TTL4J_DATA, else", "  ~/.cache/ttl4j)."})
         String dataDir;
 
         @Option(names = "--mirror", paramLabel = "NAME=URL|DIR",

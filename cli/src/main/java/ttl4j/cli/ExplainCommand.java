@@ -56,7 +56,7 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Samples per forward/backward pass; does not change the result beyond rounding (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "~/.cache/ttl4j)."})
+    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "  ~/.cache/ttl4j)."})
     String dataDir;
 
     @Mixin

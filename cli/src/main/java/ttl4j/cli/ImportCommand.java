@@ -49,7 +49,7 @@ final class ImportCommand implements Callable<Integer> {
             description = "The checkpoint to write: a file, or " + OutFile.DIR_RULE + ".")
     String out;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "~/.cache/ttl4j)."})
+    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "  ~/.cache/ttl4j)."})
     String dataDir;
 
     @Override

@@ -51,7 +51,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "test|train", defaultValue = "test", description = "Split of --index (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "~/.cache/ttl4j)."})
+    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "  ~/.cache/ttl4j)."})
     String dataDir;
 
     @Option(names = "--top", paramLabel = "K", defaultValue = "3", description = "Classes shown per input, most probable first (default: ${DEFAULT-VALUE}).")

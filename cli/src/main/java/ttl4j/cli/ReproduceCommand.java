@@ -98,7 +98,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/reproduce-<experiment>-<yyyyMMdd-HHmmss>).")
     Path out;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "~/.cache/ttl4j)."})
+    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "  ~/.cache/ttl4j)."})
     String dataDir;
 
     @Option(names = "--json", description = "Print results.json instead of the table (training logs go to stderr).")
@@ -109,7 +109,7 @@ final class ReproduceCommand implements Callable<Integer> {
     Integer subset;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = {"cifar10: continue the interrupted run in DIR (its", "plan.json and the networks' checkpoints)."})
+            description = {"cifar10: continue the interrupted run in DIR (its", "  plan.json and the networks' checkpoints)."})
     Path resume;
 
     /** Stops each network's training after this many steps of this invocation, as Ctrl-C does (for testing resume). */

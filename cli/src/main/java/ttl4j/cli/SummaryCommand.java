@@ -41,7 +41,7 @@ final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--dataset", paramLabel = "NAME", description = "For --model without --input-shape: the dataset whose samples it takes.")
     String dataset;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "~/.cache/ttl4j)."})
+    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "  ~/.cache/ttl4j)."})
     String dataDir;
 
     @Option(names = "--json", description = "Print one JSON object instead of the table.")

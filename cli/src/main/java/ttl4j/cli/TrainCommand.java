@@ -126,7 +126,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue the run in DIR from its checkpoint; model, data and optimiser settings come from it.")
     Path resume;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "~/.cache/ttl4j)."})
+    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory (default: $TTL4J_DATA, else", "  ~/.cache/ttl4j)."})
     String dataDir;
 
     @Option(names = "--eval-every-epoch", description = "Evaluate after every epoch (default: after the last), on the test split, "

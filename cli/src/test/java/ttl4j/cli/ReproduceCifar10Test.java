@@ -79,6 +79,42 @@ class ReproduceCifar10Test {
         assertTrue(again.err().contains("--resume"), again.err());
     }
 
+    /**
+     * The commands users run on the trained networks: {@code compress} of the dense head's first
+     * layer (reading the flattened C x H x W features as a 3-way input), {@code eval} of the result,
+     * and {@code explain} of the Tucker head (importance of each feature mode).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void compressEvalAndExplainWorkOnTheConvolutionalNetworks() throws Exception {
+        Path out = tmp.resolve("r");
+        assertEquals(0, reproduce(out, "--epochs", "1").exit());
+        Path dense = out.resolve("vgg16/model.safetensors"), small = tmp.resolve("c");
+        Captured c = Captured.run("compress", "--checkpoint", dense.toString(), "--layer", "layers.5", "--in-shape", "4x4x4",
+                "--out-shape", "4x4", "--ranks", "2x2x2:2x2", "--data-dir", data.toString(), "--threads", "1", "--json",
+                "--out", small + "/");
+        assertEquals(0, c.exit(), c.err());
+        Map<String, Object> js = (Map<String, Object>) Json.parse(c.out());
+        double before = ((Number) js.get("accuracy_before")).doubleValue(), after = ((Number) js.get("accuracy_compressed")).doubleValue();
+        assertTrue(before > 0 && before <= 1 && after > 0 && after <= 1, c.out());
+        Path compressed = small.resolve("model.safetensors");
+        Map<String, Tensor> t = SafeTensors.read(compressed).tensors();
+        assertEquals(List.of(2, 2, 2, 2, 2), java.util.Arrays.stream(t.get("layers.5.core").shape()).boxed().toList());
+        assertTrue(t.containsKey("layers.1.running_mean"), "the batch-norm buffers are kept: " + t.keySet());
+        Captured e = Captured.run("eval", "--checkpoint", compressed.toString(), "--data-dir", data.toString(), "--json");
+        assertEquals(0, e.exit(), e.err());
+        assertEquals(after, ((Number) ((Map<String, Object>) Json.parse(e.out())).get("accuracy")).doubleValue(), 1e-9, e.out());
+
+        Path ex = tmp.resolve("explain");
+        Captured x = Captured.run("explain", "--checkpoint", out.resolve("vgg16-ttl/model.safetensors").toString(), "--data-dir",
+                data.toString(), "--limit", "50", "--threads", "1", "--out", ex.toString(), "--json");
+        assertEquals(0, x.exit(), x.err());
+        List<String> rows = Files.readAllLines(ex.resolve("importance.csv"));
+        // layer 5's three input modes of 4 features each (channels, rows, columns of the pooled map)
+        assertEquals(3 * 4, rows.stream().filter(r -> r.startsWith("layers.5,")).count(), String.join("\n", rows));
+        assertTrue(Files.isRegularFile(ex.resolve("grads.safetensors")));
+    }
+
     @Test
     void interruptedRunResumesToTheUninterruptedResult() throws Exception {
         Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
