@@ -14,12 +14,15 @@
 # --classifier forces one), its oneDNN layer helpers on (DL4J ships them off; dl4j/ carries the work-around
 # that lets them load), OpenBLAS (bundled with ND4J) on the fastest kernels a 1024^3 matmul finds,
 # OPENBLAS_L2_SIZE unset, OMP_NUM_THREADS = threads, and for 2+ threads OMP_WAIT_POLICY=PASSIVE or not,
-# whichever a tuning run finds faster (--passive yes|no skips it). DL4J runs on `java` (DL4J_JAVA overrides;
-# DL4J_JAVA_OPTS replaces its JVM options). Everything chosen is printed.
+# whichever a tuning run finds faster (--passive yes|no skips it), VGG in NHWC layout (--format nchw),
+# and jemalloc as its malloc (Debian's libjemalloc2, installed when missing; --malloc glibc keeps glibc's,
+# under which ND4J's and oneDNN's per-op buffers fault in fresh pages every step). DL4J runs on `java`
+# (DL4J_JAVA overrides; DL4J_JAVA_OPTS replaces its JVM options). Everything chosen is printed.
 #
 # Usage: bench/train-vs-dl4j.sh [--data-dir DIR] [--rounds N] [--warmup N] [--epochs N]
 #        [--models "mlp-mnist mlp-wide"] [--threads "1 2"] [--vgg] [--steps N] [--batch-size N]
-#        [--classifier C] [--helpers on|off] [--passive auto|yes|no]
+#        [--classifier C] [--helpers on|off] [--passive auto|yes|no] [--format nhwc|nchw]
+#        [--malloc jemalloc|glibc]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +39,8 @@ vgg=0
 classifier=""
 helpers=on
 passive=auto
+format=nhwc
+malloc=jemalloc
 while [ $# -gt 0 ]; do
   case "$1" in
     --data-dir) data_dir="$2"; shift 2 ;;
@@ -50,7 +55,9 @@ while [ $# -gt 0 ]; do
     --classifier) classifier="$2"; shift 2 ;;
     --helpers) helpers="$2"; shift 2 ;;
     --passive) passive="$2"; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --format) format="$2"; shift 2 ;;
+    --malloc) malloc="$2"; shift 2 ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -88,7 +95,27 @@ if [ -z "$used" ]; then cat "$work/build.log" >&2; echo "no ND4J native build re
 ext="${used#linux-x86_64}"
 echo "# dl4j: nd4j-native classifier $used (javacpp platform extension '${ext}')" >&2
 dl4j=("$java_bin" "${java_opts[@]}" -Dorg.bytedeco.javacpp.platform.extension="$ext" -Dttl4j.peer.classifier="$used"
-      -cp "$work/target/dl4j-bench-1.jar:$work/target/lib/*" ttl4j.peer.Dl4jBench --helpers "$helpers")
+      -cp "$work/target/dl4j-bench-1.jar:$work/target/lib/*" ttl4j.peer.Dl4jBench --helpers "$helpers" --format "$format")
+
+# jemalloc for DL4J's process (never for ttl4j's): it keeps freed native buffers for reuse.
+malloc_env=()
+if [ "$malloc" = jemalloc ]; then
+  jemalloc_lib() { ldconfig -p 2>/dev/null | sed -n 's/.*libjemalloc\.so\.2 .*=> \(.*\)/\1/p' | head -n1; }
+  lib="$(jemalloc_lib)"
+  if [ -z "$lib" ]; then
+    echo "installing libjemalloc2 (Debian) ..." >&2
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get install -y -q libjemalloc2 >&2 || true
+    lib="$(jemalloc_lib)"
+  fi
+  if [ -n "$lib" ]; then
+    malloc_env=(LD_PRELOAD="$lib" MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1)
+  else
+    echo "# no libjemalloc.so.2: DL4J runs on glibc's malloc" >&2; malloc=glibc
+  fi
+fi
+echo "# dl4j malloc: $malloc ${malloc_env[*]}" >&2
 
 # OpenBLAS kernels for DL4J: the fastest 1024^3 matmul among auto-detection and the AVX-512 / AVX2 kernels.
 best_ct="auto"; best_t=""
@@ -98,12 +125,12 @@ grep -q avx2 /proc/cpuinfo 2>/dev/null && cts+=(Haswell)
 for ct in "${cts[@]}"; do
   ctenv=()
   [ "$ct" != auto ] && ctenv=(OPENBLAS_CORETYPE="$ct")
-  t=$(env -u OPENBLAS_L2_SIZE -u OPENBLAS_CORETYPE "${ctenv[@]}" OMP_NUM_THREADS=1 "${dl4j[@]}" --gemm-probe --threads 1 2>/dev/null | tail -n1)
+  t=$(env -u OPENBLAS_L2_SIZE -u OPENBLAS_CORETYPE "${malloc_env[@]}" "${ctenv[@]}" OMP_NUM_THREADS=1 "${dl4j[@]}" --gemm-probe --threads 1 2>/dev/null | tail -n1)
   [ -n "$t" ] || continue
   echo "# OpenBLAS core type $ct: 1024^3 sgemm in $t s (DL4J's bundled OpenBLAS)" >&2
   if [ -z "$best_t" ] || awk -v a="$t" -v b="$best_t" 'BEGIN { exit !(a < b) }'; then best_ct="$ct"; best_t="$t"; fi
 done
-peer_env=(env -u OPENBLAS_L2_SIZE -u OPENBLAS_CORETYPE)
+peer_env=(env -u OPENBLAS_L2_SIZE -u OPENBLAS_CORETYPE "${malloc_env[@]}")
 [ "$best_ct" != auto ] && peer_env+=(OPENBLAS_CORETYPE="$best_ct")
 echo "# dl4j environment: ${peer_env[*]:1} (this shell had OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}, OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset})" >&2
 
@@ -170,7 +197,8 @@ for (m, t), r in dl4j_settings.items():
     print(f"# dl4j {r['dl4j']} {m}/{t}: java {r['java']}, {s['classifier']}, BLAS {s['blas']} "
           f"(core type {s['openblas_coretype']}), OMP_NUM_THREADS={s['omp_num_threads']}, "
           f"OMP_WAIT_POLICY={s['omp_wait_policy']}, oneDNN helpers {s['helpers']} "
-          f"(layers on a helper: {s['helper_layers']['total']})" + (f", data {r['data']}" if "data" in r else ""))
+          f"(layers on a helper: {s['helper_layers']['total']}), malloc {s.get('malloc')}"
+          + (f", {r['format']}, data {r['data']}" if "data" in r else ""))
 print(f"{'model':<10} {'threads':>7} {'ttl4j ' + unit:>14} {'dl4j ' + unit:>13} {'ttl4j/dl4j':>11}")
 for (model, t), f in cases.items():
     a, b = statistics.median(f["ttl4j"]), statistics.median(f["dl4j"])

@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.zip.GZIPInputStream;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -44,9 +45,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * --model vgg16                 VGG-16-BN on 32x32x3 images (13 conv3x3 pad 1 + BatchNorm + ReLU, 5 max pools,
  *         dense 512-4096-4096-10), --warmup untimed steps then --steps timed ones; images from CIFAR-10's
  *         data_batch_1.bin(.gz) in --data-dir, or random images of that shape when there is none
- * --gemm-probe                  best of 5 of a 1024^3 float matmul (prints its seconds), for picking BLAS kernels
+ * --gemm-probe                  best of 10 of a 1024^3 float matmul (prints its seconds), for picking BLAS kernels
  * --threads N                   ND4J's maximum threads and its BLAS threads (OMP_NUM_THREADS should match)
  * --helpers on|off              DL4J's oneDNN layer helpers (convolution, batch norm, pooling), default on
+ * --format nhwc|nchw            VGG's activation layout, default nhwc
  * --batch-size N --lr X --momentum X
  * </pre>
  *
@@ -63,6 +65,7 @@ public final class Dl4jBench {
         String model = "mlp-mnist";
         String dataDir = "";
         String helpers = "on";
+        String format = "nhwc";
         int threads = 1;
         int batch = -1;
         int warmup = 1;
@@ -77,6 +80,7 @@ public final class Dl4jBench {
                 case "--model" -> model = args[++i];
                 case "--data-dir" -> dataDir = args[++i];
                 case "--helpers" -> helpers = args[++i];
+                case "--format" -> format = args[++i];
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--batch-size" -> batch = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
@@ -107,7 +111,7 @@ public final class Dl4jBench {
         }
         switch (model) {
             case "mlp-mnist", "mlp-wide" -> mlp(model, dataDir, threads, batch < 0 ? 128 : batch, warmup, epochs, lr, momentum);
-            case "vgg16" -> vgg(dataDir, threads, batch < 0 ? 64 : batch, warmup, steps, lr, momentum);
+            case "vgg16" -> vgg(dataDir, format.equals("nhwc"), threads, batch < 0 ? 64 : batch, warmup, steps, lr, momentum);
             default -> {
                 System.err.println("unknown model " + model + " (mlp-mnist, mlp-wide, vgg16)");
                 System.exit(2);
@@ -121,7 +125,7 @@ public final class Dl4jBench {
         INDArray c = Nd4j.create(DataType.FLOAT, 1024, 1024);
         a.mmuli(b, c);
         double best = Double.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 10; i++) {
             long t0 = System.nanoTime();
             a.mmuli(b, c);
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
@@ -168,7 +172,7 @@ public final class Dl4jBench {
             shuffle(perm, rnd);
             for (int s = 0; s < n; s += batch) {
                 int[] idx = java.util.Arrays.copyOfRange(perm, s, Math.min(n, s + batch));
-                fitBatch(net, x, y, idx);
+                fitBatch(net, x, y, idx, null);
             }
             double sec = (System.nanoTime() - t0) / 1e9;
             if (e >= warmup) {
@@ -187,7 +191,7 @@ public final class Dl4jBench {
 
     private static final int[] VGG = {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0};
 
-    private static void vgg(String dataDir, int threads, int batch, int warmup, int steps, double lr, double momentum)
+    private static void vgg(String dataDir, boolean nhwc, int threads, int batch, int warmup, int steps, double lr, double momentum)
             throws IOException {
         int n = 10000;
         float[] xs = new float[n * 3072];
@@ -207,7 +211,9 @@ public final class Dl4jBench {
             for (int i = 0; i < n; i++) {
                 ys[i * 10 + raw[i * 3073]] = 1f;
                 for (int k = 0; k < 3072; k++) {
-                    xs[i * 3072 + k] = (raw[i * 3073 + 1 + k] & 0xFF) / 255f;
+                    // the file holds each image as channel, row, column; NHWC wants row, column, channel
+                    int to = nhwc ? (k % 1024) * 3 + k / 1024 : k;
+                    xs[i * 3072 + to] = (raw[i * 3073 + 1 + k] & 0xFF) / 255f;
                 }
             }
             source = file.getFileName().toString();
@@ -223,15 +229,17 @@ public final class Dl4jBench {
         INDArray x = Nd4j.create(xs, new long[] {n, 3072}, 'c');
         INDArray y = Nd4j.create(ys, new long[] {n, 10}, 'c');
 
+        CNN2DFormat fmt = nhwc ? CNN2DFormat.NHWC : CNN2DFormat.NCHW;
         NeuralNetConfiguration.ListBuilder b = base(lr, momentum).convolutionMode(ConvolutionMode.Truncate).list();
         int c = 3;
         for (int v : VGG) {
             if (v == 0) {
-                b.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
+                b.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .dataFormat(fmt).build());
             } else {
                 b.layer(new ConvolutionLayer.Builder(3, 3).stride(1, 1).padding(1, 1).nIn(c).nOut(v)
-                        .activation(Activation.IDENTITY).build());
-                b.layer(new BatchNormalization.Builder().nOut(v).build());
+                        .dataFormat(fmt).activation(Activation.IDENTITY).build());
+                b.layer(new BatchNormalization.Builder().nOut(v).dataFormat(fmt).build());
                 b.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
                 c = v;
             }
@@ -239,7 +247,7 @@ public final class Dl4jBench {
         b.layer(new DenseLayer.Builder().nOut(4096).activation(Activation.RELU).build());
         b.layer(new DenseLayer.Builder().nOut(4096).activation(Activation.RELU).build());
         b.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build());
-        b.setInputType(InputType.convolutionalFlat(32, 32, 3));
+        b.setInputType(InputType.convolutional(32, 32, 3, fmt));
         MultiLayerNetwork net = new MultiLayerNetwork(b.build());
         net.init();
 
@@ -254,7 +262,7 @@ public final class Dl4jBench {
             long t0 = System.nanoTime();
             int start = (i * batch) % (n - batch);
             int[] idx = java.util.Arrays.copyOfRange(perm, start, start + batch);
-            fitBatch(net, x, y, idx);
+            fitBatch(net, x, y, idx, nhwc ? new long[] {batch, 32, 32, 3} : new long[] {batch, 3, 32, 32});
             double sec = (System.nanoTime() - t0) / 1e9;
             if (i >= warmup) {
                 times.add(sec);
@@ -263,6 +271,7 @@ public final class Dl4jBench {
         StringBuilder j = header("vgg16", threads, batch, helpersActive(net));
         j.append(",\"warmup_steps\":").append(warmup);
         j.append(",\"data\":\"").append(source).append('"');
+        j.append(",\"format\":\"").append(fmt).append('"');
         j.append(",\"parameters\":").append(net.numParams());
         j.append(",\"step_seconds\":").append(list(times));
         j.append(",\"median_step_s\":").append(r4(median(times)));
@@ -276,10 +285,10 @@ public final class Dl4jBench {
      * One training step on the rows idx of x and y. The gathered batch is freed at once, so runs with JavaCPP's
      * garbage-collector deallocation off (-Dorg.bytedeco.javacpp.nopointergc=true) do not grow.
      */
-    private static void fitBatch(MultiLayerNetwork net, INDArray x, INDArray y, int[] idx) {
+    private static void fitBatch(MultiLayerNetwork net, INDArray x, INDArray y, int[] idx, long[] shape) {
         INDArray xb = Nd4j.pullRows(x, 1, idx);
         INDArray yb = Nd4j.pullRows(y, 1, idx);
-        net.fit(xb, yb);
+        net.fit(shape == null ? xb : xb.reshape('c', shape), yb);
         xb.close();
         yb.close();
     }
@@ -302,7 +311,7 @@ public final class Dl4jBench {
         return new NeuralNetConfiguration.Builder()
                 .seed(1)
                 .dataType(DataType.FLOAT)
-                .weightInit(WeightInit.RELU)
+                .weightInit(WeightInit.UNIFORM) // U(-1/sqrt(fan_in), 1/sqrt(fan_in)): PyTorch's default for Linear and Conv2d
                 .updater(new Nesterovs(lr, momentum))
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
@@ -345,6 +354,8 @@ public final class Dl4jBench {
         j.append(",\"blas_threads\":").append(Nd4j.factory().blas().getMaxThreads());
         j.append(",\"nd4j_max_threads\":").append(Nd4j.getEnvironment().maxThreads());
         j.append(",\"omp_num_threads\":\"").append(envOr("OMP_NUM_THREADS")).append('"');
+        String preload = System.getenv("LD_PRELOAD");
+        j.append(",\"malloc\":\"").append(preload != null && preload.contains("jemalloc") ? "jemalloc" : "glibc").append('"');
         j.append(",\"omp_wait_policy\":\"").append(envOr("OMP_WAIT_POLICY")).append('"');
         j.append(",\"openblas_coretype\":\"").append(envOr("OPENBLAS_CORETYPE")).append('"');
         j.append(",\"onednn_native\":").append(org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN());
