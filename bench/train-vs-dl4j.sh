@@ -10,8 +10,8 @@
 # DL4J (dl4j/, a stand-alone Maven project) is built in a temporary folder: it is no dependency of ttl4j.
 # The runs alternate ttl4j, DL4J, ttl4j, ... ROUNDS times per case; the medians are compared.
 #
-# DL4J at its best: the ND4J native build for this CPU (linux-x86_64-onednn-avx512, else -avx512, else plain;
-# --classifier forces one), its oneDNN layer helpers on (DL4J ships them off; dl4j/ carries the work-around
+# DL4J at its best: the ND4J native build for this CPU (linux-x86_64-onednn-avx512, else -avx512, -avx2 or
+# plain linux-x86_64; --classifier forces one), its oneDNN layer helpers on (DL4J ships them off; dl4j/ carries the work-around
 # that lets them load), OpenBLAS (bundled with ND4J) on the fastest kernels a 1024^3 matmul finds,
 # OPENBLAS_L2_SIZE unset, OMP_NUM_THREADS = threads, and for 2+ threads OMP_WAIT_POLICY=PASSIVE or not,
 # whichever a tuning run finds faster (--passive yes|no skips it), VGG in NHWC layout (--format nchw),
@@ -57,7 +57,7 @@ while [ $# -gt 0 ]; do
     --passive) passive="$2"; shift 2 ;;
     --format) format="$2"; shift 2 ;;
     --malloc) malloc="$2"; shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
