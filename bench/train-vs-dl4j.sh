@@ -195,7 +195,7 @@ print(f"# ttl4j: java {info.get('java')}, kernels {info.get('kernels')}")
 for (m, t), r in dl4j_settings.items():
     s = r["settings"]
     print(f"# dl4j {r['dl4j']} {m}/{t}: java {r['java']}, {s['classifier']}, BLAS {s['blas']} "
-          f"(core type {s['openblas_coretype']}), OMP_NUM_THREADS={s['omp_num_threads']}, "
+          f"(core type {s['openblas_coretype'].replace('unset', 'auto-detected')}), OMP_NUM_THREADS={s['omp_num_threads']}, "
           f"OMP_WAIT_POLICY={s['omp_wait_policy']}, oneDNN helpers {s['helpers']} "
           f"(layers on a helper: {s['helper_layers']['total']}), malloc {s.get('malloc')}"
           + (f", {r['format']}, data {r['data']}" if "data" in r else ""))
