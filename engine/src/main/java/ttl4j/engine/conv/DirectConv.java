@@ -28,10 +28,33 @@ final class DirectConv {
 
     private static final Kernels K = Engine.kernels();
 
-    /** Per-thread scratch: {@code patches} (a patch block or its gradient), {@code rows} (K x cols: output or dY block). */
+    /**
+     * The weight gradient's dot products ({@link #backwardWeightsByDots}): the Vector API ones when
+     * the vector kernels are in use, else none (the GEMM path serves the scalar kernels).
+     */
+    static final LaneDots DOTS = chooseDots();
+
+    private static final String VECTOR_DOTS = "ttl4j.engine.simd.VectorLaneDots";
+
+    private static LaneDots chooseDots() {
+        if (!Engine.isVectorized()) return null;
+        try {
+            return (LaneDots) Class.forName(VECTOR_DOTS).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** Per-thread scratch: {@code patches} (a patch block or its gradient), {@code rows} (K x cols: output or dY block), {@code sums} (partial sums). */
     private static final class Workspace {
         float[] patches = new float[0];
         float[] rows = new float[0];
+        float[] sums = new float[0];
+
+        float[] sums(long n) {
+            if (sums.length < n) sums = new float[(int) n];
+            return sums;
+        }
 
         float[] patches(long n) {
             if (patches.length < n) patches = new float[(int) n];
@@ -133,6 +156,12 @@ final class DirectConv {
                 return users * (patches + rows);
             }
             default: {
+                if (byDots(s)) {
+                    Blocking b = Blocking.of(s, crs);
+                    int parts = dotParts(b), users = threads > 1 && parts > 1 ? Math.min(threads, parts) : 1;
+                    long patches = pointwise(s) ? 0 : (long) crs * b.maxCols();
+                    return (long) parts * k * crs * DOTS.lanes() + users * patches;
+                }
                 int wr = weightRows(s), chunks = (crs + wr - 1) / wr;
                 Blocking b = Blocking.of(s, wr);
                 boolean single = b.images() == 1;
@@ -279,6 +308,10 @@ final class DirectConv {
 
     static void backwardWeights(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float beta, float[] dw, int dwOff,
                                 float[] db, int dbOff) {
+        if (byDots(s)) {
+            backwardWeightsByDots(DOTS, s, Blocking.of(s, crs(s)), x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
+            return;
+        }
         int wr = weightRows(s);
         backwardWeights(s, Blocking.of(s, wr), wr, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
     }
@@ -340,6 +373,79 @@ final class DirectConv {
             } else {
                 body.run(0, chunks);
             }
+        }
+        if (db != null) biasGradient(s, dy, dyOff, beta, db, dbOff);
+    }
+
+    /** Whether the weight gradient is summed as dot products ({@link #backwardWeightsByDots}): few patch rows, vector kernels. */
+    static boolean byDots(ConvShape s) {
+        return DOTS != null && crs(s) <= Tuning.CONV_DIRECT_DOT_ROWS;
+    }
+
+    /** The fixed parts the columns are summed in: a function of the blocking (so of the shape) only. */
+    private static int dotParts(Blocking b) {
+        return Math.max(1, Math.min(b.blocks(), Tuning.CONV_DIRECT_DOT_PARTS));
+    }
+
+    /**
+     * The weight gradient as K x C R S long dot products of dY rows with patch rows, both read along
+     * the columns ({@link LaneDots}; dY in place, patches packed per block, or X in place when
+     * pointwise). The blocks are cut into {@link #dotParts} runs, each summed into its own lane
+     * partial sums (the parts are the parallel tasks); at the end each dW element is the sum of its
+     * lanes in order, part after part. Nothing depends on the thread count.
+     */
+    static void backwardWeightsByDots(LaneDots dots, ConvShape s, Blocking b, float[] x, int xOff, float[] dy, int dyOff,
+                                      float beta, float[] dw, int dwOff, float[] db, int dbOff) {
+        int k = s.outC(), crs = crs(s), pq = s.outH() * s.outW(), chw = s.inC() * s.inH() * s.inW();
+        int lanes = dots.lanes(), per = k * crs * lanes, parts = dotParts(b);
+        boolean pointwise = pointwise(s);
+        float[] sums = WORKSPACE.get().sums((long) parts * per);
+        boolean split = Parallel.threads() > 1 && parts > 1
+                && Parallel.worthSplitting(s.directMadds(), (long) s.inputSize() + s.outputSize() + s.weightSize());
+        java.util.function.IntConsumer part = p -> {
+            Workspace ws = WORKSPACE.get();
+            int base = p * per;
+            Arrays.fill(sums, base, base + per, 0f);
+            int i0 = (int) ((long) b.blocks() * p / parts), i1 = (int) ((long) b.blocks() * (p + 1) / parts);
+            for (int i = i0; i < i1; i++) {
+                if (b.images() == 1) {
+                    int n = i / b.pieces(), pq0 = (i % b.pieces()) * b.pieceCols(), pq1 = Math.min(pq, pq0 + b.pieceCols());
+                    int cols = pq1 - pq0;
+                    if (pointwise) {
+                        dots.accumulate(k, crs, cols, dy, dyOff + n * k * pq + pq0, pq, x, xOff + n * chw + pq0, pq, sums, base);
+                    } else {
+                        float[] patches = ws.patches((long) crs * cols);
+                        Patches.pack(s, x, xOff + n * chw, 0, crs, pq0, pq1, patches, 0, cols);
+                        dots.accumulate(k, crs, cols, dy, dyOff + n * k * pq + pq0, pq, patches, 0, cols, sums, base);
+                    }
+                    continue;
+                }
+                int n0 = i * b.images(), n1 = Math.min(s.batch(), n0 + b.images()), cols = (n1 - n0) * pq;
+                float[] patches = null;
+                if (!pointwise) {
+                    patches = ws.patches((long) crs * cols);
+                    Patches.packImages(s, x, xOff + n0 * chw, n1 - n0, 0, crs, patches, 0, cols);
+                }
+                for (int n = n0; n < n1; n++) {
+                    if (pointwise) dots.accumulate(k, crs, pq, dy, dyOff + n * k * pq, pq, x, xOff + n * chw, pq, sums, base);
+                    else dots.accumulate(k, crs, pq, dy, dyOff + n * k * pq, pq, patches, (n - n0) * pq, cols, sums, base);
+                }
+            }
+        };
+        if (split) {
+            Parallel.forEach(parts, part);
+        } else {
+            for (int p = 0; p < parts; p++) part.accept(p);
+        }
+        for (int e = 0; e < k * crs; e++) {
+            float sum = 0f;
+            for (int p = 0; p < parts; p++) {
+                int o = p * per + e * lanes;
+                float t = sums[o];
+                for (int l = 1; l < lanes; l++) t += sums[o + l];
+                sum = p == 0 ? t : sum + t;
+            }
+            dw[dwOff + e] = beta == 0f ? sum : dw[dwOff + e] + sum;
         }
         if (db != null) biasGradient(s, dy, dyOff, beta, db, dbOff);
     }
