@@ -224,6 +224,57 @@ class DirectConvTest {
         }
     }
 
+    /** The forward pass by narrow products (used for few patch rows) over every blocking, with the kernels in use and the scalar twin. */
+    @Test
+    void narrowForwardMatchesTheReference() {
+        SplittableRandom r = new SplittableRandom(13);
+        List<NarrowProducts> impls = new ArrayList<>(List.of(ScalarNarrowProducts.INSTANCE));
+        if (DirectConv.PRODUCTS != null) impls.add(DirectConv.PRODUCTS);
+        List<ConvShape> shapes = allSmall();
+        shapes.add(ConvShape.of(3, 3, 32, 32, 64, 3, 1, 1));
+        shapes.add(ConvShape.of(2, 3, 9, 9, 10, 3, 1, 1));
+        for (ConvShape s : shapes) {
+            int pq = s.outH() * s.outW();
+            List<DirectConv.Blocking> blockings = new ArrayList<>(List.of(DirectConv.Blocking.of(s, 27)));
+            for (int pc : new int[] {1, 7, pq - 1, pq}) if (pc >= 1) blockings.add(DirectConv.Blocking.pieces(s, pc));
+            for (int g : new int[] {1, 2, 3}) blockings.add(DirectConv.Blocking.images(s, g));
+            float[] x = random(r, s.inputSize()), w = random(r, s.weightSize()), b = random(r, s.outC());
+            for (NarrowProducts np : impls) {
+                for (DirectConv.Blocking bl : blockings) {
+                    for (float[] bias : new float[][] {b, null}) {
+                        float[] y = garbage(s.outputSize());
+                        for (int i = 0; i < bl.blocks(); i++) DirectConv.forwardNarrow(np, s, bl, i, x, 0, w, 0, bias, 0, y, 0, true);
+                        checkForward(s, x, w, bias, y, np.name() + " " + bl + (bias == null ? ", no bias" : ""));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The vector narrow products give the scalar twin's bits, whatever the tile edges, tails and offsets. */
+    @Test
+    void vectorNarrowProductsMatchTheScalarTwinBitwise() {
+        NarrowProducts vector = DirectConv.PRODUCTS;
+        if (vector == null) return; // scalar kernels: the GEMM path is used
+        SplittableRandom r = new SplittableRandom(14);
+        int[] ms = {1, 5, 6, 7, 12, 64};
+        int[] ns = {0, 1, 15, 16, 17, 63, 64, 65, 100, 1024};
+        for (int m : ms) {
+            for (int n : ns) {
+                for (int k : new int[] {1, 3, 27}) {
+                    int ldb = n + 3, ldc = n + 2;
+                    float[] a = random(r, 1 + m * k), b = random(r, 2 + k * ldb), bias = random(r, 3 + m);
+                    for (float[] bb : new float[][] {bias, null}) {
+                        float[] c1 = random(r, 4 + m * ldc), c2 = c1.clone();
+                        ScalarNarrowProducts.INSTANCE.multiply(m, n, k, a, 1, b, 2, ldb, bb, 3, c1, 4, ldc);
+                        vector.multiply(m, n, k, a, 1, b, 2, ldb, bb, 3, c2, 4, ldc);
+                        FloatAsserts.assertBitwiseEqual(m + "x" + n + "x" + k, c1, c2);
+                    }
+                }
+            }
+        }
+    }
+
     /** Offsets into larger arrays are honoured for every operand. */
     @Test
     void offsetsAreHonoured() {
