@@ -513,7 +513,7 @@ final class DirectConv {
     }
 
     /** {@code db[k] = beta db[k] + sum over n of (sum over PQ of dY[n, k])}, images in order. */
-    private static void biasGradient(ConvShape s, float[] dy, int dyOff, float beta, float[] db, int dbOff) {
+    static void biasGradient(ConvShape s, float[] dy, int dyOff, float beta, float[] db, int dbOff) {
         int k = s.outC(), pq = s.outH() * s.outW(), n = s.batch();
         Parallel.forRanges(k, Parallel.worthSplittingElements(s.outputSize()), (k0, k1) -> {
             for (int ik = k0; ik < k1; ik++) {
