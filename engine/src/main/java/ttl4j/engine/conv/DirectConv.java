@@ -22,6 +22,12 @@ import ttl4j.engine.Tuning;
  * arithmetic whatever the thread count: forward blocks and input-gradient image groups are
  * independent tasks; the weight gradient is split by its columns (fixed runs of patch rows), each
  * summing over the blocks in order. Workspaces are per thread, grown once and reused.
+ *
+ * <p>Few patch rows (C R S at most {@link Tuning#CONV_DIRECT_DOT_ROWS}, a first layer's 27) with the
+ * vector kernels: the forward pass writes Y straight from W and the patches ({@link NarrowProducts}),
+ * and the weight gradient is K x C R S long dot products along the columns ({@link LaneDots}), summed
+ * in {@link Tuning#CONV_DIRECT_DOT_PARTS} fixed parts of the blocks (the parallel tasks), with the bias
+ * gradient as the dot products with a row of ones; a GEMM would have a 27-wide output there.
  */
 final class DirectConv {
     private DirectConv() {}
