@@ -79,6 +79,17 @@ public final class Tuning {
     public static final int CONV_DIRECT_MIN_COLS = intProp("conv.direct.minCols", 256);
     /** Direct convolution: patch rows (of C R S) per weight-gradient task, the unit the weight gradient is split by. */
     public static final int CONV_DIRECT_WEIGHT_ROWS = intProp("conv.direct.weightRows", 1024);
+    /**
+     * Direct convolution: weight gradients of at most this many patch rows (C R S; a first layer's
+     * 27) are summed as long dot products along the output columns rather than by GEMM.
+     */
+    public static final int CONV_DIRECT_DOT_ROWS = intProp("conv.direct.dotRows", 32);
+    /**
+     * Direct convolution, dot-product weight gradient: the columns are summed in this many fixed
+     * parts (each with its own partial sums, added in order at the end), the units it is split by.
+     * A constant, so results are the same for any thread count.
+     */
+    public static final int CONV_DIRECT_DOT_PARTS = intProp("conv.direct.dotParts", 4);
 
     /**
      * Winograd convolution: the most floats of transformed tiles (input and output transforms of

@@ -22,16 +22,50 @@ import ttl4j.engine.Tuning;
  * arithmetic whatever the thread count: forward blocks and input-gradient image groups are
  * independent tasks; the weight gradient is split by its columns (fixed runs of patch rows), each
  * summing over the blocks in order. Workspaces are per thread, grown once and reused.
+ *
+ * <p>Few patch rows (C R S at most {@link Tuning#CONV_DIRECT_DOT_ROWS}, a first layer's 27) with the
+ * vector kernels: the forward pass writes Y straight from W and the patches ({@link NarrowProducts}),
+ * and the weight gradient is K x C R S long dot products along the columns ({@link LaneDots}), summed
+ * in {@link Tuning#CONV_DIRECT_DOT_PARTS} fixed parts of the blocks (the parallel tasks), with the bias
+ * gradient as the dot products with a row of ones; a GEMM would have a 27-wide output there.
  */
 final class DirectConv {
     private DirectConv() {}
 
     private static final Kernels K = Engine.kernels();
 
-    /** Per-thread scratch: {@code patches} (a patch block or its gradient), {@code rows} (K x cols: output or dY block). */
+    /**
+     * The weight gradient's dot products ({@link #backwardWeightsByDots}): the Vector API ones when
+     * the vector kernels are in use, else none (the GEMM path serves the scalar kernels).
+     */
+    static final LaneDots DOTS = chooseDots();
+
+    /** The forward pass's product for few patch rows ({@link #forwardNarrow}), likewise. */
+    static final NarrowProducts PRODUCTS = vectorKernel("ttl4j.engine.simd.VectorNarrowProducts", NarrowProducts.class);
+
+    private static LaneDots chooseDots() {
+        return vectorKernel("ttl4j.engine.simd.VectorLaneDots", LaneDots.class);
+    }
+
+    private static <T> T vectorKernel(String name, Class<T> type) {
+        if (!Engine.isVectorized()) return null;
+        try {
+            return type.cast(Class.forName(name).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            return null;
+        }
+    }
+
+    /** Per-thread scratch: {@code patches} (a patch block or its gradient), {@code rows} (K x cols: output or dY block), {@code sums} (partial sums). */
     private static final class Workspace {
         float[] patches = new float[0];
         float[] rows = new float[0];
+        float[] sums = new float[0];
+
+        float[] sums(long n) {
+            if (sums.length < n) sums = new float[(int) n];
+            return sums;
+        }
 
         float[] patches(long n) {
             if (patches.length < n) patches = new float[(int) n];
@@ -125,6 +159,10 @@ final class DirectConv {
         switch (pass) {
             case FORWARD, DATA: {
                 Blocking b = Blocking.of(s, crs);
+                if (pass == Convolutions.Pass.FORWARD && narrowForward(s)) {
+                    int users = byTasks(s, b.blocks()) ? Math.min(threads, b.blocks()) : 1;
+                    return pointwise(s) ? 0 : users * (long) crs * b.maxCols();
+                }
                 boolean single = b.images() == 1;
                 long patches = single && pointwise(s) ? 0 : (long) crs * b.maxCols();
                 long rows = single ? 0 : (long) k * b.maxCols();
@@ -133,6 +171,12 @@ final class DirectConv {
                 return users * (patches + rows);
             }
             default: {
+                if (byDots(s)) {
+                    Blocking b = Blocking.of(s, crs);
+                    int parts = dotParts(b), users = threads > 1 && parts > 1 ? Math.min(threads, parts) : 1;
+                    long patches = pointwise(s) ? 0 : (long) (crs + 1) * b.maxCols();
+                    return (long) parts * k * (crs + 1) * DOTS.lanes() + users * patches;
+                }
                 int wr = weightRows(s), chunks = (crs + wr - 1) / wr;
                 Blocking b = Blocking.of(s, wr);
                 boolean single = b.images() == 1;
@@ -159,9 +203,51 @@ final class DirectConv {
         }
     }
 
+    /** Whether the forward pass multiplies by {@link NarrowProducts}: few patch rows, vector kernels. */
+    static boolean narrowForward(ConvShape s) {
+        return PRODUCTS != null && crs(s) <= Tuning.CONV_DIRECT_DOT_ROWS;
+    }
+
+    /**
+     * Block {@code i} of the forward pass by {@code np}: Y columns of each image straight from W and
+     * the block's patches (X itself when pointwise), bias included.
+     */
+    static void forwardNarrow(NarrowProducts np, ConvShape s, Blocking b, int i, float[] x, int xOff, float[] w, int wOff,
+                              float[] bias, int bOff, float[] y, int yOff, boolean inner) {
+        int k = s.outC(), crs = crs(s), pq = s.outH() * s.outW(), chw = s.inC() * s.inH() * s.inW();
+        if (b.images() == 1) {
+            int n = i / b.pieces(), pq0 = (i % b.pieces()) * b.pieceCols(), pq1 = Math.min(pq, pq0 + b.pieceCols());
+            int cols = pq1 - pq0, yo = yOff + n * k * pq + pq0;
+            if (pointwise(s)) {
+                np.multiply(k, cols, crs, w, wOff, x, xOff + n * chw + pq0, pq, bias, bOff, y, yo, pq);
+            } else {
+                float[] patches = WORKSPACE.get().patches((long) crs * cols);
+                packRows(s, x, xOff + n * chw, crs, pq0, pq1, patches, inner);
+                np.multiply(k, cols, crs, w, wOff, patches, 0, cols, bias, bOff, y, yo, pq);
+            }
+            return;
+        }
+        int n0 = i * b.images(), n1 = Math.min(s.batch(), n0 + b.images()), cols = (n1 - n0) * pq;
+        if (pointwise(s)) {
+            for (int n = n0; n < n1; n++) np.multiply(k, pq, crs, w, wOff, x, xOff + n * chw, pq, bias, bOff, y, yOff + n * k * pq, pq);
+            return;
+        }
+        float[] patches = WORKSPACE.get().patches((long) crs * cols);
+        Parallel.forRanges(crs, inner && Parallel.worthSplittingElements((long) crs * cols), (r0, r1) -> {
+            Patches.packImages(s, x, xOff + n0 * chw, n1 - n0, r0, r1, patches, r0 * cols, cols);
+        });
+        for (int n = n0; n < n1; n++) {
+            np.multiply(k, pq, crs, w, wOff, patches, (n - n0) * pq, cols, bias, bOff, y, yOff + n * k * pq, pq);
+        }
+    }
+
     /** Block {@code i}; {@code inner}: the block's own steps may run in parallel. */
     private static void forwardBlock(ConvShape s, Blocking b, int i, float[] x, int xOff, float[] w, int wOff, float[] bias,
                                      int bOff, float[] y, int yOff, boolean inner) {
+        if (narrowForward(s)) {
+            forwardNarrow(PRODUCTS, s, b, i, x, xOff, w, wOff, bias, bOff, y, yOff, inner);
+            return;
+        }
         int k = s.outC(), crs = crs(s), pq = s.outH() * s.outW(), chw = s.inC() * s.inH() * s.inW();
         Workspace ws = WORKSPACE.get();
         if (b.images() == 1) {
@@ -279,6 +365,10 @@ final class DirectConv {
 
     static void backwardWeights(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float beta, float[] dw, int dwOff,
                                 float[] db, int dbOff) {
+        if (byDots(s)) {
+            backwardWeightsByDots(DOTS, s, Blocking.of(s, crs(s)), x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
+            return;
+        }
         int wr = weightRows(s);
         backwardWeights(s, Blocking.of(s, wr), wr, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
     }
@@ -344,8 +434,92 @@ final class DirectConv {
         if (db != null) biasGradient(s, dy, dyOff, beta, db, dbOff);
     }
 
+    /** Whether the weight gradient is summed as dot products ({@link #backwardWeightsByDots}): few patch rows, vector kernels. */
+    static boolean byDots(ConvShape s) {
+        return DOTS != null && crs(s) <= Tuning.CONV_DIRECT_DOT_ROWS;
+    }
+
+    /** The fixed parts the columns are summed in: a function of the blocking (so of the shape) only. */
+    private static int dotParts(Blocking b) {
+        return Math.max(1, Math.min(b.blocks(), Tuning.CONV_DIRECT_DOT_PARTS));
+    }
+
+    /**
+     * The weight gradient as K x C R S long dot products of dY rows with patch rows, both read along
+     * the columns ({@link LaneDots}; dY in place, patches packed per block, or X in place when
+     * pointwise). The blocks are cut into {@link #dotParts} runs, each summed into its own lane
+     * partial sums (the parts are the parallel tasks); at the end each dW element is the sum of its
+     * lanes in order, part after part. Nothing depends on the thread count.
+     */
+    static void backwardWeightsByDots(LaneDots dots, ConvShape s, Blocking b, float[] x, int xOff, float[] dy, int dyOff,
+                                      float beta, float[] dw, int dwOff, float[] db, int dbOff) {
+        int k = s.outC(), crs = crs(s), pq = s.outH() * s.outW(), chw = s.inC() * s.inH() * s.inW();
+        boolean pointwise = pointwise(s);
+        // the bias gradient rides along as the dot products with a row of ones below the patches
+        boolean fused = db != null && !pointwise;
+        int rows = fused ? crs + 1 : crs, lanes = dots.lanes(), per = k * rows * lanes, parts = dotParts(b);
+        float[] sums = WORKSPACE.get().sums((long) parts * per);
+        boolean split = Parallel.threads() > 1 && parts > 1
+                && Parallel.worthSplitting(s.directMadds(), (long) s.inputSize() + s.outputSize() + s.weightSize());
+        java.util.function.IntConsumer part = p -> {
+            Workspace ws = WORKSPACE.get();
+            int base = p * per;
+            Arrays.fill(sums, base, base + per, 0f);
+            int i0 = (int) ((long) b.blocks() * p / parts), i1 = (int) ((long) b.blocks() * (p + 1) / parts);
+            for (int i = i0; i < i1; i++) {
+                if (b.images() == 1) {
+                    int n = i / b.pieces(), pq0 = (i % b.pieces()) * b.pieceCols(), pq1 = Math.min(pq, pq0 + b.pieceCols());
+                    int cols = pq1 - pq0;
+                    if (pointwise) {
+                        dots.accumulate(k, crs, cols, dy, dyOff + n * k * pq + pq0, pq, x, xOff + n * chw + pq0, pq, sums, base);
+                    } else {
+                        float[] patches = ws.patches((long) rows * cols);
+                        Patches.pack(s, x, xOff + n * chw, 0, crs, pq0, pq1, patches, 0, cols);
+                        if (fused) Arrays.fill(patches, crs * cols, rows * cols, 1f);
+                        dots.accumulate(k, rows, cols, dy, dyOff + n * k * pq + pq0, pq, patches, 0, cols, sums, base);
+                    }
+                    continue;
+                }
+                int n0 = i * b.images(), n1 = Math.min(s.batch(), n0 + b.images()), cols = (n1 - n0) * pq;
+                float[] patches = null;
+                if (!pointwise) {
+                    patches = ws.patches((long) rows * cols);
+                    Patches.packImages(s, x, xOff + n0 * chw, n1 - n0, 0, crs, patches, 0, cols);
+                    if (fused) Arrays.fill(patches, crs * cols, rows * cols, 1f);
+                }
+                for (int n = n0; n < n1; n++) {
+                    if (pointwise) dots.accumulate(k, crs, pq, dy, dyOff + n * k * pq, pq, x, xOff + n * chw, pq, sums, base);
+                    else dots.accumulate(k, rows, pq, dy, dyOff + n * k * pq, pq, patches, (n - n0) * pq, cols, sums, base);
+                }
+            }
+        };
+        if (split) {
+            Parallel.forEach(parts, part);
+        } else {
+            for (int p = 0; p < parts; p++) part.accept(p);
+        }
+        for (int ik = 0; ik < k; ik++) {
+            for (int j = 0; j < rows; j++) {
+                float sum = 0f;
+                for (int p = 0; p < parts; p++) {
+                    int o = p * per + (ik * rows + j) * lanes;
+                    float t = sums[o];
+                    for (int l = 1; l < lanes; l++) t += sums[o + l];
+                    sum = p == 0 ? t : sum + t;
+                }
+                if (j < crs) {
+                    int e = dwOff + ik * crs + j;
+                    dw[e] = beta == 0f ? sum : dw[e] + sum;
+                } else {
+                    db[dbOff + ik] = beta == 0f ? sum : db[dbOff + ik] + sum;
+                }
+            }
+        }
+        if (db != null && !fused) biasGradient(s, dy, dyOff, beta, db, dbOff);
+    }
+
     /** {@code db[k] = beta db[k] + sum over n of (sum over PQ of dY[n, k])}, images in order. */
-    private static void biasGradient(ConvShape s, float[] dy, int dyOff, float beta, float[] db, int dbOff) {
+    static void biasGradient(ConvShape s, float[] dy, int dyOff, float beta, float[] db, int dbOff) {
         int k = s.outC(), pq = s.outH() * s.outW(), n = s.batch();
         Parallel.forRanges(k, Parallel.worthSplittingElements(s.outputSize()), (k0, k1) -> {
             for (int ik = k0; ik < k1; ik++) {

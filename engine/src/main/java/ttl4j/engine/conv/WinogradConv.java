@@ -196,17 +196,8 @@ final class WinogradConv {
                     r0 == 0 ? 0f : 1f, ws.u, 0, g.c, g.k * g.c);
         }
         filterGradientTransform(g, ws.u, beta, dw, dwOff, ws);
-        if (db != null) {
-            int pq = g.p * g.q;
-            for (int ik = 0; ik < g.k; ik++) {
-                float acc = 0f;
-                for (int in = 0; in < g.n; in++) {
-                    int base = dyOff + (in * g.k + ik) * pq;
-                    for (int i = 0; i < pq; i++) acc += dy[base + i];
-                }
-                db[dbOff + ik] = beta == 0f ? acc : acc + db[dbOff + ik];
-            }
-        }
+        // vector sums, split by output channel (it was one scalar chain per channel, on the calling thread)
+        if (db != null) DirectConv.biasGradient(s, dy, dyOff, beta, db, dbOff);
     }
 
     // ---------------------------------------------------------------- transforms

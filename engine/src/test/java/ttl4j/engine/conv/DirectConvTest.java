@@ -171,6 +171,110 @@ class DirectConvTest {
         }
     }
 
+    /** The dot-product weight gradient (used for few patch rows) over every blocking and shape, with the kernels in use and the scalar twin. */
+    @Test
+    void dotProductWeightGradientMatchesTheReference() {
+        SplittableRandom r = new SplittableRandom(11);
+        List<LaneDots> impls = new ArrayList<>(List.of(new ScalarLaneDots(1), new ScalarLaneDots(4)));
+        if (DirectConv.DOTS != null) impls.add(DirectConv.DOTS);
+        List<ConvShape> shapes = allSmall();
+        shapes.add(ConvShape.of(3, 3, 32, 32, 64, 3, 1, 1));
+        shapes.add(ConvShape.of(2, 3, 9, 9, 10, 3, 1, 1));
+        for (ConvShape s : shapes) {
+            int pq = s.outH() * s.outW();
+            List<DirectConv.Blocking> blockings = new ArrayList<>(List.of(DirectConv.Blocking.of(s, 27)));
+            for (int pc : new int[] {1, 7, pq - 1, pq}) if (pc >= 1) blockings.add(DirectConv.Blocking.pieces(s, pc));
+            for (int g : new int[] {1, 2, 3}) blockings.add(DirectConv.Blocking.images(s, g));
+            float[] x = random(r, s.inputSize()), dy = random(r, s.outputSize());
+            for (LaneDots dots : impls) {
+                for (DirectConv.Blocking bl : blockings) {
+                    String what = dots.name() + " " + dots.lanes() + " lanes, " + bl;
+                    float[] dw = garbage(s.weightSize()), db = garbage(s.outC());
+                    DirectConv.backwardWeightsByDots(dots, s, bl, x, 0, dy, 0, 0f, dw, 0, db, 0);
+                    checkWeights(s, x, dy, dw, db, null, what);
+                    float[] before = random(r, s.weightSize() + s.outC());
+                    dw = Arrays.copyOf(before, s.weightSize());
+                    db = Arrays.copyOfRange(before, s.weightSize(), before.length);
+                    DirectConv.backwardWeightsByDots(dots, s, bl, x, 0, dy, 0, 1f, dw, 0, db, 0);
+                    checkWeights(s, x, dy, dw, db, before, what + ", beta 1");
+                }
+            }
+        }
+    }
+
+    /** The vector dot products give the scalar twin's partial sums bit for bit, whatever the tile edges, tails and offsets. */
+    @Test
+    void vectorDotsMatchTheScalarTwinBitwise() {
+        LaneDots vector = DirectConv.DOTS;
+        if (vector == null) return; // scalar kernels: the GEMM path is used
+        LaneDots scalar = new ScalarLaneDots(vector.lanes());
+        SplittableRandom r = new SplittableRandom(12);
+        int[][] mn = {{1, 1}, {4, 6}, {4, 27}, {5, 7}, {64, 27}, {3, 2}, {8, 9}, {7, 13}, {12, 4}};
+        int[] ks = {0, 1, 5, 15, 16, 17, 100, 511, 512, 513, 1024, 1100};
+        int l = vector.lanes();
+        for (int[] c : mn) {
+            for (int k : ks) {
+                int m = c[0], n = c[1], lda = k + 3, ldb = k + 5;
+                float[] a = random(r, 2 + m * lda), b = random(r, 1 + n * ldb);
+                float[] s1 = random(r, 3 + m * n * l), s2 = s1.clone();
+                scalar.accumulate(m, n, k, a, 2, lda, b, 1, ldb, s1, 3);
+                vector.accumulate(m, n, k, a, 2, lda, b, 1, ldb, s2, 3);
+                FloatAsserts.assertBitwiseEqual(m + "x" + n + " over " + k, s1, s2);
+            }
+        }
+    }
+
+    /** The forward pass by narrow products (used for few patch rows) over every blocking, with the kernels in use and the scalar twin. */
+    @Test
+    void narrowForwardMatchesTheReference() {
+        SplittableRandom r = new SplittableRandom(13);
+        List<NarrowProducts> impls = new ArrayList<>(List.of(ScalarNarrowProducts.INSTANCE));
+        if (DirectConv.PRODUCTS != null) impls.add(DirectConv.PRODUCTS);
+        List<ConvShape> shapes = allSmall();
+        shapes.add(ConvShape.of(3, 3, 32, 32, 64, 3, 1, 1));
+        shapes.add(ConvShape.of(2, 3, 9, 9, 10, 3, 1, 1));
+        for (ConvShape s : shapes) {
+            int pq = s.outH() * s.outW();
+            List<DirectConv.Blocking> blockings = new ArrayList<>(List.of(DirectConv.Blocking.of(s, 27)));
+            for (int pc : new int[] {1, 7, pq - 1, pq}) if (pc >= 1) blockings.add(DirectConv.Blocking.pieces(s, pc));
+            for (int g : new int[] {1, 2, 3}) blockings.add(DirectConv.Blocking.images(s, g));
+            float[] x = random(r, s.inputSize()), w = random(r, s.weightSize()), b = random(r, s.outC());
+            for (NarrowProducts np : impls) {
+                for (DirectConv.Blocking bl : blockings) {
+                    for (float[] bias : new float[][] {b, null}) {
+                        float[] y = garbage(s.outputSize());
+                        for (int i = 0; i < bl.blocks(); i++) DirectConv.forwardNarrow(np, s, bl, i, x, 0, w, 0, bias, 0, y, 0, true);
+                        checkForward(s, x, w, bias, y, np.name() + " " + bl + (bias == null ? ", no bias" : ""));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The vector narrow products give the scalar twin's bits, whatever the tile edges, tails and offsets. */
+    @Test
+    void vectorNarrowProductsMatchTheScalarTwinBitwise() {
+        NarrowProducts vector = DirectConv.PRODUCTS;
+        if (vector == null) return; // scalar kernels: the GEMM path is used
+        SplittableRandom r = new SplittableRandom(14);
+        int[] ms = {1, 5, 6, 7, 12, 64};
+        int[] ns = {0, 1, 15, 16, 17, 63, 64, 65, 100, 1024};
+        for (int m : ms) {
+            for (int n : ns) {
+                for (int k : new int[] {1, 3, 27}) {
+                    int ldb = n + 3, ldc = n + 2;
+                    float[] a = random(r, 1 + m * k), b = random(r, 2 + k * ldb), bias = random(r, 3 + m);
+                    for (float[] bb : new float[][] {bias, null}) {
+                        float[] c1 = random(r, 4 + m * ldc), c2 = c1.clone();
+                        ScalarNarrowProducts.INSTANCE.multiply(m, n, k, a, 1, b, 2, ldb, bb, 3, c1, 4, ldc);
+                        vector.multiply(m, n, k, a, 1, b, 2, ldb, bb, 3, c2, 4, ldc);
+                        FloatAsserts.assertBitwiseEqual(m + "x" + n + "x" + k, c1, c2);
+                    }
+                }
+            }
+        }
+    }
+
     /** Offsets into larger arrays are honoured for every operand. */
     @Test
     void offsetsAreHonoured() {
