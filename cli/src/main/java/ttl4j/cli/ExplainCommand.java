@@ -39,8 +39,11 @@ final class ExplainCommand implements Callable<Integer> {
     static final String GRADS = "grads.safetensors";
     static final String IMPORTANCE = "importance.csv";
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "A .safetensors file written by ttl train.")
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = LoadedCheckpoint.HELP)
     Path checkpoint;
+
+    @Mixin
+    ForeignModelOptions foreign = new ForeignModelOptions();
 
     @Option(names = "--dataset", paramLabel = "NAME", description = "Dataset (default: the one the checkpoint was trained on).")
     String dataset;
@@ -96,7 +99,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (batchSize < 1) throw new Main.UserError("--batch-size must be >= 1, got " + batchSize);
         if (limit < 0) throw new Main.UserError("--limit must be >= 0, got " + limit);
         Split sp = LoadedCheckpoint.split(split);
-        LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset);
+        LoadedCheckpoint lc = LoadedCheckpoint.open(checkpoint, dataset, foreign, dataDir, json ? System.err::println : System.out::println);
         Sequential model = lc.model();
         String ds = lc.dataset();
         Preprocessing prep = lc.prep();

@@ -106,6 +106,25 @@ class ForeignCheckpointTest {
     }
 
     @Test
+    void explainTakesItTooAndGivesTheCheckpointsGradients() throws IOException {
+        Path a = tmp.resolve("a"), b = tmp.resolve("b");
+        Captured ref = Captured.run("explain", "--checkpoint", native_.toString(), "--data-dir", data.toString(), "--limit", "20",
+                "--threads", "1", "--out", a.toString());
+        assertEquals(0, ref.exit(), ref.err());
+        Captured f = Captured.run("explain", "--checkpoint", foreign.toString(), "--model", SPEC, "--dataset", "tiny",
+                "--data-dir", data.toString(), "--limit", "20", "--threads", "1", "--out", b.toString());
+        assertEquals(0, f.exit(), f.err());
+        Map<String, Tensor> ga = SafeTensors.read(a.resolve("grads.safetensors")).tensors();
+        Map<String, Tensor> gb = SafeTensors.read(b.resolve("grads.safetensors")).tensors();
+        assertEquals(ga.keySet(), gb.keySet());
+        for (String k : ga.keySet()) org.junit.jupiter.api.Assertions.assertArrayEquals(ga.get(k).toArray(), gb.get(k).toArray(), k);
+        Captured missing = Captured.run("explain", "--checkpoint", foreign.toString(), "--data-dir", data.toString(),
+                "--out", tmp.resolve("c").toString());
+        assertEquals(2, missing.exit(), missing.err());
+        assertTrue(missing.err().contains("--model"), missing.err());
+    }
+
+    @Test
     void summaryReadsItWithModel() {
         Captured f = Captured.run("summary", "--checkpoint", foreign.toString(), "--model", SPEC, "--input-shape", "64");
         Captured ref = Captured.run("summary", "--checkpoint", native_.toString());
