@@ -172,7 +172,7 @@ for model in $models; do
     for r in $(seq "$rounds"); do
       echo "# $model, $t thread(s), round $r/$rounds" >&2
       "$root/bin/ttl" bench train --model "$model" --dataset "$dataset" --data-dir "$data_dir" --threads "$t" \
-        "${batch_opt[@]}" --warmup "$warmup" "${run_len[@]}" --json | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
+        "${batch_opt[@]}" --warmup-runs "$warmup" "${run_len[@]}" --json | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
       echo "# dl4j: OMP_NUM_THREADS=$t$([ "$pass" = yes ] && echo ' OMP_WAIT_POLICY=PASSIVE'), helpers $helpers" >&2
       dl4j_run "$model" "$t" "$pass" "$warmup" "${run_len[@]}" | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
     done

@@ -62,7 +62,7 @@ for model in $models; do
     for r in $(seq "$rounds"); do
       echo "# $model, $t thread(s), round $r/$rounds" >&2
       "$root/bin/ttl" bench train --model "$model" --dataset mnist --data-dir "$data_dir" --threads "$t" \
-        --warmup "$warmup" --epochs "$epochs" --json | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
+        --warmup-runs "$warmup" --epochs "$epochs" --json | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
       echo "# pytorch: torch threads $tt, OpenBLAS threads $ob" >&2
       "${peer_env[@]}" OPENBLAS_NUM_THREADS="$ob" OMP_NUM_THREADS="$tt" "$py" "$pyscript" --model "$model" \
         --data-dir "$data_dir/mnist" --threads "$tt" --warmup "$warmup" --epochs "$epochs" | sed "s/^{/{\"case_threads\":$t,/" >>"$results"

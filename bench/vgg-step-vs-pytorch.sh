@@ -57,7 +57,7 @@ for model in $models; do
     for r in $(seq "$rounds"); do
       echo "# $model, $t thread(s), round $r/$rounds" >&2
       "$root/bin/ttl" bench train --model "$model" --dataset cifar10 --data-dir "$data_dir" --threads "$t" \
-        --batch-size "$batch" --warmup "$warmup" --steps "$steps" --json | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
+        --batch-size "$batch" --warmup-runs "$warmup" --steps "$steps" --json | sed "s/^{/{\"case_threads\":$t,/" >>"$results"
       echo "# pytorch: torch threads $t" >&2
       "${peer_env[@]}" "${passive[@]}" OPENBLAS_NUM_THREADS="$t" OMP_NUM_THREADS="$t" "$py" "$root/bench/pytorch/vgg_step.py" \
         --model "$model" --data-dir "$data_dir/cifar10" --threads "$t" --batch-size "$batch" --warmup "$warmup" --steps "$steps" \
