@@ -1,6 +1,7 @@
 package ttl4j.engine.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import ttl4j.engine.conv.WinogradTransforms;
 
@@ -9,7 +10,7 @@ import ttl4j.engine.conv.WinogradTransforms;
  * transform coefficient of {@link Species#VL} adjacent tiles, so a transform is a few broadcasts
  * and FMAs per vector and no shuffles. Loaded reflectively by the convolution code when the vector
  * kernels are in use. Same bits as the scalar twin: the same product-then-fma chain per element,
- * tail in scalar.
+ * the tail as one masked vector step.
  *
  * <p>Each output row is one straight-line loop for its count of non-zero coefficients (1 to 6):
  * a loop over the coefficients inside the loop over vectors carries the accumulator through a
@@ -96,17 +97,47 @@ public final class VectorWinogradTransforms implements WinogradTransforms {
                     }
                 }
             }
-            for (; j < n; j++) {
-                float acc = 0f;
-                boolean first = true;
-                for (int i = 0; i < rowsIn; i++) {
-                    float c = mat[r * rowsIn + i];
-                    if (c == 0f) continue;
-                    float x = src[sOff + i * sStride + j];
-                    acc = first ? c * x : Math.fma(c, x, acc);
-                    first = false;
+            if (j < n) {
+                // the tail as one masked vector step: the same product-then-fma chain per lane (a
+                // scalar tail cost as much as the whole row when n is a few vectors, as it is for
+                // the tiles of a chunk)
+                VectorMask<Float> k = F.indexInRange(j, n);
+                FloatVector a;
+                switch (cnt) {
+                    case 0 -> a = FloatVector.zero(F);
+                    case 1 -> a = FloatVector.fromArray(F, src, s0 + j, k).mul(c0);
+                    case 2 -> {
+                        a = FloatVector.fromArray(F, src, s0 + j, k).mul(c0);
+                        a = FloatVector.fromArray(F, src, s1 + j, k).fma(b1, a);
+                    }
+                    case 3 -> {
+                        a = FloatVector.fromArray(F, src, s0 + j, k).mul(c0);
+                        a = FloatVector.fromArray(F, src, s1 + j, k).fma(b1, a);
+                        a = FloatVector.fromArray(F, src, s2 + j, k).fma(b2, a);
+                    }
+                    case 4 -> {
+                        a = FloatVector.fromArray(F, src, s0 + j, k).mul(c0);
+                        a = FloatVector.fromArray(F, src, s1 + j, k).fma(b1, a);
+                        a = FloatVector.fromArray(F, src, s2 + j, k).fma(b2, a);
+                        a = FloatVector.fromArray(F, src, s3 + j, k).fma(b3, a);
+                    }
+                    case 5 -> {
+                        a = FloatVector.fromArray(F, src, s0 + j, k).mul(c0);
+                        a = FloatVector.fromArray(F, src, s1 + j, k).fma(b1, a);
+                        a = FloatVector.fromArray(F, src, s2 + j, k).fma(b2, a);
+                        a = FloatVector.fromArray(F, src, s3 + j, k).fma(b3, a);
+                        a = FloatVector.fromArray(F, src, s4 + j, k).fma(b4, a);
+                    }
+                    default -> {
+                        a = FloatVector.fromArray(F, src, s0 + j, k).mul(c0);
+                        a = FloatVector.fromArray(F, src, s1 + j, k).fma(b1, a);
+                        a = FloatVector.fromArray(F, src, s2 + j, k).fma(b2, a);
+                        a = FloatVector.fromArray(F, src, s3 + j, k).fma(b3, a);
+                        a = FloatVector.fromArray(F, src, s4 + j, k).fma(b4, a);
+                        a = FloatVector.fromArray(F, src, s5 + j, k).fma(b5, a);
+                    }
                 }
-                dst[d + j] = acc;
+                a.intoArray(dst, d + j, k);
             }
         }
     }
