@@ -105,7 +105,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (json) {
             System.out.printf(Locale.ROOT, "{\"framework\":\"ttl4j\",\"model\":%s,\"spec\":%s,\"dataset\":%s,\"batch_size\":%d,"
                             + "\"threads\":%d,\"track_importance\":%b,\"kernels\":%s,\"java\":%s,\"warmup_epochs\":%d,\"epoch_seconds\":%s,"
-                            + "\"median_s\":%.4f,\"min_s\":%.4f,\"max_s\":%.4f,\"last_loss\":%s%s}%n",
+                            + "\"median_s\":%.6f,\"min_s\":%.6f,\"max_s\":%.6f,\"last_loss\":%s%s}%n",
                     Json.write(model), Json.write(spec), Json.write(dataset), batchSize, Parallel.threads(), trackImportance,
                     Json.write(Engine.kernels().name()), Json.write(System.getProperty("java.version")), warm, array(timed), median,
                     spread.min(), spread.max(),
@@ -130,7 +130,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (json) {
             System.out.printf(Locale.ROOT, "{\"framework\":\"ttl4j\",\"model\":%s,\"spec\":%s,\"dataset\":%s,\"batch_size\":%d,"
                             + "\"threads\":%d,\"track_importance\":%b,\"kernels\":%s,\"java\":%s,\"warmup_steps\":%d,\"step_seconds\":%s,"
-                            + "\"median_step_s\":%.4f,\"min_step_s\":%.4f,\"max_step_s\":%.4f,\"last_loss\":%s%s}%n",
+                            + "\"median_step_s\":%.6f,\"min_step_s\":%.6f,\"max_step_s\":%.6f,\"last_loss\":%s%s}%n",
                     Json.write(model), Json.write(spec), Json.write(dataset), batchSize, Parallel.threads(), trackImportance,
                     Json.write(Engine.kernels().name()), Json.write(System.getProperty("java.version")), warm, array(timed), median,
                     min(timed), max(timed), Json.number(lastLoss, 4), prof == null ? "" : ",\"profile\":" + profileJson(prof, median));
@@ -166,7 +166,7 @@ final class BenchTrainCommand implements Callable<Integer> {
 
     private static String array(double[] v) {
         StringBuilder t = new StringBuilder("[");
-        for (int i = 0; i < v.length; i++) t.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.4f", v[i]));
+        for (int i = 0; i < v.length; i++) t.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.6f", v[i]));
         return t.append(']').toString();
     }
 
