@@ -29,6 +29,35 @@ class EngineSeamTest {
                     Engine.kernels().name());
             assertEquals(Integer.parseInt(bits) / 32, Engine.kernels().lanes());
         }
+        // the register tiles follow the register count the CPU has, or the one the property forces
+        String regs = System.getProperty(ttl4j.engine.simd.VectorSupport.REGISTERS_PROPERTY);
+        if (regs != null) {
+            assertTrue(Engine.kernels().name().endsWith("(" + regs.trim() + " vector registers)"), Engine.kernels().name());
+        }
+        assertTrue(Engine.kernels().name().matches("vector \\(\\d+-bit, \\d+ floats\\), GEMM tile "
+                + "(6x64|5x64|6x32|5x32|6x16|5x16|4x32|4x16|4x8) \\((16|32) vector registers\\)"), Engine.kernels().name());
+    }
+
+    @Test
+    void theRegisterKnobAcceptsOnly16Or32() {
+        String key = ttl4j.engine.simd.VectorSupport.REGISTERS_PROPERTY, before = System.getProperty(key);
+        try {
+            System.setProperty(key, " 16 ");
+            assertEquals(16, ttl4j.engine.simd.VectorSupport.requestedRegisters());
+            System.setProperty(key, "32");
+            assertEquals(32, ttl4j.engine.simd.VectorSupport.requestedRegisters());
+            for (String bad : new String[] {"8", "64", "many"}) {
+                System.setProperty(key, bad);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        ttl4j.engine.simd.VectorSupport::requestedRegisters, bad);
+                assertTrue(e.getMessage().contains(key + "=" + bad) && e.getMessage().contains("16 or 32"), e.getMessage());
+            }
+            System.clearProperty(key);
+            assertEquals(-1, ttl4j.engine.simd.VectorSupport.requestedRegisters());
+        } finally {
+            if (before == null) System.clearProperty(key);
+            else System.setProperty(key, before);
+        }
     }
 
     @Test

@@ -50,6 +50,14 @@ final class GemmPacking {
                 ap[dst + 4] = a[src + 4];
                 ap[dst + 5] = a[src + 5];
             }
+        } else if (transA && rows == 4 && MR == 4) {
+            for (int p = 0; p < k; p++) {
+                int src = aOff + p * lda + i0, dst = d + p * MR;
+                ap[dst] = a[src];
+                ap[dst + 1] = a[src + 1];
+                ap[dst + 2] = a[src + 2];
+                ap[dst + 3] = a[src + 3];
+            }
         } else if (transA) {
             for (int p = 0; p < k; p++) {
                 int src = aOff + p * lda + i0, dst = d + p * MR;
@@ -68,6 +76,16 @@ final class GemmPacking {
                 ap[dst + 3] = a[r3 + p];
                 ap[dst + 4] = a[r4 + p];
                 ap[dst + 5] = a[r5 + p];
+            }
+        } else if (rows == 4 && MR == 4) {
+            int r0 = aOff + i0 * lda;
+            int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+            for (int p = 0; p < k; p++) {
+                int dst = d + p * MR;
+                ap[dst] = a[r0 + p];
+                ap[dst + 1] = a[r1 + p];
+                ap[dst + 2] = a[r2 + p];
+                ap[dst + 3] = a[r3 + p];
             }
         } else {
             for (int p = 0; p < k; p++) {
@@ -90,12 +108,22 @@ final class GemmPacking {
         }
     }
 
+    /** {@link #copyFullSliver} for two-vector slivers (16 registers). */
+    static void copyFullSliver2(int k, float[] b, int src, int ldb, float[] bp, int d) {
+        for (int p = 0; p < k; p++) {
+            int o = src + p * ldb, dst = d + p * NR;
+            FloatVector.fromArray(S, b, o).intoArray(bp, dst);
+            FloatVector.fromArray(S, b, o + VL).intoArray(bp, dst + VL);
+        }
+    }
+
     /** Sliver sl of op(B): columns sl*NR.., stored k-major (NR floats per k), columns past N zero. */
     static void packSliverB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int sl) {
         int j0 = sl * NR, cols = Math.min(NR, n - j0), d = sl * NR * k;
         if (!transB) {
             if (cols == NR) {
-                copyFullSliver(k, b, bOff + j0, ldb, bp, d);
+                if (VectorGemm.WIDE) copyFullSliver(k, b, bOff + j0, ldb, bp, d);
+                else copyFullSliver2(k, b, bOff + j0, ldb, bp, d);
             } else {
                 for (int p = 0; p < k; p++) {
                     int src = bOff + p * ldb + j0, dst = d + p * NR;

@@ -20,10 +20,14 @@ final class GemmTiles {
 
     static final VectorSpecies<Float> S = Species.F;
     static final int VL = Species.VL;
-    /** Floats per k of a packed B sliver of the blocked path: four vectors. */
-    static final int NR = 4 * VL;
+    /** Floats per k of a four-vector packed B sliver, for 32 vector registers (6 x 4 accumulators fit). */
+    static final int NR4 = 4 * VL;
+    /** Floats per k of a two-vector packed B sliver, for 16 vector registers (AVX2: 4 x 2 accumulators). */
+    static final int NR2 = 2 * VL;
+    /** Floats per k of a packed B sliver of the blocked path: as wide as the register file allows. */
+    static final int NR = Species.REGISTERS >= 32 ? NR4 : NR2;
 
-    /** The 6 x (4 vectors) micro-kernel over kc packed k steps; raw sums to tile (6 x NR, row-major). */
+    /** The 6 x (4 vectors) micro-kernel over kc packed k steps; raw sums to tile (6 x NR4, row-major). */
     static void packed6x4(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c0_2 = c0_0, c0_3 = c0_0;
         FloatVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0, c1_3 = c0_0;
@@ -32,7 +36,7 @@ final class GemmTiles {
         FloatVector c4_0 = c0_0, c4_1 = c0_0, c4_2 = c0_0, c4_3 = c0_0;
         FloatVector c5_0 = c0_0, c5_1 = c0_0, c5_2 = c0_0, c5_3 = c0_0;
         for (int p = 0; p < kc; p++) {
-            int bo = bi + p * NR, ao = ai + p * 6;
+            int bo = bi + p * NR4, ao = ai + p * 6;
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * VL);
@@ -65,7 +69,7 @@ final class GemmTiles {
         c5_2.intoArray(tile, 22 * VL); c5_3.intoArray(tile, 23 * VL);
     }
 
-    /** The 5 x (4 vectors) micro-kernel over kc packed k steps; raw sums to tile (5 x NR, row-major). */
+    /** The 5 x (4 vectors) micro-kernel over kc packed k steps; raw sums to tile (5 x NR4, row-major). */
     static void packed5x4(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c0_2 = c0_0, c0_3 = c0_0;
         FloatVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0, c1_3 = c0_0;
@@ -73,7 +77,7 @@ final class GemmTiles {
         FloatVector c3_0 = c0_0, c3_1 = c0_0, c3_2 = c0_0, c3_3 = c0_0;
         FloatVector c4_0 = c0_0, c4_1 = c0_0, c4_2 = c0_0, c4_3 = c0_0;
         for (int p = 0; p < kc; p++) {
-            int bo = bi + p * NR, ao = ai + p * 5;
+            int bo = bi + p * NR4, ao = ai + p * 5;
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
             FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * VL);
@@ -100,6 +104,25 @@ final class GemmTiles {
         c3_2.intoArray(tile, 14 * VL); c3_3.intoArray(tile, 15 * VL);
         c4_0.intoArray(tile, 16 * VL); c4_1.intoArray(tile, 17 * VL);
         c4_2.intoArray(tile, 18 * VL); c4_3.intoArray(tile, 19 * VL);
+    }
+
+    /** The 4 x (2 vectors) micro-kernel over kc packed k steps; raw sums to tile (4 x NR2, row-major). */
+    static void packed4x2(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0;
+        for (int p = 0; p < kc; p++) {
+            int bo = bi + p * NR2, ao = ai + p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
+            FloatVector x = FloatVector.broadcast(S, ap[ao]); c0_0 = b0.fma(x, c0_0); c0_1 = b1.fma(x, c0_1);
+            x = FloatVector.broadcast(S, ap[ao + 1]); c1_0 = b0.fma(x, c1_0); c1_1 = b1.fma(x, c1_1);
+            x = FloatVector.broadcast(S, ap[ao + 2]); c2_0 = b0.fma(x, c2_0); c2_1 = b1.fma(x, c2_1);
+            x = FloatVector.broadcast(S, ap[ao + 3]); c3_0 = b0.fma(x, c3_0); c3_1 = b1.fma(x, c3_1);
+        }
+        // raw sums only, alpha, beta and C being the caller's: C1 gives up on a larger method
+        c0_0.intoArray(tile, 0); c0_1.intoArray(tile, VL); c1_0.intoArray(tile, 2 * VL);
+        c1_1.intoArray(tile, 3 * VL); c2_0.intoArray(tile, 4 * VL); c2_1.intoArray(tile, 5 * VL);
+        c3_0.intoArray(tile, 6 * VL); c3_1.intoArray(tile, 7 * VL);
     }
 
     /** 12 rows of row-major A (k stride 1, so the JIT hoists the bounds checks) times 1 packed B vector per k. */
@@ -295,5 +318,105 @@ final class GemmTiles {
         }
         // raw sums only, alpha, beta and C being the caller's: C1 gives up on a larger method
         c0_0.intoArray(tile, 0); c0_1.intoArray(tile, VL);
+    }
+
+    /** 8 rows of row-major A (k stride 1, so the JIT hoists the bounds checks) times 1 packed B vector per k. */
+    static void thin8x1Rows(int k, float[] a, int ai, int lda, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0;
+        FloatVector c4_0 = c0_0, c5_0 = c0_0, c6_0 = c0_0, c7_0 = c0_0;
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * VL);
+            c0_0 = b0.fma(FloatVector.broadcast(S, a[ai + p]), c0_0);
+            c1_0 = b0.fma(FloatVector.broadcast(S, a[a1 + p]), c1_0);
+            c2_0 = b0.fma(FloatVector.broadcast(S, a[a2 + p]), c2_0);
+            c3_0 = b0.fma(FloatVector.broadcast(S, a[a3 + p]), c3_0);
+            c4_0 = b0.fma(FloatVector.broadcast(S, a[a4 + p]), c4_0);
+            c5_0 = b0.fma(FloatVector.broadcast(S, a[a5 + p]), c5_0);
+            c6_0 = b0.fma(FloatVector.broadcast(S, a[a6 + p]), c6_0);
+            c7_0 = b0.fma(FloatVector.broadcast(S, a[a7 + p]), c7_0);
+        }
+        // raw sums only, alpha, beta and C being the caller's: C1 gives up on a larger method
+        c0_0.intoArray(tile, 0); c1_0.intoArray(tile, VL); c2_0.intoArray(tile, 2 * VL);
+        c3_0.intoArray(tile, 3 * VL); c4_0.intoArray(tile, 4 * VL); c5_0.intoArray(tile, 5 * VL);
+        c6_0.intoArray(tile, 6 * VL); c7_0.intoArray(tile, 7 * VL);
+    }
+
+    /** 8 rows of op(A) in place (row stride ars, k stride aks) times 1 packed B vector per k; raw sums to tile. */
+    static void thin8x1(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0;
+        FloatVector c4_0 = c0_0, c5_0 = c0_0, c6_0 = c0_0, c7_0 = c0_0;
+        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars, a6 = a5 + ars, a7 = a6 + ars;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * VL);
+            int q = p * aks;
+            c0_0 = b0.fma(FloatVector.broadcast(S, a[ai + q]), c0_0);
+            c1_0 = b0.fma(FloatVector.broadcast(S, a[a1 + q]), c1_0);
+            c2_0 = b0.fma(FloatVector.broadcast(S, a[a2 + q]), c2_0);
+            c3_0 = b0.fma(FloatVector.broadcast(S, a[a3 + q]), c3_0);
+            c4_0 = b0.fma(FloatVector.broadcast(S, a[a4 + q]), c4_0);
+            c5_0 = b0.fma(FloatVector.broadcast(S, a[a5 + q]), c5_0);
+            c6_0 = b0.fma(FloatVector.broadcast(S, a[a6 + q]), c6_0);
+            c7_0 = b0.fma(FloatVector.broadcast(S, a[a7 + q]), c7_0);
+        }
+        // raw sums only, alpha, beta and C being the caller's: C1 gives up on a larger method
+        c0_0.intoArray(tile, 0); c1_0.intoArray(tile, VL); c2_0.intoArray(tile, 2 * VL);
+        c3_0.intoArray(tile, 3 * VL); c4_0.intoArray(tile, 4 * VL); c5_0.intoArray(tile, 5 * VL);
+        c6_0.intoArray(tile, 6 * VL); c7_0.intoArray(tile, 7 * VL);
+    }
+
+    /** 4 rows of op(A) in place (row stride ars, k stride aks) times 1 packed B vector per k; raw sums to tile. */
+    static void thin4x1(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0;
+        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * VL);
+            int q = p * aks;
+            c0_0 = b0.fma(FloatVector.broadcast(S, a[ai + q]), c0_0);
+            c1_0 = b0.fma(FloatVector.broadcast(S, a[a1 + q]), c1_0);
+            c2_0 = b0.fma(FloatVector.broadcast(S, a[a2 + q]), c2_0);
+            c3_0 = b0.fma(FloatVector.broadcast(S, a[a3 + q]), c3_0);
+        }
+        // raw sums only, alpha, beta and C being the caller's: C1 gives up on a larger method
+        c0_0.intoArray(tile, 0); c1_0.intoArray(tile, VL); c2_0.intoArray(tile, 2 * VL); c3_0.intoArray(tile, 3 * VL);
+    }
+
+    /** 4 rows of row-major A (k stride 1, so the JIT hoists the bounds checks) times 2 packed B vectors per k. */
+    static void thin4x2Rows(int k, float[] a, int ai, int lda, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0;
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * 2 * VL);
+            FloatVector b1 = FloatVector.fromArray(S, bp, p * 2 * VL + VL);
+            FloatVector x = FloatVector.broadcast(S, a[ai + p]); c0_0 = b0.fma(x, c0_0); c0_1 = b1.fma(x, c0_1);
+            x = FloatVector.broadcast(S, a[a1 + p]); c1_0 = b0.fma(x, c1_0); c1_1 = b1.fma(x, c1_1);
+            x = FloatVector.broadcast(S, a[a2 + p]); c2_0 = b0.fma(x, c2_0); c2_1 = b1.fma(x, c2_1);
+            x = FloatVector.broadcast(S, a[a3 + p]); c3_0 = b0.fma(x, c3_0); c3_1 = b1.fma(x, c3_1);
+        }
+        // raw sums only, alpha, beta and C being the caller's: C1 gives up on a larger method
+        c0_0.intoArray(tile, 0); c0_1.intoArray(tile, VL); c1_0.intoArray(tile, 2 * VL);
+        c1_1.intoArray(tile, 3 * VL); c2_0.intoArray(tile, 4 * VL); c2_1.intoArray(tile, 5 * VL);
+        c3_0.intoArray(tile, 6 * VL); c3_1.intoArray(tile, 7 * VL);
+    }
+
+    /** 4 rows of op(A) in place (row stride ars, k stride aks) times 2 packed B vectors per k; raw sums to tile. */
+    static void thin4x2(int k, float[] a, int ai, int ars, int aks, float[] bp, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0;
+        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, p * 2 * VL);
+            FloatVector b1 = FloatVector.fromArray(S, bp, p * 2 * VL + VL);
+            int q = p * aks;
+            FloatVector x = FloatVector.broadcast(S, a[ai + q]); c0_0 = b0.fma(x, c0_0); c0_1 = b1.fma(x, c0_1);
+            x = FloatVector.broadcast(S, a[a1 + q]); c1_0 = b0.fma(x, c1_0); c1_1 = b1.fma(x, c1_1);
+            x = FloatVector.broadcast(S, a[a2 + q]); c2_0 = b0.fma(x, c2_0); c2_1 = b1.fma(x, c2_1);
+            x = FloatVector.broadcast(S, a[a3 + q]); c3_0 = b0.fma(x, c3_0); c3_1 = b1.fma(x, c3_1);
+        }
+        // raw sums only, alpha, beta and C being the caller's: C1 gives up on a larger method
+        c0_0.intoArray(tile, 0); c0_1.intoArray(tile, VL); c1_0.intoArray(tile, 2 * VL);
+        c1_1.intoArray(tile, 3 * VL); c2_0.intoArray(tile, 4 * VL); c2_1.intoArray(tile, 5 * VL);
+        c3_0.intoArray(tile, 6 * VL); c3_1.intoArray(tile, 7 * VL);
     }
 }

@@ -16,6 +16,13 @@ final class Species {
     static final VectorSpecies<Float> F = choose();
     /** Floats per vector. */
     static final int VL = F.length();
+    /**
+     * Vector registers the register tiles may fill: 32 with AVX-512 (and on other architectures'
+     * vector units), 16 on x86 CPUs without it (AVX2, SSE), or what {@link VectorSupport#REGISTERS_PROPERTY}
+     * asks for. Decided by the CPU, not by the width in use: 256-bit vectors forced on an AVX-512
+     * CPU still have 32 registers.
+     */
+    static final int REGISTERS = registers();
     /** Ints with as many lanes (masks, indices). */
     static final VectorSpecies<Integer> I = F.withLanes(int.class);
 
@@ -28,6 +35,14 @@ final class Species {
                     + ": this CPU's widest vectors are " + preferred.vectorBitSize() + " bits");
         }
         return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    private static int registers() {
+        int forced = VectorSupport.requestedRegisters();
+        if (forced > 0) return forced;
+        String arch = System.getProperty("os.arch", "");
+        boolean x86 = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86") || arch.equals("i386");
+        return x86 && FloatVector.SPECIES_PREFERRED.vectorBitSize() < 512 ? 16 : 32;
     }
 
     /** A species of {@code e} with as many lanes as {@link #F}, or null when no vector shape holds that few bits. */

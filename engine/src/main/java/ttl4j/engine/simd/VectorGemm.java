@@ -13,7 +13,8 @@ import ttl4j.engine.Tuning;
  * <ul>
  * <li>blocked: op(A) is packed into slivers of {@link #MR} rows and op(B) into slivers of {@link #NR}
  * columns (both k-major, zero padded, whole K; {@link GemmPacking}), then a 6 x (4 vectors)
- * register-blocked micro-kernel (5 rows before JDK 21, see {@link #MR}; both in {@link GemmTiles})
+ * register-blocked micro-kernel (5 rows before JDK 21), or 4 x (2 vectors) where the CPU has 16
+ * vector registers (x86 without AVX-512; see {@link #MR}; all in {@link GemmTiles})
  * runs over K blocks of {@link Tuning#GEMM_KC}. Packing everything first means each operand is
  * packed exactly once, whatever the thread count, and the compute tasks only read the packed copies.
  * <li>thin (N at most two vectors): op(B) is packed into one or two zero-padded vectors per k and A is read
@@ -37,13 +38,27 @@ final class VectorGemm implements KernelSupport.Gemm {
     /**
      * Rows of the micro-tile: 6 x 4 accumulators + 4 B vectors + 1 broadcast fit the 32 AVX-512
      * registers. Before JDK 21, 5 rows: JDK 17's C2 compiled the 6-row kernel markedly slower in
-     * some JVM runs (same code, same data), while the 5-row kernel compiled fast every time. The row count never changes results: each C element is summed the same way.
+     * some JVM runs (same code, same data), while the 5-row kernel compiled fast every time. With 16
+     * registers (AVX2), 4 rows of 2 vectors: the 6 x 4 tile spills most of its accumulators, and
+     * even 6 x 2 (12 accumulators) left JDK 25's C2 no registers for the broadcasts it hoists, so it
+     * kept two accumulators on the stack (a load-FMA-store chain per k) and ran at 40% of the FMA
+     * peak, where 4 x 2 runs at 85-95% of it. The row count never changes results: each C element
+     * is summed the same way.
      */
-    static final int MR = Runtime.version().feature() >= 21 ? 6 : 5;
-    /** Columns of the micro-tile: four vectors, the packed B sliver the generated micro-kernels read. */
+    static final int MR = Species.REGISTERS < 32 ? 4 : Runtime.version().feature() >= 21 ? 6 : 5;
+    /** Columns of the micro-tile: four vectors (two with 16 registers), the packed B sliver the micro-kernels read. */
     static final int NR = GemmTiles.NR;
+    /** Whether the micro-tile is four vectors wide (else two). */
+    static final boolean WIDE = NR == GemmTiles.NR4;
     /** Rows per thin-path kernel call. */
     static final int THIN_ROWS = 12;
+    /** Whether the thin path uses the 16-register tiles (at most 8 accumulators: 8 x 1 and 4 x 2 vectors). */
+    static final boolean THIN_NARROW = Species.REGISTERS < 32;
+
+    /** The register tile, for reports: rows x columns of the blocked path's micro-kernel. */
+    static String tileName() {
+        return MR + "x" + NR + " (" + Species.REGISTERS + " vector registers)";
+    }
 
     // store modes of a finished accumulator tile
     private static final int OVERWRITE = 0; // C = alpha*s (C not read)
@@ -262,9 +277,13 @@ final class VectorGemm implements KernelSupport.Gemm {
                 for (int sl = s0; sl < s1; sl++) {
                     int i0 = sl * MR, mr = Math.min(MR, m - i0);
                     int ai = sl * MR * k + pc * MR;
-                    if (MR == 6) GemmTiles.packed6x4(kc, ap, ai, bp, bi, tile);
+                    if (!WIDE) GemmTiles.packed4x2(kc, ap, ai, bp, bi, tile);
+                    else if (MR == 6) GemmTiles.packed6x4(kc, ap, ai, bp, bi, tile);
                     else GemmTiles.packed5x4(kc, ap, ai, bp, bi, tile);
-                    if (mr == MR && nc == NR) applyFull(tile, MR, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
+                    if (mr == MR && nc == NR) {
+                        if (WIDE) applyFull(tile, MR, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
+                        else applyFull2(tile, MR, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
+                    }
                     else applyTile(tile, NR, mr, nc, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
                 }
             }
@@ -301,6 +320,28 @@ final class VectorGemm implements KernelSupport.Gemm {
             v1.intoArray(c, o + VL);
             v2.intoArray(c, o + 2 * VL);
             v3.intoArray(c, o + 3 * VL);
+        }
+    }
+
+    /** {@link #applyFull} for a two-vector tile (16 registers): the same operations per element. */
+    static void applyFull2(float[] tile, int rows, float alpha, float beta, int mode, float[] c, int ci, int ldc) {
+        FloatVector al = FloatVector.broadcast(S, alpha), be = FloatVector.broadcast(S, beta);
+        boolean scale = alpha != 1f;
+        for (int r = 0; r < rows; r++) {
+            int t = r * NR, o = ci + r * ldc;
+            FloatVector v0 = FloatVector.fromArray(S, tile, t), v1 = FloatVector.fromArray(S, tile, t + VL);
+            if (scale) {
+                v0 = v0.mul(al); v1 = v1.mul(al);
+            }
+            if (mode == BETA) {
+                v0 = v0.add(FloatVector.fromArray(S, c, o).mul(be));
+                v1 = v1.add(FloatVector.fromArray(S, c, o + VL).mul(be));
+            } else if (mode == ACCUM) {
+                v0 = FloatVector.fromArray(S, c, o).add(v0);
+                v1 = FloatVector.fromArray(S, c, o + VL).add(v1);
+            }
+            v0.intoArray(c, o);
+            v1.intoArray(c, o + VL);
         }
     }
 
@@ -368,8 +409,13 @@ final class VectorGemm implements KernelSupport.Gemm {
             for (int g = g0; g < g1; g++) {
                 int i = g * THIN_ROWS, end = Math.min(m, i + THIN_ROWS);
                 while (i < end) {
-                    int rows = end - i >= THIN_ROWS ? THIN_ROWS : end - i >= 6 ? 6 : 1;
                     int ai = aOff + i * ars;
+                    if (THIN_NARROW) {
+                        i += thinNarrow(nv, end - i, transA, k, a, ai, lda, ars, aks, bp, tile, alpha, beta, mode, n, c,
+                                cOff + i * ldc, ldc);
+                        continue;
+                    }
+                    int rows = end - i >= THIN_ROWS ? THIN_ROWS : end - i >= 6 ? 6 : 1;
                     if (nv == 1) {
                         if (rows == THIN_ROWS && !transA) GemmTiles.thin12x1Rows(k, a, ai, lda, bp, tile);
                         else if (rows == THIN_ROWS) GemmTiles.thin12x1(k, a, ai, ars, aks, bp, tile);
@@ -386,5 +432,26 @@ final class VectorGemm implements KernelSupport.Gemm {
                 }
             }
         });
+    }
+
+    /** One 16-register thin tile (8, 4 or 1 rows of one B vector; 4 or 1 rows of two) at row ai; returns its rows. */
+    private static int thinNarrow(int nv, int left, boolean transA, int k, float[] a, int ai, int lda, int ars, int aks,
+                                  float[] bp, float[] tile, float alpha, float beta, int mode, int n, float[] c, int ci,
+                                  int ldc) {
+        int rows;
+        if (nv == 1) {
+            rows = left >= 8 ? 8 : left >= 4 ? 4 : 1;
+            if (rows == 8 && !transA) GemmTiles.thin8x1Rows(k, a, ai, lda, bp, tile);
+            else if (rows == 8) GemmTiles.thin8x1(k, a, ai, ars, aks, bp, tile);
+            else if (rows == 4) GemmTiles.thin4x1(k, a, ai, ars, aks, bp, tile);
+            else GemmTiles.thin1x1(k, a, ai, ars, aks, bp, tile);
+        } else {
+            rows = left >= 4 ? 4 : 1;
+            if (rows == 4 && !transA) GemmTiles.thin4x2Rows(k, a, ai, lda, bp, tile);
+            else if (rows == 4) GemmTiles.thin4x2(k, a, ai, ars, aks, bp, tile);
+            else GemmTiles.thin1x2(k, a, ai, ars, aks, bp, tile);
+        }
+        applyTile(tile, nv * VL, rows, n, alpha, beta, mode, c, ci, ldc);
+        return rows;
     }
 }

@@ -8,7 +8,7 @@ public final class VectorKernels {
 
     /** Called reflectively by the engine once the Vector API module is known to be present. */
     public static KernelSupport.Implementation create() {
-        String name = "vector (" + Species.F.vectorBitSize() + "-bit, " + Species.VL + " floats)";
+        String name = "vector (" + Species.F.vectorBitSize() + "-bit, " + Species.VL + " floats), GEMM tile " + VectorGemm.tileName();
         return new KernelSupport.Implementation(name, Species.VL, VectorGemm.INSTANCE, VectorModeProduct.INSTANCE,
                 VectorContraction.INSTANCE, VectorOps.INSTANCE, VectorReductions.INSTANCE);
     }

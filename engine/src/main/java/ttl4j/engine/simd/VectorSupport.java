@@ -18,6 +18,26 @@ public final class VectorSupport {
      */
     public static final String WIDTH_PROPERTY = "ttl4j.vectorBits";
 
+    /**
+     * System property forcing the vector register count the register tiles are sized for: 16 (x86
+     * without AVX-512, where a 6 x 4-vector GEMM tile would spill) or 32. Unset, 16 on x86 CPUs whose
+     * preferred vectors are narrower than 512 bits, else 32. Lets tests run the 16-register tiles on
+     * an AVX-512 machine; it never changes results, only which tile computes them.
+     */
+    public static final String REGISTERS_PROPERTY = "ttl4j.vectorRegisters";
+
+    /** The register count the property asks for: -1 when unset, else 16 or 32. */
+    public static int requestedRegisters() {
+        String v = System.getProperty(REGISTERS_PROPERTY);
+        if (v == null || v.isBlank()) return -1;
+        switch (v.trim()) {
+            case "16": return 16;
+            case "32": return 32;
+            default:
+                throw new IllegalArgumentException("system property " + REGISTERS_PROPERTY + "=" + v + ": expected 16 or 32");
+        }
+    }
+
     /** Builds the vector implementation; loaded reflectively so the scalar path never links against the module. */
     public static final String KERNELS_CLASS = "ttl4j.engine.simd.VectorKernels";
 

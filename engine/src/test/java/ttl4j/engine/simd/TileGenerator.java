@@ -104,10 +104,15 @@ public final class TileGenerator {
         s.line("");
         s.line("    static final VectorSpecies<Float> S = Species.F;");
         s.line("    static final int VL = Species.VL;");
-        s.line("    /** Floats per k of a packed B sliver of the blocked path: four vectors. */");
-        s.line("    static final int NR = 4 * VL;");
+        s.line("    /** Floats per k of a four-vector packed B sliver, for 32 vector registers (6 x 4 accumulators fit). */");
+        s.line("    static final int NR4 = 4 * VL;");
+        s.line("    /** Floats per k of a two-vector packed B sliver, for 16 vector registers (AVX2: 4 x 2 accumulators). */");
+        s.line("    static final int NR2 = 2 * VL;");
+        s.line("    /** Floats per k of a packed B sliver of the blocked path: as wide as the register file allows. */");
+        s.line("    static final int NR = Species.REGISTERS >= 32 ? NR4 : NR2;");
         gemm(s, "packed6x4", ASource.PACKED, 6, 4);
         gemm(s, "packed5x4", ASource.PACKED, 5, 4);
+        gemm(s, "packed4x2", ASource.PACKED, 4, 2);
         gemm(s, "thin12x1Rows", ASource.ROWS, 12, 1);
         gemm(s, "thin12x1", ASource.STRIDED, 12, 1);
         gemm(s, "thin6x1", ASource.STRIDED, 6, 1);
@@ -116,19 +121,25 @@ public final class TileGenerator {
         gemm(s, "thin12x2", ASource.STRIDED, 12, 2);
         gemm(s, "thin6x2", ASource.STRIDED, 6, 2);
         gemm(s, "thin1x2", ASource.STRIDED, 1, 2);
+        // the thin tiles for 16 registers: at most 8 accumulators and their operands
+        gemm(s, "thin8x1Rows", ASource.ROWS, 8, 1);
+        gemm(s, "thin8x1", ASource.STRIDED, 8, 1);
+        gemm(s, "thin4x1", ASource.STRIDED, 4, 1);
+        gemm(s, "thin4x2Rows", ASource.ROWS, 4, 2);
+        gemm(s, "thin4x2", ASource.STRIDED, 4, 2);
         s.line("}");
         return s.toString();
     }
 
     /** One GEMM tile: rows x vecs accumulators c{r}_{j}, one broadcast of A per row feeding the row's vecs FMAs. */
     static void gemm(Src s, String name, ASource src, int rows, int vecs) {
-        if (src == ASource.PACKED && vecs != 4) throw new IllegalArgumentException("packed B slivers are NR = 4 vectors wide");
+        if (src == ASource.PACKED && vecs != 4 && vecs != 2) throw new IllegalArgumentException("packed B slivers are 4 or 2 vectors wide");
         s.line("");
         String plural = vecs == 1 ? "vector" : "vectors";
         switch (src) {
             case PACKED -> {
-                s.line("    /** The " + rows + " x (4 vectors) micro-kernel over kc packed k steps; raw sums to tile (" + rows
-                        + " x NR, row-major). */");
+                s.line("    /** The " + rows + " x (" + vecs + " vectors) micro-kernel over kc packed k steps; raw sums to tile (" + rows
+                        + " x NR" + vecs + ", row-major). */");
                 s.line("    static void " + name + "(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {");
             }
             case STRIDED -> {
@@ -155,7 +166,7 @@ public final class TileGenerator {
         String body = in + "    ";
         String bBase;
         if (src == ASource.PACKED) {
-            s.line(body + "int bo = bi + p * NR, ao = ai + p * " + rows + ";");
+            s.line(body + "int bo = bi + p * NR" + vecs + ", ao = ai + p * " + rows + ";");
             bBase = "bo";
         } else {
             bBase = vecs == 1 ? "p * VL" : "p * " + vecs + " * VL";
