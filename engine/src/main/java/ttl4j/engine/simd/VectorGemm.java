@@ -42,8 +42,8 @@ final class VectorGemm implements KernelSupport.Gemm {
      * registers (AVX2), 4 rows of 2 vectors: the 6 x 4 tile spills most of its accumulators, and
      * even 6 x 2 (12 accumulators) left JDK 25's C2 no registers for the broadcasts it hoists, so it
      * kept two accumulators on the stack (a load-FMA-store chain per k) and ran at 40% of the FMA
-     * peak, where 4 x 2 runs at 85-95% of it. The row count never changes results: each C element
-     * is summed the same way.
+     * peak, where 4 x 2 ran at 50-98% of it (C2 compiles it differently from one JVM run to the
+     * next). The row count never changes results: each C element is summed the same way.
      */
     static final int MR = Species.REGISTERS < 32 ? 4 : Runtime.version().feature() >= 21 ? 6 : 5;
     /** Columns of the micro-tile: four vectors (two with 16 registers), the packed B sliver the micro-kernels read. */
