@@ -27,6 +27,16 @@ final class ScalarWinogradTransforms implements WinogradTransforms {
     }
 
     @Override
+    public void gather(float[] src, int sOff, int[] idx, int iOff, float[] dst, int dOff, int n) {
+        for (int j = 0; j < n; j++) dst[dOff + j] = src[sOff + idx[iOff + j]];
+    }
+
+    @Override
+    public void gatherAdd(float[] src, int sOff, int[] idx, int iOff, float add, float[] dst, int dOff, int n) {
+        for (int j = 0; j < n; j++) dst[dOff + j] = src[sOff + idx[iOff + j]] + add;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

@@ -61,6 +61,8 @@ final class WinogradConv {
     static final class Geometry {
         final WinogradMatrices w;
         final int m, t, tt, n, c, k, h, wd, p, q, padH, padW, tilesH, tilesW, tileRows, rowsPerChunk, maxTiles;
+        /** Widths of a zero-padded strip row: the input's windows ({@code tilesW m + t - m}) and dY's tiles. */
+        final int stripW, gradW;
 
         Geometry(ConvShape s, ConvAlgorithm a) {
             w = WinogradMatrices.of(a);
@@ -83,11 +85,24 @@ final class WinogradConv {
             long tiles = Math.max(minChunkTiles, chunkFloats / perTile);
             rowsPerChunk = (int) Math.max(1, Math.min(tileRows, tiles / tilesW));
             maxTiles = rowsPerChunk * tilesW;
+            stripW = tilesW * m + t - m;
+            gradW = tilesW * m;
+        }
+
+        /** Where a task's zero-padded strips start in its scratch (after the two tile-major stages). */
+        int stripOffset() {
+            return 2 * tt * maxTiles;
         }
 
         /** Floats of one transform task's scratch. */
         int taskFloats() {
-            return Math.max(2 * tt * maxTiles, (9 + 3 * t) * Math.max(c, k));
+            int strips = rowsPerChunk * Math.max(t * stripW, m * gradW);
+            return Math.max(stripOffset() + strips, (9 + 3 * t) * Math.max(c, k));
+        }
+
+        /** Ints of the index maps: two over a chunk's tiles, one over an output tile row. */
+        int mapInts() {
+            return 2 * maxTiles + m * q;
         }
     }
 
@@ -95,13 +110,19 @@ final class WinogradConv {
         Geometry g = new Geometry(s, a);
         // U (or dU), V (or dV), M (or E), one scratch per transform task
         return (long) g.tt * g.k * g.c + (long) g.tt * g.maxTiles * (g.c + g.k)
-                + (long) Parallel.threads() * g.taskFloats();
+                + (long) Parallel.threads() * g.taskFloats() + g.mapInts();
     }
 
     /** The cached scratch of a calling thread. */
     private static final class Workspace {
         float[] u = new float[0], v = new float[0], mo = new float[0];
         float[][] task = new float[0][];
+        /**
+         * Index maps, read by every task: per tile of a chunk, where its window starts in the input
+         * strips and in dY's strips; per element of an output tile row, where it is in the tile-major
+         * output stage (this one depends on the chunk's tile count and is refilled per chunk).
+         */
+        int[] inMap = new int[0], gradMap = new int[0], outMap = new int[0];
 
         void ensure(Geometry g, int tasks) {
             int nu = g.tt * g.k * g.c, nv = g.tt * g.c * g.maxTiles, nm = g.tt * g.k * g.maxTiles;
@@ -111,6 +132,19 @@ final class WinogradConv {
             if (task.length < tasks) task = Arrays.copyOf(task, tasks);
             int nt = g.taskFloats();
             for (int i = 0; i < tasks; i++) if (task[i] == null || task[i].length < nt) task[i] = new float[nt];
+            if (inMap.length < g.maxTiles) inMap = new int[g.maxTiles];
+            if (gradMap.length < g.maxTiles) gradMap = new int[g.maxTiles];
+            if (outMap.length < g.m * g.q) outMap = new int[g.m * g.q];
+        }
+
+        /** The two maps over a chunk's tiles (tile rr tw + j starts at column j m of strip row group rr). */
+        void fillTileMaps(Geometry g) {
+            for (int rr = 0; rr < g.rowsPerChunk; rr++) {
+                for (int j = 0; j < g.tilesW; j++) {
+                    inMap[rr * g.tilesW + j] = rr * g.t * g.stripW + j * g.m;
+                    gradMap[rr * g.tilesW + j] = rr * g.m * g.gradW + j * g.m;
+                }
+            }
         }
     }
 
@@ -119,7 +153,7 @@ final class WinogradConv {
     /** Floats of the calling thread's cached workspace (for tests of {@link #workspaceFloats}). */
     static long cachedFloats() {
         Workspace ws = WORKSPACE.get();
-        long n = (long) ws.u.length + ws.v.length + ws.mo.length;
+        long n = (long) ws.u.length + ws.v.length + ws.mo.length + ws.inMap.length + ws.gradMap.length + ws.outMap.length;
         for (float[] t : ws.task) if (t != null) n += t.length;
         return n;
     }
@@ -147,6 +181,7 @@ final class WinogradConv {
     private static Workspace begin(Geometry g) {
         Workspace ws = WORKSPACE.get();
         ws.ensure(g, 1);
+        ws.fillTileMaps(g);
         return ws;
     }
 
@@ -256,27 +291,29 @@ final class WinogradConv {
         WinogradTransforms tr = TRANSFORMS;
         int t = g.t, tt = g.tt, c = g.c, m = g.m, h = g.h, wd = g.wd, tw = g.tilesW;
         float[] v = ws.v, bt = g.w.bt;
+        int[] map = ws.inMap;
+        int sw = g.stripW, pw = g.padW, strip = g.stripOffset();
         split(g, c, (long) c * tt * tc, ws, (c0, c1, sc) -> {
-            int hs = tt * tc;  // sc: gathered windows (t, t, T), then B^T along columns (t, t, T)
+            // sc: gathered windows (t, t, T), then B^T along columns (t, t, T), then the strips: per
+            // tile row its t input rows, zero-padded to the windows' width (zero rows outside the input)
+            int hs = tt * tc;
             for (int ic = c0; ic < c1; ic++) {
                 for (int row = r0; row < r1; row++) {
-                    int in = row / g.tilesH, th = row % g.tilesH, tl0 = (row - r0) * tw;
+                    int in = row / g.tilesH, th = row % g.tilesH, rr = row - r0;
                     int plane = xOff + (in * c + ic) * h * wd;
                     for (int r = 0; r < t; r++) {
-                        int ih = th * m - g.padH + r;
-                        for (int i = 0; i < t; i++) {
-                            int d = (r * t + i) * tc + tl0;
-                            if (ih < 0 || ih >= h) {
-                                Arrays.fill(sc, d, d + tw, 0f);
-                                continue;
-                            }
-                            int iw0 = i - g.padW, j0 = firstInside(iw0, m), j1 = Math.max(j0, endInside(iw0, m, wd, tw));
-                            int src = plane + ih * wd + iw0;
-                            for (int j = 0; j < j0; j++) sc[d + j] = 0f;
-                            for (int j = j0; j < j1; j++) sc[d + j] = x[src + j * m];
-                            for (int j = j1; j < tw; j++) sc[d + j] = 0f;
+                        int ih = th * m - g.padH + r, d = strip + (rr * t + r) * sw;
+                        if (ih < 0 || ih >= h) {
+                            Arrays.fill(sc, d, d + sw, 0f);
+                            continue;
                         }
+                        for (int j = 0; j < pw; j++) sc[d + j] = 0f;
+                        System.arraycopy(x, plane + ih * wd, sc, d + pw, wd);
+                        Arrays.fill(sc, d + pw + wd, d + sw, 0f);
                     }
+                }
+                for (int r = 0; r < t; r++) {
+                    for (int i = 0; i < t; i++) tr.gather(sc, strip + r * sw + i, map, 0, sc, (r * t + i) * tc, tc);
                 }
                 for (int r = 0; r < t; r++) tr.combine(t, t, bt, sc, r * t * tc, tc, sc, hs + r * t * tc, tc, tc);
                 for (int j = 0; j < t; j++) tr.combine(t, t, bt, sc, hs + j * tc, t * tc, v, (j * c + ic) * tc, t * c * tc, tc);
@@ -289,25 +326,28 @@ final class WinogradConv {
         WinogradTransforms tr = TRANSFORMS;
         int t = g.t, m = g.m, k = g.k, p = g.p, q = g.q, tw = g.tilesW;
         float[] e = ws.mo, am = g.w.a;
+        int[] map = ws.gradMap;
+        int gw = g.gradW, strip = g.stripOffset();
         split(g, k, (long) k * g.tt * tc, ws, (k0, k1, sc) -> {
-            int hs = m * m * tc;  // sc: gathered tiles (m, m, T), then A along columns (m, t, T)
+            // sc: gathered tiles (m, m, T), then A along columns (m, t, T), then the strips: per tile
+            // row its m rows of dY, zero past the bottom and right edges
+            int hs = m * m * tc;
             for (int ik = k0; ik < k1; ik++) {
                 for (int row = r0; row < r1; row++) {
-                    int in = row / g.tilesH, th = row % g.tilesH, tl0 = (row - r0) * tw;
+                    int in = row / g.tilesH, th = row % g.tilesH, rr = row - r0;
                     int plane = dyOff + (in * k + ik) * p * q;
                     for (int b = 0; b < m; b++) {
-                        int oh = th * m + b;
-                        for (int i = 0; i < m; i++) {
-                            int d = (b * m + i) * tc + tl0;
-                            if (oh >= p) {
-                                Arrays.fill(sc, d, d + tw, 0f);
-                                continue;
-                            }
-                            int src = plane + oh * q + i, j1 = endInside(i, m, q, tw);
-                            for (int j = 0; j < j1; j++) sc[d + j] = dy[src + j * m];
-                            for (int j = j1; j < tw; j++) sc[d + j] = 0f;
+                        int oh = th * m + b, d = strip + (rr * m + b) * gw;
+                        if (oh >= p) {
+                            Arrays.fill(sc, d, d + gw, 0f);
+                            continue;
                         }
+                        System.arraycopy(dy, plane + oh * q, sc, d, q);
+                        Arrays.fill(sc, d + q, d + gw, 0f);
                     }
+                }
+                for (int b = 0; b < m; b++) {
+                    for (int i = 0; i < m; i++) tr.gather(sc, strip + b * gw + i, map, 0, sc, (b * m + i) * tc, tc);
                 }
                 for (int b = 0; b < m; b++) tr.combine(t, m, am, sc, b * m * tc, tc, sc, hs + b * t * tc, tc, tc);
                 for (int j = 0; j < t; j++) tr.combine(t, m, am, sc, hs + j * tc, t * tc, e, (j * k + ik) * tc, t * k * tc, tc);
@@ -321,6 +361,9 @@ final class WinogradConv {
         WinogradTransforms tr = TRANSFORMS;
         int t = g.t, m = g.m, k = g.k, p = g.p, q = g.q, tw = g.tilesW;
         float[] at = g.w.at;
+        int[] map = ws.outMap;
+        // element u of an output tile row (row b = u / q, column o = u % q) is point (b, o % m) of tile o / m
+        for (int u = 0; u < m * q; u++) map[u] = (u / q * m + u % q % m) * tc + u % q / m;
         split(g, k, (long) k * g.tt * tc, ws, (k0, k1, sc) -> {
             int os = m * t * tc;  // sc: A^T along rows (m, t, T), then along columns (m, m, T)
             for (int ik = k0; ik < k1; ik++) {
@@ -328,21 +371,11 @@ final class WinogradConv {
                 for (int b = 0; b < m; b++) tr.combine(m, t, at, sc, b * t * tc, tc, sc, os + b * m * tc, tc, tc);
                 float bv = bias == null ? 0f : bias[bOff + ik];
                 for (int row = r0; row < r1; row++) {
+                    // the tile row's output rows are contiguous in Y: gathered into place, clipped at the bottom
                     int in = row / g.tilesH, th = row % g.tilesH, tl0 = (row - r0) * tw;
-                    int plane = yOff + (in * k + ik) * p * q;
-                    for (int b = 0; b < m; b++) {
-                        int oh = th * m + b;
-                        if (oh >= p) break;
-                        int rowBase = plane + oh * q;
-                        for (int i = 0; i < m; i++) {
-                            int src = os + (b * m + i) * tc + tl0, dst = rowBase + i, j1 = endInside(i, m, q, tw);
-                            if (bias == null) {
-                                for (int j = 0; j < j1; j++) y[dst + j * m] = sc[src + j];
-                            } else {
-                                for (int j = 0; j < j1; j++) y[dst + j * m] = sc[src + j] + bv;
-                            }
-                        }
-                    }
+                    int dst = yOff + (in * k + ik) * p * q + th * m * q, len = Math.min(m, p - th * m) * q;
+                    if (bias == null) tr.gather(sc, os + tl0, map, 0, y, dst, len);
+                    else tr.gatherAdd(sc, os + tl0, map, 0, bv, y, dst, len);
                 }
             }
         });

@@ -19,6 +19,15 @@ public interface WinogradTransforms {
     void combine(int rowsOut, int rowsIn, float[] mat, float[] src, int sOff, int sStride, float[] dst, int dOff,
                  int dStride, int n);
 
+    /**
+     * {@code dst[dOff + j] = src[sOff + idx[iOff + j]]} for j in [0, n): the window gathers of the
+     * transforms, from zero-padded strips (so every index is inside src). dst must not overlap src.
+     */
+    void gather(float[] src, int sOff, int[] idx, int iOff, float[] dst, int dOff, int n);
+
+    /** {@code dst[dOff + j] = src[sOff + idx[iOff + j]] + add} for j in [0, n) (the output tiles with their bias). */
+    void gatherAdd(float[] src, int sOff, int[] idx, int iOff, float add, float[] dst, int dOff, int n);
+
     /** A short name for reports. */
     String name();
 }

@@ -301,6 +301,21 @@ class WinogradConvTest {
                 }
             }
         }
+        for (int n : sizes) {  // the gathers: a scrambled map with repeats, offsets on every side
+            float[] src = gaussian(r, 3 * n + 7);
+            int[] idx = new int[n + 4];
+            for (int j = 0; j < idx.length; j++) idx[j] = r.nextInt(3 * n + 4);
+            float[] d1 = new float[n + 6], d2 = new float[n + 6], d3 = new float[n + 6], d4 = new float[n + 6];
+            scalar.gather(src, 3, idx, 2, d1, 4, n);
+            vector.gather(src, 3, idx, 2, d2, 4, n);
+            assertArrayEquals(d1, d2, "gather over " + n);
+            scalar.gatherAdd(src, 3, idx, 2, -0.75f, d3, 4, n);
+            vector.gatherAdd(src, 3, idx, 2, -0.75f, d4, 4, n);
+            assertArrayEquals(d3, d4, "gatherAdd over " + n);
+            for (int j = 0; j < n; j++) assertEquals(src[3 + idx[2 + j]], d1[4 + j]);
+            assertEquals(0f, d1[3]);
+            assertEquals(0f, d1[4 + n]);
+        }
         assertEquals(Engine.isVectorized() ? vector.name() : scalar.name(), WinogradConv.TRANSFORMS.name());
     }
 
