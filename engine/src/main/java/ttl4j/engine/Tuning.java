@@ -93,7 +93,8 @@ public final class Tuning {
 
     /**
      * Winograd convolution: the most floats of transformed tiles (input and output transforms of
-     * one chunk of tiles) held at once; the batch is processed in chunks of whole tile rows this big.
+     * one chunk of tiles) held at once; the batch is processed in chunks of whole tile rows this big
+     * (or up to four times bigger on layers whose transformed filters are large, see the convolution code).
      */
     public static final int CONV_WINOGRAD_CHUNK_FLOATS = intProp("conv.winogradChunkFloats", 1 << 21);
 

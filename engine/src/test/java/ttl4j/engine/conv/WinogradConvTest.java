@@ -324,7 +324,7 @@ class WinogradConvTest {
         for (ConvShape s : vggShapes()) {
             for (ConvAlgorithm a : new ConvAlgorithm[] {ConvAlgorithm.WINOGRAD_2X2, ConvAlgorithm.WINOGRAD_4X4}) {
                 for (Convolutions.Pass p : Convolutions.Pass.values()) {
-                    long big = WinogradConv.workspaceFloats(s.withBatch(256), a, p);
+                    long big = WinogradConv.workspaceFloats(s.withBatch(1024), a, p);
                     assertEquals(big, WinogradConv.workspaceFloats(s.withBatch(4096), a, p), s + " " + a);
                     assertTrue(big > 0);
                 }
