@@ -7,7 +7,7 @@ import ttl4j.engine.conv.LaneDots;
 
 /**
  * {@link LaneDots} with one vector of partial sums per dot product: register tiles of 4 rows of A
- * by 6 rows of B (24 accumulators, 10 loads per 24 FMAs), over chunks of k short enough that the
+ * by 6 rows of B (24 accumulators, 10 loads per 24 FMAs; 4 x 2 with 16 registers), over chunks of k short enough that the
  * four A rows stay in L1 while the B rows stream past them from L2. Partial sums live in the
  * caller's array between chunks and calls. The last, partial vector of k is read under a mask
  * (zeros past k), as the scalar twin specifies. Loaded reflectively by the convolution code when
@@ -18,6 +18,12 @@ public final class VectorLaneDots implements LaneDots {
     private static final int VL = Species.VL;
     /** Floats of k per chunk: 4 A rows of 2 KiB in L1, the B rows (a few dozen) in L2. */
     private static final int KC = 512;
+
+    /**
+     * With 16 vector registers (AVX2) the 4 x 6 tile's 24 accumulators spill: 4 x 2 tiles instead
+     * (8 accumulators, 6 loads per 8 FMAs).
+     */
+    private static final boolean NARROW = Species.REGISTERS < 32;
 
     public VectorLaneDots() {}
 
@@ -41,6 +47,9 @@ public final class VectorLaneDots implements LaneDots {
             for (; i + 4 <= m; i += 4) {
                 int ai = aOff + i * lda + k0, oi = accOff + i * rs;
                 int j = 0;
+                if (NARROW) {
+                    for (; j + 2 <= n; j += 2) tile4x2(len, a, ai, lda, b, bOff + j * ldb + k0, ldb, acc, oi + j * VL, rs);
+                }
                 for (; j + 6 <= n; j += 6) tile4x6(len, a, ai, lda, b, bOff + j * ldb + k0, ldb, acc, oi + j * VL, rs);
                 if (j + 3 <= n) {
                     tile4x3(len, a, ai, lda, b, bOff + j * ldb + k0, ldb, acc, oi + j * VL, rs);
@@ -133,6 +142,27 @@ public final class VectorLaneDots implements LaneDots {
         c10.intoArray(acc, o1); c11.intoArray(acc, o1 + VL); c12.intoArray(acc, o1 + 2 * VL);
         c20.intoArray(acc, o2); c21.intoArray(acc, o2 + VL); c22.intoArray(acc, o2 + 2 * VL);
         c30.intoArray(acc, o3); c31.intoArray(acc, o3 + VL); c32.intoArray(acc, o3 + 2 * VL);
+    }
+
+    private static void tile4x2(int len, float[] a, int ai, int lda, float[] b, int bj, int ldb, float[] acc, int o, int rs) {
+        int o1 = o + rs, o2 = o1 + rs, o3 = o2 + rs;
+        FloatVector c00 = FloatVector.fromArray(F, acc, o), c01 = FloatVector.fromArray(F, acc, o + VL);
+        FloatVector c10 = FloatVector.fromArray(F, acc, o1), c11 = FloatVector.fromArray(F, acc, o1 + VL);
+        FloatVector c20 = FloatVector.fromArray(F, acc, o2), c21 = FloatVector.fromArray(F, acc, o2 + VL);
+        FloatVector c30 = FloatVector.fromArray(F, acc, o3), c31 = FloatVector.fromArray(F, acc, o3 + VL);
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = bj + ldb;
+        for (int p = 0; p < len; p += VL) {
+            FloatVector x0 = FloatVector.fromArray(F, a, ai + p), x1 = FloatVector.fromArray(F, a, a1 + p);
+            FloatVector x2 = FloatVector.fromArray(F, a, a2 + p), x3 = FloatVector.fromArray(F, a, a3 + p);
+            FloatVector y = FloatVector.fromArray(F, b, bj + p);
+            c00 = x0.fma(y, c00); c10 = x1.fma(y, c10); c20 = x2.fma(y, c20); c30 = x3.fma(y, c30);
+            y = FloatVector.fromArray(F, b, b1 + p);
+            c01 = x0.fma(y, c01); c11 = x1.fma(y, c11); c21 = x2.fma(y, c21); c31 = x3.fma(y, c31);
+        }
+        c00.intoArray(acc, o); c01.intoArray(acc, o + VL);
+        c10.intoArray(acc, o1); c11.intoArray(acc, o1 + VL);
+        c20.intoArray(acc, o2); c21.intoArray(acc, o2 + VL);
+        c30.intoArray(acc, o3); c31.intoArray(acc, o3 + VL);
     }
 
     private static void tile4x1(int len, float[] a, int ai, int lda, float[] b, int bj, float[] acc, int o, int rs) {

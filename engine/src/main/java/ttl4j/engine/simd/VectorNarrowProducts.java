@@ -7,7 +7,7 @@ import ttl4j.engine.conv.NarrowProducts;
 
 /**
  * {@link NarrowProducts} by register tiles of 6 rows by 4 vectors (24 accumulators, 4 loads and 6
- * broadcasts per 24 FMAs; 4 rows for a remainder of 4 or 5), B read in place row after row, results stored straight into C; edge
+ * broadcasts per 24 FMAs; 4 rows for a remainder of 4 or 5; 2 vectors wide with 16 registers), B read in place row after row, results stored straight into C; edge
  * tiles of one row or one vector, and the last partial vector of a row under a mask. Same chain
  * per element as the scalar twin. Loaded reflectively by the convolution code when the vector
  * kernels are in use.
@@ -23,9 +23,19 @@ public final class VectorNarrowProducts implements NarrowProducts {
         return "vector";
     }
 
+    /**
+     * With 16 vector registers (AVX2) the 6 x 4 tile's 24 accumulators spill: tiles of 2 vectors
+     * instead (6 x 2: 12 accumulators, 2 loads and 6 broadcasts per 12 FMAs).
+     */
+    private static final boolean NARROW = Species.REGISTERS < 32;
+
     @Override
     public void multiply(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, int ldb, float[] bias, int biasOff,
                          float[] c, int cOff, int ldc) {
+        if (NARROW) {
+            multiply2(m, n, k, a, aOff, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
+            return;
+        }
         int wide = n - n % (4 * VL), full = n - n % VL;
         int i = 0;
         for (; i + 6 <= m; i += 6) {
@@ -44,6 +54,85 @@ public final class VectorNarrowProducts implements NarrowProducts {
             for (; j < wide; j += 4 * VL) tile1x4(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j);
             rowTail(k, j, full, n, a, aOff + i * k, b, bOff, ldb, bias, biasOff + i, c, cOff + i * ldc);
         }
+    }
+
+    /** The 16-register form: 6 x 2-vector tiles, 4 x 2 for a remainder of 4 or 5 rows, single rows past that. */
+    private static void multiply2(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, int ldb, float[] bias,
+                                  int biasOff, float[] c, int cOff, int ldc) {
+        int wide = n - n % (2 * VL), full = n - n % VL;
+        int i = 0;
+        for (; i + 6 <= m; i += 6) {
+            int j = 0;
+            for (; j < wide; j += 2 * VL) tile6x2(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j, ldc);
+            for (int r = i; r < i + 6; r++) rowTail(k, j, full, n, a, aOff + r * k, b, bOff, ldb, bias, biasOff + r, c, cOff + r * ldc);
+        }
+        if (i + 4 <= m) {
+            int j = 0;
+            for (; j < wide; j += 2 * VL) tile4x2(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j, ldc);
+            for (int r = i; r < i + 4; r++) rowTail(k, j, full, n, a, aOff + r * k, b, bOff, ldb, bias, biasOff + r, c, cOff + r * ldc);
+            i += 4;
+        }
+        for (; i < m; i++) rowTail(k, 0, full, n, a, aOff + i * k, b, bOff, ldb, bias, biasOff + i, c, cOff + i * ldc);
+    }
+
+    private static void tile6x2(int k, float[] a, int ai, float[] b, int bj, int ldb, float[] bias, int bi, float[] c, int ci,
+                                int ldc) {
+        FloatVector c00 = FloatVector.broadcast(F, init(bias, bi)), c01 = c00;
+        FloatVector c10 = FloatVector.broadcast(F, init(bias, bi + 1)), c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(F, init(bias, bi + 2)), c21 = c20;
+        FloatVector c30 = FloatVector.broadcast(F, init(bias, bi + 3)), c31 = c30;
+        FloatVector c40 = FloatVector.broadcast(F, init(bias, bi + 4)), c41 = c40;
+        FloatVector c50 = FloatVector.broadcast(F, init(bias, bi + 5)), c51 = c50;
+        int a1 = ai + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k, a5 = a4 + k;
+        for (int p = 0; p < k; p++) {
+            int o = bj + p * ldb;
+            FloatVector y0 = FloatVector.fromArray(F, b, o), y1 = FloatVector.fromArray(F, b, o + VL);
+            FloatVector x = FloatVector.broadcast(F, a[ai + p]);
+            c00 = y0.fma(x, c00); c01 = y1.fma(x, c01);
+            x = FloatVector.broadcast(F, a[a1 + p]);
+            c10 = y0.fma(x, c10); c11 = y1.fma(x, c11);
+            x = FloatVector.broadcast(F, a[a2 + p]);
+            c20 = y0.fma(x, c20); c21 = y1.fma(x, c21);
+            x = FloatVector.broadcast(F, a[a3 + p]);
+            c30 = y0.fma(x, c30); c31 = y1.fma(x, c31);
+            x = FloatVector.broadcast(F, a[a4 + p]);
+            c40 = y0.fma(x, c40); c41 = y1.fma(x, c41);
+            x = FloatVector.broadcast(F, a[a5 + p]);
+            c50 = y0.fma(x, c50); c51 = y1.fma(x, c51);
+        }
+        int o1 = ci + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc, o5 = o4 + ldc;
+        c00.intoArray(c, ci); c01.intoArray(c, ci + VL);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + VL);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + VL);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + VL);
+        c40.intoArray(c, o4); c41.intoArray(c, o4 + VL);
+        c50.intoArray(c, o5); c51.intoArray(c, o5 + VL);
+    }
+
+    private static void tile4x2(int k, float[] a, int ai, float[] b, int bj, int ldb, float[] bias, int bi, float[] c, int ci,
+                                int ldc) {
+        FloatVector c00 = FloatVector.broadcast(F, init(bias, bi)), c01 = c00;
+        FloatVector c10 = FloatVector.broadcast(F, init(bias, bi + 1)), c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(F, init(bias, bi + 2)), c21 = c20;
+        FloatVector c30 = FloatVector.broadcast(F, init(bias, bi + 3)), c31 = c30;
+        int a1 = ai + k, a2 = a1 + k, a3 = a2 + k;
+        for (int p = 0; p < k; p++) {
+            int o = bj + p * ldb;
+            FloatVector y0 = FloatVector.fromArray(F, b, o), y1 = FloatVector.fromArray(F, b, o + VL);
+            FloatVector x = FloatVector.broadcast(F, a[ai + p]);
+            c00 = y0.fma(x, c00); c01 = y1.fma(x, c01);
+            x = FloatVector.broadcast(F, a[a1 + p]);
+            c10 = y0.fma(x, c10); c11 = y1.fma(x, c11);
+            x = FloatVector.broadcast(F, a[a2 + p]);
+            c20 = y0.fma(x, c20); c21 = y1.fma(x, c21);
+            x = FloatVector.broadcast(F, a[a3 + p]);
+            c30 = y0.fma(x, c30); c31 = y1.fma(x, c31);
+        }
+        int o1 = ci + ldc, o2 = o1 + ldc, o3 = o2 + ldc;
+        c00.intoArray(c, ci); c01.intoArray(c, ci + VL);
+        c10.intoArray(c, o1); c11.intoArray(c, o1 + VL);
+        c20.intoArray(c, o2); c21.intoArray(c, o2 + VL);
+        c30.intoArray(c, o3); c31.intoArray(c, o3 + VL);
     }
 
     private static float init(float[] bias, int at) {
