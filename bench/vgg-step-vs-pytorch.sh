@@ -12,6 +12,10 @@
 # thread count, OMP_NUM_THREADS likewise, OMP_WAIT_POLICY=PASSIVE on 2 threads), OpenBLAS (its Linear
 # layers) on the fastest kernels the CPU has (bench/peer-env.sh).
 #
+# Warm-up: ttl4j's JIT is still compiling after 2-3 steps of these networks (on one thread, after 3
+# warm-up steps, vgg16-ttl's next steps took 1.41, 1.29 and 1.24 s, then 1.19-1.21), so the default
+# is 8 untimed steps and 6 timed ones per run (PyTorch gets the same).
+#
 # Usage: bench/vgg-step-vs-pytorch.sh [--data-dir DIR] [--rounds N] [--warmup N] [--steps N]
 #        [--models "vgg16 vgg16-ttl"] [--threads "1 2"] [--batch-size N]
 set -euo pipefail
@@ -19,8 +23,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data_dir="${TTL4J_DATA:-$HOME/.cache/ttl4j}"
 rounds=1
-steps=3
-warmup=2
+steps=6
+warmup=8
 batch=64
 models="vgg16 vgg16-ttl"
 threads="1 2"

@@ -118,6 +118,40 @@ class ConvLayersTest {
         assertArrayEquals(new float[] {0, 0, 1, 0}, mp.backward(Tensor.of(new float[] {1}, 1, 1, 1, 1)).toArray());
     }
 
+    /** The branch-free 2x2 stride-2 path against the general loop (the same window as a 2x2 stride-(2,2) pool written 2x2 padded 0 by hand). */
+    @Test
+    void maxPoolPairsPathMatchesTheGeneralLoop() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(61);
+        float[] pick = {0f, -0f, 1f, 1f, 2f, -3f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+        int b = 3, c = 2, h = 7, w = 9, p = h / 2, q = w / 2;
+        float[] v = new float[b * c * h * w];
+        for (int i = 0; i < v.length; i++) v[i] = r.nextInt(4) == 0 ? (float) r.nextGaussian() : pick[r.nextInt(pick.length)];
+        Tensor x = Tensor.of(v, b, c, h, w);
+        MaxPool2d fast = new MaxPool2d(2, 2, 0);
+        float[] y = fast.forward(x, true).toArray();
+        int[] am = fast.argmax().clone();
+        for (int pl = 0; pl < b * c; pl++) {
+            for (int ip = 0; ip < p; ip++) {
+                for (int iq = 0; iq < q; iq++) {
+                    float m = Float.NEGATIVE_INFINITY;
+                    int best = 2 * ip * w + 2 * iq;
+                    for (int ih = 2 * ip; ih < 2 * ip + 2; ih++) {
+                        for (int iw = 2 * iq; iw < 2 * iq + 2; iw++) {
+                            float e = v[pl * h * w + ih * w + iw];
+                            if (e > m || Float.isNaN(e)) {
+                                m = e;
+                                best = ih * w + iw;
+                            }
+                        }
+                    }
+                    int o = pl * p * q + ip * q + iq;
+                    assertEquals(Float.floatToRawIntBits(m), Float.floatToRawIntBits(y[o]), "value at " + o);
+                    assertEquals(best, am[o], "argmax at " + o);
+                }
+            }
+        }
+    }
+
     @Test
     void poolingShapesAndErrors() {
         assertArrayEquals(new int[] {3, 3, 3}, new MaxPool2d(2, 2, 0).outputShape(new int[] {3, 7, 7}));
