@@ -24,7 +24,10 @@ import ttl4j.engine.Tuning;
  * sum_k (A y')_k (G g)_k (B^T d)_k}). The t^2 products are one batched GEMM through
  * {@link Kernels#gemmBatched}; the transforms are {@link WinogradTransforms#combine} calls across
  * tiles (V, M and E are laid out (point, channel, tile), exactly the GEMM operands, so nothing is
- * copied between the transforms and the GEMMs).
+ * copied between the transforms and the GEMMs). The windows are read from zero-padded strips (a
+ * tile row's input rows, or dY's, copied with their padding) through one index map over a chunk's
+ * tiles, so a gather runs across the whole chunk instead of one tile row of 1 to 8 tiles; the output
+ * tiles are gathered into their contiguous output rows the same way.
  *
  * <p>Workspace: the batch is processed in chunks of whole tile rows, at most
  * {@link Tuning#CONV_WINOGRAD_CHUNK_FLOATS} floats of V and M together, or four times U's size when
