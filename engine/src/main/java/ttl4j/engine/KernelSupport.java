@@ -66,6 +66,8 @@ public final class KernelSupport {
 
         void normBackwardChannels(int outer, int channels, int inner, float[] x, int xOff, float[] dy, int dyOff,
                                   float[] mean, float[] scale, float[] dyMean, float[] proj, float[] z, int zOff);
+
+        void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff);
     }
 
     /** Reductions (see the same-named {@link Kernels} methods). */

@@ -223,6 +223,22 @@ public final class Kernels {
         ew.normBackwardChannels(outer, channels, inner, x, xOff, dy, dyOff, mean, scale, dyMean, proj, z, zOff);
     }
 
+    /**
+     * 2 x 2 max pooling at stride 2 without padding, over {@code planes} planes of h x w floats
+     * (output p = h / 2 by q = w / 2, the last row or column of an odd size left out):
+     * {@code y[pl, i, j]} is the first maximum of the window in scan order (its row, then the next),
+     * a NaN replacing the running maximum (so the last NaN wins, as PyTorch's CPU kernel), and
+     * {@code argmax[pl, i, j]} its index {@code ih w + iw} within the plane. The same values on every path.
+     */
+    public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff) {
+        String k = "maxPool2x2";
+        long n = KernelChecks.channels(k, planes, h, w), m = (long) planes * (h / 2) * (w / 2);
+        KernelChecks.range(k, "x", x, xOff, n);
+        KernelChecks.range(k, "y", y, yOff, m);
+        KernelChecks.range(k, "argmax", argmax, aOff, m);
+        ew.maxPool2x2(planes, h, w, x, xOff, y, yOff, argmax, aOff);
+    }
+
     // ---------------------------------------------------------------- reductions
 
     /** Dot product of two vectors. */

@@ -83,6 +83,44 @@ public final class ScalarOps implements KernelSupport.Elementwise, KernelSupport
     }
 
     @Override
+    public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff) {
+        int p = h / 2, q = w / 2;
+        for (int pl = 0; pl < planes; pl++) {
+            for (int ip = 0; ip < p; ip++) {
+                maxPool2x2Row(w, ip, 0, q, x, xOff + pl * h * w, y, yOff + pl * p * q + ip * q, argmax, aOff + pl * p * q + ip * q);
+            }
+        }
+    }
+
+    /**
+     * Outputs [j0, j1) of output row ip of one plane (x at the plane's start, y and argmax at the row's):
+     * the specification of {@link #maxPool2x2}, without branches (each step a conditional move; the
+     * branch of a plain loop mispredicts about every other element on real activations). Also the
+     * vector kernel's tail.
+     */
+    public static void maxPool2x2Row(int w, int ip, int j0, int j1, float[] x, int xb, float[] y, int yo, int[] argmax, int ao) {
+        int i0 = 2 * ip * w, i1 = i0 + w, r0 = xb + i0, r1 = xb + i1;
+        for (int j = j0; j < j1; j++) {
+            int c = 2 * j;
+            float a = x[r0 + c], b = x[r0 + c + 1], e = x[r1 + c], d = x[r1 + c + 1];
+            // the first element always ends up as the running maximum (above -infinity, NaN, or -infinity itself)
+            float m = a;
+            int best = i0 + c;
+            boolean t = b > m | b != b;
+            m = t ? b : m;
+            best = t ? i0 + c + 1 : best;
+            t = e > m | e != e;
+            m = t ? e : m;
+            best = t ? i1 + c : best;
+            t = d > m | d != d;
+            m = t ? d : m;
+            best = t ? i1 + c + 1 : best;
+            y[yo + j] = m;
+            argmax[ao + j] = best;
+        }
+    }
+
+    @Override
     public void normBackwardChannels(int outer, int channels, int inner, float[] x, int xOff, float[] dy, int dyOff,
                                      float[] mean, float[] scale, float[] dyMean, float[] proj, float[] z, int zOff) {
         for (int o = 0; o < outer; o++) {

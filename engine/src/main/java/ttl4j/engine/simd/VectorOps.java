@@ -182,6 +182,54 @@ final class VectorOps implements KernelSupport.Elementwise {
         for (; i < n; i++) z[zOff + i] = Math.fma(x[xOff + i], a, b);
     }
 
+    /** Even lanes 0, 2, 4, ...: the gather map of one element of each 2 x 2 window along a row. */
+    private static final int[] EVEN = evenLanes();
+
+    private static int[] evenLanes() {
+        int[] e = new int[L];
+        for (int i = 0; i < L; i++) e[i] = 2 * i;
+        return e;
+    }
+
+    /**
+     * L windows at a time: each of the four window elements gathered across the windows (a
+     * stride-2 gather), then three compare-and-blend steps in scan order, the same rule as the
+     * scalar twin (greater, or NaN, replaces); the row's last windows by the twin.
+     */
+    @Override
+    public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff) {
+        int p = h / 2, q = w / 2, vq = q - q % L;
+        IntVector twice = IntVector.zero(SI).addIndex(2);
+        for (int pl = 0; pl < planes; pl++) {
+            int xb = xOff + pl * h * w;
+            for (int ip = 0; ip < p; ip++) {
+                int i0 = 2 * ip * w, i1 = i0 + w, yo = yOff + (pl * p + ip) * q, ao = aOff + (pl * p + ip) * q;
+                for (int j = 0; j < vq; j += L) {
+                    int c = 2 * j;
+                    FloatVector a = FloatVector.fromArray(S, x, xb + i0 + c, EVEN, 0);
+                    FloatVector b = FloatVector.fromArray(S, x, xb + i0 + c + 1, EVEN, 0);
+                    FloatVector e = FloatVector.fromArray(S, x, xb + i1 + c, EVEN, 0);
+                    FloatVector d = FloatVector.fromArray(S, x, xb + i1 + c + 1, EVEN, 0);
+                    IntVector ia = twice.add(i0 + c);
+                    FloatVector m = a;
+                    IntVector best = ia;
+                    VectorMask<Float> t = b.compare(VectorOperators.GT, m).or(b.test(VectorOperators.IS_NAN));
+                    m = m.blend(b, t);
+                    best = best.blend(ia.add(1), t.cast(SI));
+                    t = e.compare(VectorOperators.GT, m).or(e.test(VectorOperators.IS_NAN));
+                    m = m.blend(e, t);
+                    best = best.blend(ia.add(w), t.cast(SI));
+                    t = d.compare(VectorOperators.GT, m).or(d.test(VectorOperators.IS_NAN));
+                    m = m.blend(d, t);
+                    best = best.blend(ia.add(w + 1), t.cast(SI));
+                    m.intoArray(y, yo + j);
+                    best.intoArray(argmax, ao + j);
+                }
+                ScalarOps.maxPool2x2Row(w, ip, vq, q, x, xb, y, yo, argmax, ao);
+            }
+        }
+    }
+
     @Override
     public void normBackwardChannels(int outer, int channels, int inner, float[] x, int xOff, float[] dy, int dyOff,
                                      float[] mean, float[] scale, float[] dyMean, float[] proj, float[] z, int zOff) {
