@@ -303,7 +303,7 @@ final class DirectConv {
         }
     }
 
-    /** Patch rows [0, rows) x columns [pq0, pq1) of one image into {@code dst} (leading dimension pq1 - pq0). */
+    /** Patch rows [0, rows) x columns [pq0, pq1) of one image into {@code dst} (row stride {@code ld}, at least pq1 - pq0). */
     private static void packRows(ConvShape s, float[] x, int imageOff, int rows, int pq0, int pq1, float[] dst, int ld,
                                  boolean inner) {
         int cols = pq1 - pq0;
