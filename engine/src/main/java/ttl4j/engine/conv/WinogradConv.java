@@ -297,7 +297,7 @@ final class WinogradConv {
     /** V (t^2, C, T) = B^T d B over the input windows of tile rows [r0, r1), vectorised across tiles. */
     private static void inputTransform(Geometry g, float[] x, int xOff, int r0, int r1, int tc, Workspace ws) {
         WinogradTransforms tr = TRANSFORMS;
-        int t = g.t, tt = g.tt, c = g.c, m = g.m, h = g.h, wd = g.wd, tw = g.tilesW;
+        int t = g.t, tt = g.tt, c = g.c, m = g.m, h = g.h, wd = g.wd;
         float[] v = ws.v, bt = g.w.bt;
         int[] map = ws.inMap;
         int sw = g.stripW, pw = g.padW, strip = g.stripOffset();
@@ -332,7 +332,7 @@ final class WinogradConv {
     /** E (t^2, K, T) = A dY A^T over the output tiles of tile rows [r0, r1) (zero past the edges). */
     private static void gradientTransform(Geometry g, float[] dy, int dyOff, int r0, int r1, int tc, Workspace ws) {
         WinogradTransforms tr = TRANSFORMS;
-        int t = g.t, m = g.m, k = g.k, p = g.p, q = g.q, tw = g.tilesW;
+        int t = g.t, m = g.m, k = g.k, p = g.p, q = g.q;
         float[] e = ws.mo, am = g.w.a;
         int[] map = ws.gradMap;
         int gw = g.gradW, strip = g.stripOffset();

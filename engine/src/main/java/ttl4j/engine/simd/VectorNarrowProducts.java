@@ -32,47 +32,34 @@ public final class VectorNarrowProducts implements NarrowProducts {
     @Override
     public void multiply(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, int ldb, float[] bias, int biasOff,
                          float[] c, int cOff, int ldc) {
-        if (NARROW) {
-            multiply2(m, n, k, a, aOff, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
-            return;
-        }
-        int wide = n - n % (4 * VL), full = n - n % VL;
+        // 6-row tiles, 4 rows for a remainder of 4 or 5, single rows past that; 4 vectors wide, or 2
+        // with 16 registers (NARROW is a constant, so each JVM compiles one family only)
+        int step = NARROW ? 2 * VL : 4 * VL, wide = n - n % step, full = n - n % VL;
         int i = 0;
         for (; i + 6 <= m; i += 6) {
             int j = 0;
-            for (; j < wide; j += 4 * VL) tile6x4(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j, ldc);
+            for (; j < wide; j += step) {
+                if (NARROW) tile6x2(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j, ldc);
+                else tile6x4(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j, ldc);
+            }
             for (int r = i; r < i + 6; r++) rowTail(k, j, full, n, a, aOff + r * k, b, bOff, ldb, bias, biasOff + r, c, cOff + r * ldc);
         }
         if (i + 4 <= m) {
             int j = 0;
-            for (; j < wide; j += 4 * VL) tile4x4(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j, ldc);
+            for (; j < wide; j += step) {
+                if (NARROW) tile4x2(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j, ldc);
+                else tile4x4(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j, ldc);
+            }
             for (int r = i; r < i + 4; r++) rowTail(k, j, full, n, a, aOff + r * k, b, bOff, ldb, bias, biasOff + r, c, cOff + r * ldc);
             i += 4;
         }
         for (; i < m; i++) {
             int j = 0;
-            for (; j < wide; j += 4 * VL) tile1x4(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j);
+            if (!NARROW) {
+                for (; j < wide; j += step) tile1x4(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j);
+            }
             rowTail(k, j, full, n, a, aOff + i * k, b, bOff, ldb, bias, biasOff + i, c, cOff + i * ldc);
         }
-    }
-
-    /** The 16-register form: 6 x 2-vector tiles, 4 x 2 for a remainder of 4 or 5 rows, single rows past that. */
-    private static void multiply2(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, int ldb, float[] bias,
-                                  int biasOff, float[] c, int cOff, int ldc) {
-        int wide = n - n % (2 * VL), full = n - n % VL;
-        int i = 0;
-        for (; i + 6 <= m; i += 6) {
-            int j = 0;
-            for (; j < wide; j += 2 * VL) tile6x2(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j, ldc);
-            for (int r = i; r < i + 6; r++) rowTail(k, j, full, n, a, aOff + r * k, b, bOff, ldb, bias, biasOff + r, c, cOff + r * ldc);
-        }
-        if (i + 4 <= m) {
-            int j = 0;
-            for (; j < wide; j += 2 * VL) tile4x2(k, a, aOff + i * k, b, bOff + j, ldb, bias, biasOff + i, c, cOff + i * ldc + j, ldc);
-            for (int r = i; r < i + 4; r++) rowTail(k, j, full, n, a, aOff + r * k, b, bOff, ldb, bias, biasOff + r, c, cOff + r * ldc);
-            i += 4;
-        }
-        for (; i < m; i++) rowTail(k, 0, full, n, a, aOff + i * k, b, bOff, ldb, bias, biasOff + i, c, cOff + i * ldc);
     }
 
     private static void tile6x2(int k, float[] a, int ai, float[] b, int bj, int ldb, float[] bias, int bi, float[] c, int ci,
