@@ -49,8 +49,9 @@ import ttl4j.ttl.SyntheticExperiment;
                 "cifar10: train vgg16 (VGG-16's 13 convolutions with batch norm, head 512-4096-4096-10) and vgg16-ttl (the "
                         + "two 4096-wide layers as Tucker layers 8x8x8->16x16x16 and 16x16x16->16x16x16, ranks 8) with one recipe ("
                         + VggExperiment.RECIPE_TEXT + ") for 10 epochs, and compare parameters, head compression, test accuracy "
-                        + "(after every epoch) and seconds per step and per epoch with the paper's 10% speed-up. A full run takes "
-                        + "hours: progress is shown per network and epoch, and an interrupted run continues with --resume DIR. "
+                        + "(after every epoch) and seconds per step and per epoch with the paper's 10%% speed-up. A full run takes "
+                        + "hours: progress is shown per network and epoch (and every 100 steps when the output is a log, not a "
+                        + "terminal), and an interrupted run continues with --resume DIR. "
                         + "CIFAR-10 comes from the data directory or a mirror (ttl data fetch cifar10 --help).",
                 "",
                 "synthetic: the interpretability experiment. 16x16 inputs whose label depends only on 4 known rows and 4 "

@@ -111,6 +111,12 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         return report(s, plan, nets.get(0), nets.get(1));
     }
 
+    /**
+     * Steps between two progress lines when the output is not a terminal (a log file): an epoch is
+     * minutes long, so one line per epoch leaves a log silent for too long.
+     */
+    static final int LOG_EVERY = 100;
+
     /** One network's run (fresh, resumed, or read back when done); null when it was stopped. */
     private static Net train(String name, String model, Plan plan, Settings s) {
         Path dir = s.out().resolve(name);
@@ -124,12 +130,12 @@ final class VggExperiment implements ReproduceCommand.Experiment {
                 throw new Main.UserError(e.getMessage(), e);
             }
             String dataDir = s.dataDir() != null ? s.dataDir() : TrainingRun.recordedDataDir(c);
-            req = new TrainingRun.Request(RunConfig.of(c), dir, dataDir, null, plan.seed(), c, 0, s.stopAfterSteps(), false, false, false,
+            req = new TrainingRun.Request(RunConfig.of(c), dir, dataDir, null, plan.seed(), c, LOG_EVERY, s.stopAfterSteps(), false, false, false,
                     null, plan.subset(), 0, false);
         } else {
             RunConfig cfg = new RunConfig(model, plan.dataset(), plan.epochs(), BATCH, RECIPE.normalizeOrDefault(), true,
                     Augmentation.CROP_FLIP);
-            req = new TrainingRun.Request(cfg, dir, s.dataDir(), RECIPE, plan.seed(), null, 0, s.stopAfterSteps(), false, true, false,
+            req = new TrainingRun.Request(cfg, dir, s.dataDir(), RECIPE, plan.seed(), null, LOG_EVERY, s.stopAfterSteps(), false, true, false,
                     null, plan.subset(), 0, false);
         }
         TrainingRun.Outcome o = TrainingRun.run(req, s.log());

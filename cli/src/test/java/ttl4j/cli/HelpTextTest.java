@@ -1,5 +1,6 @@
 package ttl4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -11,7 +12,9 @@ import picocli.CommandLine;
 /**
  * Every command's {@code --help} as printed at the default 80 columns: no file name, path or
  * option value is split across two lines (picocli's line breaker breaks after a dot inside a
- * word, "checkpoint." / "safetensors"), and no line is wider than the width.
+ * word, "checkpoint." / "safetensors"), and no line is wider than the width. Every description
+ * goes through picocli's format step: a lone percent sign makes it warn on stderr and print the
+ * text raw (with "%n" left in), so every command's help is also run and its stderr checked.
  */
 class HelpTextTest {
 
@@ -51,5 +54,23 @@ class HelpTextTest {
             }
         }
         assertTrue(bad.isEmpty(), "help lines broken inside a word:\n" + String.join("\n", bad));
+    }
+
+    @Test
+    void everyHelpFormatsWithoutWarnings() {
+        List<CommandLine> all = new ArrayList<>();
+        collect(new CommandLine(new Main()), all);
+        List<String> bad = new ArrayList<>();
+        for (CommandLine cl : all) {
+            String name = cl.getCommandSpec().qualifiedName();
+            List<String> args = new ArrayList<>(List.of(name.split(" ")));
+            args.remove(0); // the root command's own name
+            args.add("--help");
+            Captured c = Captured.run(args.toArray(String[]::new));
+            assertEquals(0, c.exit(), name + " --help: " + c.err());
+            if (!c.err().isBlank()) bad.add(name + ": stderr: " + c.err().strip());
+            if (c.out().contains("%n")) bad.add(name + ": an unformatted %n in its help");
+        }
+        assertTrue(bad.isEmpty(), String.join("\n", bad));
     }
 }
