@@ -29,14 +29,16 @@ public final class TuckerSpecExtension implements SpecExtension {
     /**
      * VGG-16's classifier with its two 4096-wide layers as Tucker layers: the 512 features as 8x8x8 to
      * 4096 as 16x16x16, then 16x16x16 to 16x16x16, every rank 8 (574,794 parameters against the dense
-     * head's 18,923,530).
+     * head's 18,923,530). Initialised as the dense head ({@link ModelSpec#VGG16_HEAD}): the Tucker
+     * layers' reconstructed weights and the last layer with the standard deviation of PyTorch's
+     * {@code Linear} default, so both networks start from logits of the same scale.
      */
-    public static final String VGG16_TTL_HEAD = "ttl(8x8x8->16x16x16; r=8x8x8; s=8x8x8)|relu|ttl(16x16x16->16x16x16; r=8x8x8; s=8x8x8)"
-            + "|relu|dense(10)";
+    public static final String VGG16_TTL_HEAD = "ttl(8x8x8->16x16x16; r=8x8x8; s=8x8x8; init=kaiming_uniform)|relu"
+            + "|ttl(16x16x16->16x16x16; r=8x8x8; s=8x8x8; init=kaiming_uniform)|relu|dense(10,init=kaiming_uniform)";
 
     /** {@link #VGG16_TTL_HEAD} with dropout 0.5 after each hidden ReLU. */
-    public static final String VGG16_TTL_HEAD_DROPOUT = "ttl(8x8x8->16x16x16; r=8x8x8; s=8x8x8)|relu|dropout(0.5)"
-            + "|ttl(16x16x16->16x16x16; r=8x8x8; s=8x8x8)|relu|dropout(0.5)|dense(10)";
+    public static final String VGG16_TTL_HEAD_DROPOUT = "ttl(8x8x8->16x16x16; r=8x8x8; s=8x8x8; init=kaiming_uniform)|relu|dropout(0.5)"
+            + "|ttl(16x16x16->16x16x16; r=8x8x8; s=8x8x8; init=kaiming_uniform)|relu|dropout(0.5)|dense(10,init=kaiming_uniform)";
 
     private static boolean registered;
 
