@@ -33,6 +33,12 @@ public final class Conv2d implements Layer {
     private Tensor x;
     private ConvShape shape;
     private float[] yBuf, dxBuf;
+    /**
+     * What the last training forward pass kept of its input for the weight gradient (the Winograd
+     * transformed input), and whether it belongs to {@link #x}: reusing it spares transforming X again.
+     */
+    private float[] savedBuf;
+    private boolean savedValid;
 
     /** Arguments as PyTorch's {@code Conv2d(inC, outC, (kh, kw), (strideH, strideW), (padH, padW), (dilH, dilW), bias=bias)}. */
     public Conv2d(int inC, int outC, int kh, int kw, int strideH, int strideW, int padH, int padW, int dilH, int dilW,
@@ -102,8 +108,12 @@ public final class Conv2d implements Layer {
         this.x = x;
         this.shape = s;
         yBuf = Buffers.ensure(yBuf, s.outputSize());
+        long keep = training ? Convolutions.savedInputFloats(s) : 0;
+        if (keep > 0) savedBuf = Buffers.ensure(savedBuf, keep);
+        savedValid = keep > 0;
         Convolutions.forward(s, x.data(), x.offset(), weight.value().data(), weight.value().offset(),
-                bias == null ? null : bias.value().data(), bias == null ? 0 : bias.value().offset(), yBuf, 0);
+                bias == null ? null : bias.value().data(), bias == null ? 0 : bias.value().offset(), yBuf, 0,
+                savedValid ? savedBuf : null);
         return Tensor.wrap(yBuf, 0, s.batch(), outC, s.outH(), s.outW());
     }
 
@@ -114,7 +124,8 @@ public final class Conv2d implements Layer {
         dy.requireShape(spec() + " backward dy", s.batch(), outC, s.outH(), s.outW());
         Tensor dw = weight.grad();
         Convolutions.backwardWeights(s, x.data(), x.offset(), dy.data(), dy.offset(), pendingZero ? 0f : 1f, dw.data(),
-                dw.offset(), bias == null ? null : bias.grad().data(), bias == null ? 0 : bias.grad().offset());
+                dw.offset(), bias == null ? null : bias.grad().data(), bias == null ? 0 : bias.grad().offset(),
+                savedValid ? savedBuf : null);
         pendingZero = false;
         if (!inputGradNeeded) return null;
         dxBuf = Buffers.ensure(dxBuf, s.inputSize());

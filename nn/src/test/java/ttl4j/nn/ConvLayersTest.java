@@ -31,6 +31,32 @@ class ConvLayersTest {
         check("conv batch 1, prime sizes", conv(3, 5, 3, 3, 2, 3, 2, 1, 1, 1, true, 19), input(20, 1, 3, 11, 13), 21);
     }
 
+    /**
+     * A Winograd layer keeps its transformed input in a training forward pass for the weight
+     * gradient; after an inference forward it transforms X again. The gradients are the same bits.
+     */
+    @Test
+    void keptInputGivesTheGradientsOfAnInferenceForward() {
+        Conv2d c = conv(64, 64, 3, 3, 1, 1, 1, 1, 1, 1, true, 50);
+        assertTrue(ttl4j.engine.conv.Convolutions.savedInputFloats(c.convShape(4, 32, 32)) > 0, "the layer's plan is winograd");
+        Tensor x = input(51, 4, 64, 32, 32), dy = input(52, 4, 64, 32, 32);
+        float[][] got = new float[2][];
+        for (boolean training : new boolean[] {true, false}) {
+            c.zeroGrad();
+            Tensor y = c.forward(x, training);
+            float[] yv = java.util.Arrays.copyOfRange(y.data(), y.offset(), y.offset() + y.size());
+            Tensor dx = c.backward(dy);
+            float[] all = new float[yv.length + c.weight().grad().size() + c.bias().grad().size() + dx.size()];
+            int o = 0;
+            for (Tensor t : new Tensor[] {Tensor.wrap(yv, 0, yv.length), c.weight().grad(), c.bias().grad(), dx}) {
+                System.arraycopy(t.data(), t.offset(), all, o, t.size());
+                o += t.size();
+            }
+            got[training ? 0 : 1] = all;
+        }
+        assertArrayEquals(got[1], got[0]);
+    }
+
     @Test
     void convShapesSpecAndInit() {
         Conv2d c = conv(3, 4, 3, 5, 2, 1, 1, 2, 1, 1, true, 1);

@@ -81,6 +81,8 @@ public final class ConvWorkload {
     private final ConvShape shape;
     private final ConvPlan plan;
     private final float[] x, w, b, y, dy, dx, dw, db;
+    /** What a training forward pass keeps of X for the weight gradient, as the layer does (null: nothing). */
+    private final float[] kept;
 
     /** Random inputs (fixed seed), weights scaled as He's, and an output gradient. */
     public ConvWorkload(Layer layer, int batch) {
@@ -96,6 +98,8 @@ public final class ConvWorkload {
         dx = new float[shape.inputSize()];
         dw = new float[shape.weightSize()];
         db = new float[shape.outC()];
+        long keep = Convolutions.savedInputFloats(shape);
+        kept = keep > 0 ? new float[(int) keep] : null;
     }
 
     private static float[] random(SplittableRandom r, int n, float scale) {
@@ -132,10 +136,13 @@ public final class ConvWorkload {
         return y;
     }
 
-    /** Timed: a training step's convolution passes; returns the weight gradient. */
+    /**
+     * Timed: a training step's convolution passes, the forward keeping what the weight gradient
+     * reuses (as the layer does in training); returns the weight gradient.
+     */
     public float[] step() {
-        Convolutions.forward(shape, x, 0, w, 0, b, 0, y, 0);
-        Convolutions.backwardWeights(shape, x, 0, dy, 0, 0f, dw, 0, db, 0);
+        Convolutions.forward(shape, x, 0, w, 0, b, 0, y, 0, kept);
+        Convolutions.backwardWeights(shape, x, 0, dy, 0, 0f, dw, 0, db, 0, kept);
         if (!layer.first()) Convolutions.backwardData(shape, dy, 0, w, 0, dx, 0);
         return dw;
     }

@@ -65,13 +65,50 @@ public final class Convolutions {
     /** {@code Y (N, K, P, Q) = conv(X (N, C, H, W), W (K, C, R, S)) + bias[k]} ({@code bias} may be null); Y is overwritten. */
     public static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
                                float[] y, int yOff) {
+        forward(s, x, xOff, w, wOff, bias, bOff, y, yOff, null);
+    }
+
+    /**
+     * Floats a training forward pass can keep for the weight gradient of the same X (the transformed
+     * input, when the shape's plan runs both passes with one Winograd algorithm), or 0 when the
+     * plan has nothing to keep. About 2.25 times X's size with F(4x4, 3x3).
+     */
+    public static long savedInputFloats(ConvShape s) {
+        if (s.batch() == 0) return 0;
+        ConvPlan p = plan(s);
+        ConvAlgorithm a = p.forward();
+        boolean winograd = a == ConvAlgorithm.WINOGRAD_2X2 || a == ConvAlgorithm.WINOGRAD_4X4;
+        return winograd && p.backwardWeights() == a ? WinogradConv.savedFloats(s, a) : 0;
+    }
+
+    /**
+     * {@link #forward}, also keeping in {@code save} (null, or at least {@link #savedInputFloats}
+     * long, which must not be 0) what {@link #backwardWeights(ConvShape, float[], int, float[], int,
+     * float, float[], int, float[], int, float[]) backwardWeights} of the same X can reuse.
+     */
+    public static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
+                               float[] y, int yOff, float[] save) {
         check("conv2d forward: X", x, xOff, s.inputSize());
         check("conv2d forward: W", w, wOff, s.weightSize());
         if (bias != null) check("conv2d forward: bias", bias, bOff, s.outC());
         check("conv2d forward: Y", y, yOff, s.outputSize());
         noOverlap("conv2d forward", y, yOff, s.outputSize(), x, xOff, s.inputSize(), w, wOff, s.weightSize());
         if (s.batch() == 0) return;
-        run(s, plan(s).forward(), x, xOff, w, wOff, bias, bOff, y, yOff);
+        ConvAlgorithm a = plan(s).forward();
+        if (save != null) {
+            checkSaved("conv2d forward", s, save);
+            WinogradConv.forward(s, a, x, xOff, w, wOff, bias, bOff, y, yOff, save);
+            return;
+        }
+        run(s, a, x, xOff, w, wOff, bias, bOff, y, yOff);
+    }
+
+    private static void checkSaved(String what, ConvShape s, float[] save) {
+        long need = savedInputFloats(s);
+        if (need == 0) throw new IllegalArgumentException(what + ": the plan of " + s + " keeps nothing for the weight gradient");
+        if (save.length < need) {
+            throw new IllegalArgumentException(what + ": the kept input needs " + need + " floats, the array has " + save.length);
+        }
     }
 
     /** {@link #forward} with the algorithm given (it must apply to the shape): for checks and benchmarks. */
@@ -121,6 +158,17 @@ public final class Convolutions {
      */
     public static void backwardWeights(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float beta,
                                        float[] dw, int dwOff, float[] db, int dbOff) {
+        backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff, null);
+    }
+
+    /**
+     * {@link #backwardWeights(ConvShape, float[], int, float[], int, float, float[], int, float[], int)},
+     * reading the transformed input that {@link #forward(ConvShape, float[], int, float[], int, float[],
+     * int, float[], int, float[]) forward} kept in {@code saved} for this same X (null: X is transformed
+     * again). The results are the same bits either way.
+     */
+    public static void backwardWeights(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float beta,
+                                       float[] dw, int dwOff, float[] db, int dbOff, float[] saved) {
         check("conv2d weight gradient: X", x, xOff, s.inputSize());
         check("conv2d weight gradient: dY", dy, dyOff, s.outputSize());
         check("conv2d weight gradient: dW", dw, dwOff, s.weightSize());
@@ -132,7 +180,10 @@ public final class Convolutions {
         switch (a) {
             case REFERENCE -> ScalarConv.backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
             case DIRECT -> DirectConv.backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
-            case WINOGRAD_2X2, WINOGRAD_4X4 -> WinogradConv.backwardWeights(s, a, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
+            case WINOGRAD_2X2, WINOGRAD_4X4 -> {
+                if (saved != null) checkSaved("conv2d weight gradient", s, saved);
+                WinogradConv.backwardWeights(s, a, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff, saved);
+            }
         }
     }
 

@@ -195,16 +195,42 @@ final class WinogradConv {
 
     // ---------------------------------------------------------------- passes
 
+    /**
+     * Floats of the whole batch's transformed input V (t^2 C per tile), which {@link #forward} can
+     * keep for {@link #backwardWeights}; 0 when that is more than an array holds.
+     */
+    static long savedFloats(ConvShape s, ConvAlgorithm a) {
+        Geometry g = new Geometry(s, a);
+        long n = (long) g.tt * g.c * g.tileRows * g.tilesW;
+        return n > Integer.MAX_VALUE - 16 ? 0 : n;
+    }
+
+    /** Where the V of the chunk starting at tile row r0 is kept: chunk after chunk, each (t^2, C, its tiles). */
+    private static int savedOffset(Geometry g, int r0) {
+        return (int) ((long) r0 * g.tilesW * g.tt * g.c);
+    }
+
     static void forward(ConvShape s, ConvAlgorithm a, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
                         float[] y, int yOff) {
+        forward(s, a, x, xOff, w, wOff, bias, bOff, y, yOff, null);
+    }
+
+    /**
+     * The forward pass; with {@code save} not null ({@link #savedFloats} long) the transformed input
+     * is kept there instead of in the workspace, for {@link #backwardWeights} of the same X.
+     */
+    static void forward(ConvShape s, ConvAlgorithm a, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
+                        float[] y, int yOff, float[] save) {
         Geometry g = new Geometry(s, a);
         Workspace ws = begin(g);
         Kernels kr = Engine.kernels();
         filterTransform(g, w, wOff, ws);
         for (int r0 = 0; r0 < g.n * g.tilesH; r0 += g.rowsPerChunk) {
             int r1 = Math.min(g.n * g.tilesH, r0 + g.rowsPerChunk), tc = (r1 - r0) * g.tilesW;
-            inputTransform(g, x, xOff, r0, r1, tc, ws);
-            kr.gemmBatched(g.tt, false, false, g.k, tc, g.c, 1f, ws.u, 0, g.c, g.k * g.c, ws.v, 0, tc, g.c * tc,
+            float[] v = save == null ? ws.v : save;
+            int vOff = save == null ? 0 : savedOffset(g, r0);
+            inputTransform(g, x, xOff, r0, r1, tc, v, vOff, ws);
+            kr.gemmBatched(g.tt, false, false, g.k, tc, g.c, 1f, ws.u, 0, g.c, g.k * g.c, v, vOff, tc, g.c * tc,
                     0f, ws.mo, 0, tc, g.k * tc);
             outputTransform(g, ws.mo, r0, r1, tc, bias, bOff, y, yOff, ws);
         }
@@ -227,15 +253,26 @@ final class WinogradConv {
 
     static void backwardWeights(ConvShape s, ConvAlgorithm a, float[] x, int xOff, float[] dy, int dyOff, float beta,
                                 float[] dw, int dwOff, float[] db, int dbOff) {
+        backwardWeights(s, a, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff, null);
+    }
+
+    /**
+     * The weight (and bias) gradient; with {@code saved} not null it reads the transformed input
+     * that {@link #forward} kept there for this X instead of transforming X again (the same values).
+     */
+    static void backwardWeights(ConvShape s, ConvAlgorithm a, float[] x, int xOff, float[] dy, int dyOff, float beta,
+                                float[] dw, int dwOff, float[] db, int dbOff, float[] saved) {
         Geometry g = new Geometry(s, a);
         Workspace ws = begin(g);
         Kernels kr = Engine.kernels();
         for (int r0 = 0; r0 < g.n * g.tilesH; r0 += g.rowsPerChunk) {
             int r1 = Math.min(g.n * g.tilesH, r0 + g.rowsPerChunk), tc = (r1 - r0) * g.tilesW;
-            inputTransform(g, x, xOff, r0, r1, tc, ws);
+            float[] v = saved == null ? ws.v : saved;
+            int vOff = saved == null ? 0 : savedOffset(g, r0);
+            if (saved == null) inputTransform(g, x, xOff, r0, r1, tc, v, vOff, ws);
             gradientTransform(g, dy, dyOff, r0, r1, tc, ws);
             // chunks accumulate in order: the same sums whatever the threads
-            kr.gemmBatched(g.tt, false, true, g.k, g.c, tc, 1f, ws.mo, 0, tc, g.k * tc, ws.v, 0, tc, g.c * tc,
+            kr.gemmBatched(g.tt, false, true, g.k, g.c, tc, 1f, ws.mo, 0, tc, g.k * tc, v, vOff, tc, g.c * tc,
                     r0 == 0 ? 0f : 1f, ws.u, 0, g.c, g.k * g.c);
         }
         filterGradientTransform(g, ws.u, beta, dw, dwOff, ws);
@@ -294,11 +331,12 @@ final class WinogradConv {
         });
     }
 
-    /** V (t^2, C, T) = B^T d B over the input windows of tile rows [r0, r1), vectorised across tiles. */
-    private static void inputTransform(Geometry g, float[] x, int xOff, int r0, int r1, int tc, Workspace ws) {
+    /** V (t^2, C, T) = B^T d B over the input windows of tile rows [r0, r1), vectorised across tiles, into v at vOff. */
+    private static void inputTransform(Geometry g, float[] x, int xOff, int r0, int r1, int tc, float[] v, int vOff,
+                                       Workspace ws) {
         WinogradTransforms tr = TRANSFORMS;
         int t = g.t, tt = g.tt, c = g.c, m = g.m, h = g.h, wd = g.wd;
-        float[] v = ws.v, bt = g.w.bt;
+        float[] bt = g.w.bt;
         int[] map = ws.inMap;
         int sw = g.stripW, pw = g.padW, strip = g.stripOffset();
         split(g, c, (long) c * tt * tc, ws, (c0, c1, sc) -> {
@@ -324,7 +362,7 @@ final class WinogradConv {
                     for (int i = 0; i < t; i++) tr.gather(sc, strip + r * sw + i, map, 0, sc, (r * t + i) * tc, tc);
                 }
                 for (int r = 0; r < t; r++) tr.combine(t, t, bt, sc, r * t * tc, tc, sc, hs + r * t * tc, tc, tc);
-                for (int j = 0; j < t; j++) tr.combine(t, t, bt, sc, hs + j * tc, t * tc, v, (j * c + ic) * tc, t * c * tc, tc);
+                for (int j = 0; j < t; j++) tr.combine(t, t, bt, sc, hs + j * tc, t * tc, v, vOff + (j * c + ic) * tc, t * c * tc, tc);
             }
         });
     }

@@ -257,6 +257,58 @@ class WinogradConvTest {
         return all;
     }
 
+    /** The transformed input a forward pass keeps gives the weight gradient of transforming X again, bit for bit. */
+    @Test
+    void keptInputGivesTheSameWeightGradient() {
+        SplittableRandom r = new SplittableRandom(19);
+        List<ConvShape> all = new ArrayList<>(shapes());
+        all.addAll(vggShapes());
+        for (boolean chunked : new boolean[] {false, true}) {
+            WinogradConv.chunkFloats = chunked ? 1 : ttl4j.engine.Tuning.CONV_WINOGRAD_CHUNK_FLOATS;
+            WinogradConv.minChunkTiles = chunked ? 1 : 64;
+            for (ConvShape s : all) {
+                for (ConvAlgorithm a : new ConvAlgorithm[] {ConvAlgorithm.WINOGRAD_2X2, ConvAlgorithm.WINOGRAD_4X4}) {
+                    String what = a.key() + " " + s + (chunked ? " in chunks" : "");
+                    float[] x = gaussian(r, s.inputSize()), w = gaussian(r, s.weightSize()), b = gaussian(r, s.outC()),
+                            dy = gaussian(r, s.outputSize());
+                    float[] y1 = new float[s.outputSize()], y2 = new float[s.outputSize()];
+                    float[] dw1 = new float[s.weightSize()], dw2 = new float[s.weightSize()];
+                    float[] db1 = new float[s.outC()], db2 = new float[s.outC()];
+                    // garbage where the kept input goes: every element must be written by the forward pass
+                    float[] kept = new float[(int) WinogradConv.savedFloats(s, a)];
+                    java.util.Arrays.fill(kept, Float.NaN);
+                    WinogradConv.forward(s, a, x, 0, w, 0, b, 0, y1, 0);
+                    WinogradConv.forward(s, a, x, 0, w, 0, b, 0, y2, 0, kept);
+                    assertArrayEquals(y1, y2, "forward " + what);
+                    WinogradConv.backwardWeights(s, a, x, 0, dy, 0, 0f, dw1, 0, db1, 0);
+                    // X is not read again: zero it to be sure
+                    WinogradConv.backwardWeights(s, a, new float[x.length], 0, dy, 0, 0f, dw2, 0, db2, 0, kept);
+                    assertArrayEquals(dw1, dw2, "weight gradient " + what);
+                    assertArrayEquals(db1, db2, "bias gradient " + what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theKeptInputIsCheckedByThePublicPasses() {
+        ConvShape wino = ConvShape.of(4, 64, 32, 32, 64, 3, 1, 1), direct = ConvShape.of(2, 8, 8, 8, 8, 3, 2, 1);
+        float[] wd = new float[direct.weightSize()];
+        long need = Convolutions.savedInputFloats(wino);
+        assertEquals(ConvAlgorithm.WINOGRAD_4X4, Convolutions.plan(wino).forward());
+        assertEquals(WinogradConv.savedFloats(wino, ConvAlgorithm.WINOGRAD_4X4), need, "a winograd plan keeps its transformed input");
+        assertEquals(36L * 64 * 4 * 8 * 8, need, "t^2 C floats per tile");
+        assertEquals(0, Convolutions.savedInputFloats(direct), "a direct plan keeps nothing");
+        float[] x = new float[wino.inputSize()], w = new float[wino.weightSize()], y = new float[wino.outputSize()];
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Convolutions.forward(wino, x, 0, w, 0, null, 0, y, 0, new float[(int) need - 1]));
+        assertTrue(e.getMessage().contains(need + " floats") && e.getMessage().contains("has " + (need - 1)), e.getMessage());
+        float[] xd = new float[direct.inputSize()], yd = new float[direct.outputSize()];
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Convolutions.forward(direct, xd, 0, wd, 0, null, 0, yd, 0, new float[16]));
+        assertTrue(e.getMessage().contains("keeps nothing"), e.getMessage());
+    }
+
     @Test
     void oneAndTwoThreadsGiveTheSameBits() {
         SplittableRandom r = new SplittableRandom(17);
