@@ -9,7 +9,7 @@ import ttl4j.nn.Sequential;
  * What a training run holds in the heap once its first step has run, estimated before that step:
  * the dataset bytes, the parameters and their gradients, the optimiser's state, and per layer the
  * output and input-gradient buffers of a training batch (plus the converted input batch and the
- * evaluation batch). A run whose estimate does not fit the heap is refused in one line before
+ * evaluation batch), and what layers keep for their backward pass. A run whose estimate does not fit the heap is refused in one line before
  * anything large is allocated; what still slips through is reported as one line too.
  */
 record MemoryEstimate(long datasetBytes, long modelBytes, long optimizerBytes, long activationBytes) {
@@ -24,14 +24,15 @@ record MemoryEstimate(long datasetBytes, long modelBytes, long optimizerBytes, l
             case "adam", "adamw" -> 2 * p;
             default -> p; // a momentum buffer
         };
-        long perSample = size(inputShape);
+        long perSample = size(inputShape), kept = 0;
         int[] shape = inputShape;
         for (Layer l : model.layers()) {
+            kept += l.keptFloats(shape, batchSize); // what a training pass keeps for its backward (a convolution's transformed input)
             shape = l.outputShape(shape);
             perSample += 2 * size(shape); // the output and the input-gradient buffer of the next layer
         }
         // Layers keep buffers sized for the largest batch they have seen (training or evaluation).
-        long activations = 4L * perSample * Math.max(batchSize, evalBatchSize);
+        long activations = 4L * (perSample * Math.max(batchSize, evalBatchSize) + kept);
         return new MemoryEstimate(datasetBytes, 4L * 2 * p, 4L * optimizerFloats, activations);
     }
 

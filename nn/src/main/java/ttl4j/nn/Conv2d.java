@@ -164,6 +164,13 @@ public final class Conv2d implements Layer {
         return new int[] {outC, s.outH(), s.outW()};
     }
 
+    /** The Winograd transformed input a training forward pass keeps for the weight gradient (0 for other plans). */
+    @Override
+    public long keptFloats(int[] inputShape, int batch) {
+        outputShape(inputShape);
+        return batch == 0 ? 0 : Convolutions.savedInputFloats(convShape(batch, inputShape[1], inputShape[2]));
+    }
+
     /** {@code K C R S} per output position: {@code K C R S H_out W_out}; the bias adds are not counted. */
     @Override
     public long multiplyAdds(int[] inputShape) {

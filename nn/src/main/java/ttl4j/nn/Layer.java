@@ -67,6 +67,15 @@ public interface Layer {
     /** The layer in the model-spec language, e.g. {@code dense(300)} (see {@link ModelSpec}). */
     String spec();
 
+    /**
+     * Floats a training forward pass of {@code batch} samples of {@code inputShape} keeps for the
+     * backward pass beyond the layer's output and input gradient (Conv2d: its transformed input),
+     * for memory estimates; 0 by default.
+     */
+    default long keptFloats(int[] inputShape, int batch) {
+        return 0;
+    }
+
     /** State other than parameters needed to resume training bitwise (e.g. a dropout RNG position). */
     default Map<String, String> exportState() {
         return Map.of();
