@@ -18,11 +18,12 @@ import ttl4j.engine.io.Json;
  * convolution, and the scratch each layer's plan needs.
  */
 @Command(name = "conv", mixinStandardHelpOptions = true,
-        description = {"Time 2-D convolution layers: the forward pass, and forward+backward",
-                "(forward, the weight and bias gradients, and the input gradient except for a first layer",
-                "with 3 or fewer input channels). Prints per layer the median ms with min and max, GFLOPS",
-                "counted as direct convolution (2 N K P Q C R S per pass) whatever the algorithm, the",
-                "algorithm of each pass and the scratch (workspace) the layer's plan needs.",
+        description = {"Time 2-D convolution layers: the forward pass, and forward+backward as a training step runs it "
+                + "(the forward keeping the transformed input a Winograd weight gradient reuses, the weight and bias "
+                + "gradients, and the input gradient except for a first layer with 3 or fewer input channels).",
+                "Prints per layer the median ms with min and max, GFLOPS counted as direct convolution "
+                + "(2 N K P Q C R S per pass) whatever the algorithm, the algorithm of each pass and the scratch "
+                + "(workspace) the layer's plan needs.",
                 "-Dttl4j.conv.algorithm=direct|winograd2|winograd4 (through TTL4J_JAVA_OPTS) forces an algorithm."})
 final class BenchConvCommand implements Callable<Integer> {
 
