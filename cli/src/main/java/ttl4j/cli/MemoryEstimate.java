@@ -9,8 +9,9 @@ import ttl4j.nn.Sequential;
  * What a training run holds in the heap once its first step has run, estimated before that step:
  * the dataset bytes, the parameters and their gradients, the optimiser's state, and per layer the
  * output and input-gradient buffers of a training batch (plus the converted input batch and the
- * evaluation batch), and what layers keep for their backward pass. A run whose estimate does not fit the heap is refused in one line before
- * anything large is allocated; what still slips through is reported as one line too.
+ * evaluation batch), and what layers keep for their backward pass. A run whose estimate does not
+ * fit the heap is refused in one line before anything large is allocated; what still slips through
+ * is reported as one line too.
  */
 record MemoryEstimate(long datasetBytes, long modelBytes, long optimizerBytes, long activationBytes) {
     long total() {
@@ -27,7 +28,7 @@ record MemoryEstimate(long datasetBytes, long modelBytes, long optimizerBytes, l
         long perSample = size(inputShape), kept = 0;
         int[] shape = inputShape;
         for (Layer l : model.layers()) {
-            kept += l.keptFloats(shape, batchSize); // what a training pass keeps for its backward (a convolution's transformed input)
+            kept += l.keptFloats(shape, batchSize); // e.g. a Winograd convolution's transformed input
             shape = l.outputShape(shape);
             perSample += 2 * size(shape); // the output and the input-gradient buffer of the next layer
         }

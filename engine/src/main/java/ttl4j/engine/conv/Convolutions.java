@@ -74,8 +74,10 @@ public final class Convolutions {
      * plan has nothing to keep. About 2.25 times X's size with F(4x4, 3x3).
      */
     public static long savedInputFloats(ConvShape s) {
-        if (s.batch() == 0) return 0;
-        ConvPlan p = plan(s);
+        return s.batch() == 0 ? 0 : savedInputFloats(s, plan(s));
+    }
+
+    private static long savedInputFloats(ConvShape s, ConvPlan p) {
         ConvAlgorithm a = p.forward();
         boolean winograd = a == ConvAlgorithm.WINOGRAD_2X2 || a == ConvAlgorithm.WINOGRAD_4X4;
         return winograd && p.backwardWeights() == a ? WinogradConv.savedFloats(s, a) : 0;
@@ -94,17 +96,17 @@ public final class Convolutions {
         check("conv2d forward: Y", y, yOff, s.outputSize());
         noOverlap("conv2d forward", y, yOff, s.outputSize(), x, xOff, s.inputSize(), w, wOff, s.weightSize());
         if (s.batch() == 0) return;
-        ConvAlgorithm a = plan(s).forward();
+        ConvPlan p = plan(s);
         if (save != null) {
-            checkSaved("conv2d forward", s, save);
-            WinogradConv.forward(s, a, x, xOff, w, wOff, bias, bOff, y, yOff, save);
+            checkSaved("conv2d forward", s, p, save);
+            WinogradConv.forward(s, p.forward(), x, xOff, w, wOff, bias, bOff, y, yOff, save);
             return;
         }
-        run(s, a, x, xOff, w, wOff, bias, bOff, y, yOff);
+        run(s, p.forward(), x, xOff, w, wOff, bias, bOff, y, yOff);
     }
 
-    private static void checkSaved(String what, ConvShape s, float[] save) {
-        long need = savedInputFloats(s);
+    private static void checkSaved(String what, ConvShape s, ConvPlan p, float[] save) {
+        long need = savedInputFloats(s, p);
         if (need == 0) throw new IllegalArgumentException(what + ": the plan of " + s + " keeps nothing for the weight gradient");
         if (save.length < need) {
             throw new IllegalArgumentException(what + ": the kept input needs " + need + " floats, the array has " + save.length);
@@ -175,13 +177,13 @@ public final class Convolutions {
         if (db != null) check("conv2d weight gradient: db", db, dbOff, s.outC());
         noOverlap("conv2d weight gradient", dw, dwOff, s.weightSize(), x, xOff, s.inputSize(), dy, dyOff, s.outputSize());
         if (beta != 0f && beta != 1f) throw new IllegalArgumentException("conv2d weight gradient: beta must be 0 or 1, got " + beta);
-        ConvAlgorithm a = plan(s).backwardWeights();
-        if (s.batch() == 0) a = ConvAlgorithm.REFERENCE; // only the beta scaling is left to do
+        ConvPlan p = plan(s);
+        ConvAlgorithm a = s.batch() == 0 ? ConvAlgorithm.REFERENCE : p.backwardWeights(); // batch 0: only the beta scaling is left
         switch (a) {
             case REFERENCE -> ScalarConv.backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
             case DIRECT -> DirectConv.backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
             case WINOGRAD_2X2, WINOGRAD_4X4 -> {
-                if (saved != null) checkSaved("conv2d weight gradient", s, saved);
+                if (saved != null) checkSaved("conv2d weight gradient", s, p, saved);
                 WinogradConv.backwardWeights(s, a, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff, saved);
             }
         }
