@@ -51,7 +51,8 @@ import ttl4j.ttl.SyntheticExperiment;
                         + VggExperiment.RECIPE_TEXT + ") for 10 epochs, and compare parameters, head compression, test accuracy "
                         + "(after every epoch) and seconds per step and per epoch with the paper's 10%% speed-up. A full run takes "
                         + "hours: progress is shown per network and epoch (and every 100 steps when the output is a log, not a "
-                        + "terminal), and an interrupted run continues with --resume DIR. "
+                        + "terminal), and an interrupted run continues with --resume DIR. --networks trains one of the two (the "
+                        + "runs are independent given the seed, so the other can be trained later or on another machine). "
                         + "CIFAR-10 comes from the data directory or a mirror (ttl data fetch cifar10 --help).",
                 "",
                 "synthetic: the interpretability experiment. 16x16 inputs whose label depends only on 4 known rows and 4 "
@@ -62,7 +63,8 @@ import ttl4j.ttl.SyntheticExperiment;
                         + "(importance per row and column, importance map, curves, precision against noise).",
                 ""},
         footer = {"", "Examples:", "  ttl reproduce mnist", "  ttl reproduce fashion-mnist --epochs 30 --out runs/fashion",
-                "  ttl reproduce synthetic --seed 2", "  ttl reproduce cifar10 --out runs/vgg", "  ttl reproduce cifar10 --resume runs/vgg"})
+                "  ttl reproduce synthetic --seed 2", "  ttl reproduce cifar10 --out runs/vgg", "  ttl reproduce cifar10 --resume runs/vgg",
+                "  ttl reproduce cifar10 --networks vgg16-ttl --out runs/vgg-ttl"})
 final class ReproduceCommand implements Callable<Integer> {
 
     /** The default recipe of the classification experiments (chosen by the measurements in the README). */
@@ -113,6 +115,10 @@ final class ReproduceCommand implements Callable<Integer> {
             description = {"cifar10: continue the interrupted run in DIR (its", "  plan.json and the networks' checkpoints)."})
     Path resume;
 
+    @Option(names = "--networks", paramLabel = "LIST",
+            description = {"cifar10: the networks to train, vgg16, vgg16-ttl or", "  both separated by a comma (default: both)."})
+    String networks;
+
     /** Stops each network's training after this many steps of this invocation, as Ctrl-C does (for testing resume). */
     @Option(names = "--stop-after-steps", hidden = true)
     long stopAfterSteps;
@@ -127,9 +133,9 @@ final class ReproduceCommand implements Callable<Integer> {
 
     /** What an experiment gets: its budget, where to write and where to log. */
     record Settings(int epochs, long seed, Path out, String dataDir, String dataset, PrintStream log, int subset, boolean resume,
-                    long stopAfterSteps, String models) {
+                    long stopAfterSteps, String models, String networks) {
         Settings(int epochs, long seed, Path out, String dataDir, String dataset, PrintStream log) {
-            this(epochs, seed, out, dataDir, dataset, log, 0, false, 0, null);
+            this(epochs, seed, out, dataDir, dataset, log, 0, false, 0, null, null);
         }
     }
 
@@ -156,19 +162,19 @@ final class ReproduceCommand implements Callable<Integer> {
         int ep = epochs == null ? exp.defaultEpochs() : epochs;
         if (ep < 1) throw new Main.UserError("--epochs must be >= 1, got " + ep);
         boolean vgg = exp instanceof VggExperiment;
-        if (!vgg && (subset != null || resume != null || models != null)) {
-            throw new Main.UserError("--subset and --resume apply to cifar10 only");
+        if (!vgg && (subset != null || resume != null || models != null || networks != null)) {
+            throw new Main.UserError("--subset, --networks and --resume apply to cifar10 only");
         }
         if (subset != null && subset < 1) throw new Main.UserError("--subset must be >= 1, got " + subset);
-        if (resume != null && (out != null || epochs != null || subset != null || models != null)) {
-            throw new Main.UserError("--resume keeps the run's own settings: --out, --epochs and --subset cannot be given with it");
+        if (resume != null && (out != null || epochs != null || subset != null || models != null || networks != null)) {
+            throw new Main.UserError("--resume keeps the run's own settings: --out, --epochs, --subset and --networks cannot be given with it");
         }
         Path dir = resume != null ? resume : out != null ? out : Path.of("runs", "reproduce-" + experiment.toLowerCase(Locale.ROOT) + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         TrainingRun.ensureWritable(dir);
         PrintStream log = json ? System.err : System.out;
         Report r = exp.run(new Settings(ep, seed, dir, dataDir, dataset, log, subset == null ? 0 : subset, resume != null, stopAfterSteps,
-                models));
+                models, networks));
         if (r == null) return 130;
         try {
             TrainingRun.writeAtomically(dir.resolve("results.md"), r.markdown());

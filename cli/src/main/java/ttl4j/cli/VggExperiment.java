@@ -53,24 +53,49 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         return EPOCHS;
     }
 
-    /** The plan of a run: what --resume needs to continue it. */
-    record Plan(int epochs, int subset, long seed, String denseModel, String ttlModel, String dataset) {
+    /**
+     * The plan of a run: what --resume needs to continue it. {@code networks} are the ones this run
+     * trains, of {@link #DENSE} and {@link #TTL} in that order (a plan written before the choice
+     * existed has both).
+     */
+    record Plan(int epochs, int subset, long seed, String denseModel, String ttlModel, String dataset, List<String> networks) {
         String json() {
             return String.format(Locale.ROOT, "{\"experiment\": \"cifar10\", \"epochs\": %d, \"subset\": %d, \"seed\": %d, "
-                            + "\"dense_model\": %s, \"ttl_model\": %s, \"dataset\": %s}%n", epochs, subset, seed, Json.write(denseModel),
-                    Json.write(ttlModel), Json.write(dataset));
+                            + "\"dense_model\": %s, \"ttl_model\": %s, \"dataset\": %s, \"networks\": [%s]}%n", epochs, subset, seed,
+                    Json.write(denseModel), Json.write(ttlModel), Json.write(dataset),
+                    String.join(", ", networks.stream().map(Json::write).toList()));
         }
 
         static Plan read(Path file) {
             try {
                 Map<?, ?> m = (Map<?, ?>) Json.parse(Files.readString(file));
+                List<String> nets = m.containsKey("networks") ? parseNetworks(String.join(",",
+                        ((List<?>) m.get("networks")).stream().map(o -> (String) o).toList()), "the plan's networks") : List.of(DENSE, TTL);
                 return new Plan(((Number) m.get("epochs")).intValue(), ((Number) m.get("subset")).intValue(),
                         ((Number) m.get("seed")).longValue(), (String) m.get("dense_model"), (String) m.get("ttl_model"),
-                        (String) m.get("dataset"));
-            } catch (IOException | Json.ParseException | ClassCastException | NullPointerException e) {
+                        (String) m.get("dataset"), nets);
+            } catch (IOException | Json.ParseException | ClassCastException | NullPointerException | Main.UserError e) {
                 throw new Main.UserError("--resume: cannot read the plan " + file + " (" + e.getMessage() + ")", e);
             }
         }
+    }
+
+    /**
+     * The networks of {@code --networks}: a comma-separated choice of {@code vgg16} and
+     * {@code vgg16-ttl}, returned in that order whatever order they were given in.
+     */
+    static List<String> parseNetworks(String list, String what) {
+        List<String> given = new ArrayList<>();
+        for (String n : list.split(",", -1)) {
+            String t = n.trim();
+            if (!t.equals(DENSE) && !t.equals(TTL)) {
+                throw new Main.UserError(what + ": unknown network '" + t + "' in '" + list + "': expected " + DENSE + ", " + TTL
+                        + " or both separated by a comma");
+            }
+            if (given.contains(t)) throw new Main.UserError(what + ": " + t + " is given twice in '" + list + "'");
+            given.add(t);
+        }
+        return List.of(DENSE, TTL).stream().filter(given::contains).toList();
     }
 
     @Override
@@ -85,7 +110,8 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         } else {
             String[] models = s.models() != null ? s.models().split(";;", -1) : new String[] {DENSE, TTL};
             if (models.length != 2) throw new Main.UserError("--models takes two specs separated by ';;'");
-            plan = new Plan(s.epochs(), s.subset(), s.seed(), models[0], models[1], s.dataset() != null ? s.dataset() : "cifar10");
+            List<String> nets = s.networks() != null ? parseNetworks(s.networks(), "--networks") : List.of(DENSE, TTL);
+            plan = new Plan(s.epochs(), s.subset(), s.seed(), models[0], models[1], s.dataset() != null ? s.dataset() : "cifar10", nets);
             if (Files.exists(planFile)) {
                 throw new Main.UserError(s.out() + " holds an earlier ttl reproduce cifar10 run: continue it with --resume " + s.out()
                         + ", or choose another --out");
@@ -97,18 +123,18 @@ final class VggExperiment implements ReproduceCommand.Experiment {
             }
         }
         List<Net> nets = new ArrayList<>();
-        String[][] runs = {{DENSE, plan.denseModel()}, {TTL, plan.ttlModel()}};
-        for (int i = 0; i < runs.length; i++) {
-            s.log().printf(Locale.ROOT, "[%d/%d] %s%s%n", i + 1, runs.length, runs[i][0],
-                    runs[i][1].equals(runs[i][0]) ? "" : " (" + runs[i][1] + ")");
-            Net n = train(runs[i][0], runs[i][1], plan, s);
+        List<String> names = plan.networks();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i), model = name.equals(DENSE) ? plan.denseModel() : plan.ttlModel();
+            s.log().printf(Locale.ROOT, "[%d/%d] %s%s%n", i + 1, names.size(), name, model.equals(name) ? "" : " (" + model + ")");
+            Net n = train(name, model, plan, s);
             if (n == null) {
-                s.log().println("stopped during " + runs[i][0] + "; continue with: ttl reproduce cifar10 --resume " + s.out());
+                s.log().println("stopped during " + name + "; continue with: ttl reproduce cifar10 --resume " + s.out());
                 return null;
             }
             nets.add(n);
         }
-        return report(s, plan, nets.get(0), nets.get(1));
+        return nets.size() == 2 ? report(s, plan, nets.get(0), nets.get(1)) : reportOne(s, plan, nets.get(0));
     }
 
     /**
@@ -182,10 +208,7 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         double stepRatio = ttl.secondsPerStep() / dense.secondsPerStep();
         double gap = 100 * (dense.accuracy() - ttl.accuracy());
         String date = LocalDate.now().toString();
-        StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "## ttl reproduce cifar10: VGG-16, dense head against Tucker head, %d epochs%s, seed %d%n%n",
-                plan.epochs(), plan.subset() > 0 ? ", first " + plan.subset() + " images of each split" : "", plan.seed()));
-        md.append(String.format(Locale.ROOT, "%s; %s.%n%n", date, ReproduceCommand.machineText()));
+        StringBuilder md = header(plan, "dense head against Tucker head", date);
         md.append("| | ").append(DENSE).append(" (dense head) | ").append(TTL).append(" (Tucker head) | paper | PyTorch 1.13, 1 thread |\n");
         md.append("|---|---:|---:|---|---|\n");
         row(md, "parameters, network", fmt(dense.parameters()), fmt(ttl.parameters()), "", "");
@@ -205,15 +228,7 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         md.append(String.format(Locale.ROOT, "%nRecipe (both networks): %s; %d epochs, %d steps per epoch, seed %d. Runs (curves.png in each): "
                 + "%s, %s.%n", RECIPE_TEXT, plan.epochs(), dense.stepsPerEpoch(), plan.seed(), dense.dir(), ttl.dir()));
 
-        StringBuilder js = new StringBuilder("{\n");
-        jf(js, "experiment", "\"cifar10\"");
-        jf(js, "dataset", Json.write(plan.dataset()));
-        jf(js, "subset", Integer.toString(plan.subset()));
-        jf(js, "date", Json.write(date));
-        jf(js, "machine", ReproduceCommand.machineJson());
-        jf(js, "recipe", "{\"optimizer\": \"sgd\", \"momentum\": 0.9, \"lr\": " + RECIPE.lr() + ", \"schedule\": \"cosine\", "
-                + "\"weight_decay\": " + RECIPE.weightDecay() + ", \"batch_size\": " + BATCH + ", \"epochs\": " + plan.epochs()
-                + ", \"normalize\": \"standardize\", \"augment\": \"crop-flip\", \"seed\": " + plan.seed() + "}");
+        StringBuilder js = jsonHeader(plan, date);
         jf(js, "networks", "[\n    " + dense.json() + ",\n    " + ttl.json() + "\n  ]");
         jf(js, "head_compression", Json.number(headRatio, 2));
         jf(js, "step_time_ratio", Json.number(stepRatio, 3));
@@ -226,6 +241,58 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         js.setLength(js.length() - 2);
         js.append("\n}\n");
         return new Report(md.toString(), js.toString());
+    }
+
+    /**
+     * The results of a run of one network ({@code --networks}): its own figures, and the command that
+     * trains the other with the same seed, since the two runs are independent given the plan.
+     */
+    private static Report reportOne(Settings s, Plan plan, Net net) {
+        String date = LocalDate.now().toString();
+        String other = net.name().equals(DENSE) ? TTL : DENSE;
+        StringBuilder md = header(plan, net.name() + " only", date);
+        md.append("| | ").append(net.name()).append(net.name().equals(DENSE) ? " (dense head)" : " (Tucker head)").append(" |\n");
+        md.append("|---|---:|\n");
+        md.append("| parameters, network | ").append(fmt(net.parameters())).append(" |\n");
+        md.append("| parameters, head (after flatten) | ").append(fmt(net.headParameters())).append(" |\n");
+        md.append("| test accuracy | ").append(pct(net.accuracy())).append(" |\n");
+        md.append(String.format(Locale.ROOT, "| seconds per step (median epoch / steps) | %.4f |%n", net.secondsPerStep()));
+        md.append(String.format(Locale.ROOT, "| seconds per epoch (median) | %.2f |%n", net.secondsPerEpoch()));
+        md.append("\nTest accuracy per epoch: ").append(pcts(net.epochAccuracy())).append(".\n");
+        md.append(String.format(Locale.ROOT, "%nRecipe: %s; %d epochs, %d steps per epoch, seed %d. Run (curves.png in it): %s.%n", RECIPE_TEXT,
+                plan.epochs(), net.stepsPerEpoch(), plan.seed(), net.dir()));
+        md.append(String.format(Locale.ROOT, "%nOnly %s was trained (--networks). The networks' runs are independent given the plan, so "
+                + "`ttl reproduce cifar10 --networks %s --epochs %d --seed %d%s` trains %s as a run of both would (its seconds per "
+                + "step compare with these only when both are measured on the same machine).%n", net.name(), other,
+                plan.epochs(), plan.seed(), plan.subset() > 0 ? " --subset " + plan.subset() : "", other));
+        StringBuilder js = jsonHeader(plan, date);
+        jf(js, "networks", "[\n    " + net.json() + "\n  ]");
+        jf(js, "paper", "{\"step_time_ratio\": " + PAPER_STEP_RATIO + ", \"accuracy\": \"comparable\", \"comparable_points\": "
+                + COMPARABLE_POINTS + "}");
+        js.setLength(js.length() - 2);
+        js.append("\n}\n");
+        return new Report(md.toString(), js.toString());
+    }
+
+    private static StringBuilder header(Plan plan, String what, String date) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "## ttl reproduce cifar10: VGG-16, %s, %d epochs%s, seed %d%n%n", what, plan.epochs(),
+                plan.subset() > 0 ? ", first " + plan.subset() + " images of each split" : "", plan.seed()));
+        md.append(String.format(Locale.ROOT, "%s; %s.%n%n", date, ReproduceCommand.machineText()));
+        return md;
+    }
+
+    private static StringBuilder jsonHeader(Plan plan, String date) {
+        StringBuilder js = new StringBuilder("{\n");
+        jf(js, "experiment", "\"cifar10\"");
+        jf(js, "dataset", Json.write(plan.dataset()));
+        jf(js, "subset", Integer.toString(plan.subset()));
+        jf(js, "date", Json.write(date));
+        jf(js, "machine", ReproduceCommand.machineJson());
+        jf(js, "recipe", "{\"optimizer\": \"sgd\", \"momentum\": 0.9, \"lr\": " + RECIPE.lr() + ", \"schedule\": \"cosine\", "
+                + "\"weight_decay\": " + RECIPE.weightDecay() + ", \"batch_size\": " + BATCH + ", \"epochs\": " + plan.epochs()
+                + ", \"normalize\": \"standardize\", \"augment\": \"crop-flip\", \"seed\": " + plan.seed() + "}");
+        return js;
     }
 
     private static String pcts(List<Double> xs) {

@@ -135,6 +135,45 @@ class ReproduceCifar10Test {
         assertEquals(results(whole).get("gap_points"), results(parts).get("gap_points"));
     }
 
+    /**
+     * {@code --networks} trains one network, the same one a run of both trains (its weights bit for
+     * bit), reports it alone, keeps the choice in the plan for --resume, and names a bad choice.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void oneNetworkIsTrainedAsInARunOfBoth() throws Exception {
+        Path both = tmp.resolve("both"), one = tmp.resolve("one");
+        assertEquals(0, reproduce(both, "--epochs", "1").exit());
+        Captured c = reproduce(one, "--epochs", "1", "--networks", "vgg16-ttl", "--stop-after-steps", "1");
+        assertEquals(130, c.exit(), c.err());
+        assertTrue(c.out().contains("[1/1] vgg16-ttl") && !c.out().contains("[1/2]"), c.out());
+        assertTrue(Files.readString(one.resolve("plan.json")).contains("\"networks\": [\"vgg16-ttl\"]"));
+        Captured rest = Captured.run("reproduce", "cifar10", "--resume", one.toString(), "--data-dir", data.toString(), "--threads", "1");
+        assertEquals(0, rest.exit(), rest.err());
+        assertTrue(Files.notExists(one.resolve("vgg16")), "the dense network is not trained");
+        Map<String, Tensor> a = SafeTensors.read(both.resolve("vgg16-ttl/model.safetensors")).tensors();
+        Map<String, Tensor> b = SafeTensors.read(one.resolve("vgg16-ttl/model.safetensors")).tensors();
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
+        Map<String, Object> js = results(one);
+        List<Map<String, Object>> nets = (List<Map<String, Object>>) js.get("networks");
+        assertEquals(1, nets.size());
+        assertEquals("vgg16-ttl", nets.get(0).get("model"));
+        assertEquals(((List<Map<String, Object>>) results(both).get("networks")).get(1).get("test_accuracy"), nets.get(0).get("test_accuracy"));
+        assertTrue(!js.containsKey("step_time_ratio") && !js.containsKey("gap_points"), js.toString());
+        String md = Files.readString(one.resolve("results.md"));
+        assertTrue(md.contains("vgg16-ttl only") && md.contains("ttl reproduce cifar10 --networks vgg16 --epochs 1 --seed 1 --subset 128"), md);
+
+        Captured bad = reproduce(tmp.resolve("bad"), "--networks", "vgg16,vgg19");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("unknown network 'vgg19' in 'vgg16,vgg19'"), bad.err());
+        Captured twice = reproduce(tmp.resolve("twice"), "--networks", "vgg16-ttl,vgg16-ttl");
+        assertEquals(2, twice.exit());
+        assertTrue(twice.err().contains("vgg16-ttl is given twice"), twice.err());
+        Captured order = reproduce(tmp.resolve("order"), "--epochs", "1", "--networks", "vgg16-ttl, vgg16", "--stop-after-steps", "1");
+        assertTrue(order.out().contains("[1/2] vgg16\n") || order.out().contains("[1/2] vgg16 ("), order.out());
+    }
+
     /** The real CIFAR-10 (first 128 images of each split), when the shared datasets are here. */
     @Test
     void realCifar10Subset() throws Exception {
