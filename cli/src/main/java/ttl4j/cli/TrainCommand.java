@@ -114,8 +114,9 @@ final class TrainCommand implements Callable<Integer> {
     Double valSplit;
 
     @Option(names = "--profile", description = "Time every layer's forward and backward and every other part of each step (loss, "
-            + "zeroing, guard, update, data; a clock read around each, its cost counted) and print, when the run ends, seconds per "
-            + "step and share by part; also written to profile.json.")
+            + "zeroing, guard, update, data; a clock read around each, its cost counted) and print, when the run ends, milliseconds "
+            + "per step and share by part, then per layer its forward and backward time, GFLOPS and algorithm; also written to "
+            + "profile.json.")
     boolean profile;
 
     @Option(names = "--stop-on-collapse",

@@ -450,9 +450,10 @@ final class TrainingRun {
     /** With --profile: where this invocation's steps went, on the console and in profile.json. */
     private void reportProfile() {
         if (stepProfile == null || stepProfile.steps() == 0) return;
-        ttl4j.cli.bench.ProfileReport.print(stdout, stepProfile, Double.NaN);
+        ttl4j.cli.bench.ProfileReport.print(stdout, stepProfile, Double.NaN, trainer.model(), inputShape);
         try {
-            writeAtomically(dir.resolve(PROFILE), ttl4j.cli.bench.ProfileReport.json(stepProfile, Double.NaN) + "\n");
+            writeAtomically(dir.resolve(PROFILE),
+                    ttl4j.cli.bench.ProfileReport.json(stepProfile, Double.NaN, trainer.model(), inputShape) + "\n");
         } catch (IOException e) {
             stdout.println("warning: could not write " + dir.resolve(PROFILE) + ": " + e.getMessage());
         }

@@ -154,10 +154,37 @@ class BenchCommandTest {
         // per layer, forward and backward: 2 reads each; 8 layers
         assertTrue(((Number) prof.get("clock_reads_per_step")).doubleValue() >= 4 * 8, prof.toString());
         assertTrue(((Number) prof.get("timer_overhead_step_s")).doubleValue() >= 0, prof.toString());
+        assertEquals(16, ((Number) prof.get("batch_size")).intValue());
+        List<Map<String, Object>> layers = (List<Map<String, Object>>) prof.get("layers");
+        assertEquals(8, layers.size(), layers.toString());
+        Map<String, Object> conv = layers.get(0), dense = layers.get(5), last = layers.get(7);
+        assertEquals("conv(4,k=3,p=1)", conv.get("spec"));
+        // per step of 16 samples: conv 4 x 1 x 3 x 3 x 8 x 8, the first layer so no input gradient
+        assertEquals(16 * 4 * 9 * 64, ((Number) conv.get("forward_multiply_adds")).longValue());
+        assertEquals(16 * 4 * 9 * 64, ((Number) conv.get("backward_multiply_adds")).longValue());
+        assertTrue(((String) conv.get("algorithm")).matches("[a-z0-9]+ / - / [a-z0-9]+"), conv.toString());
+        assertEquals(16 * 64 * 8, ((Number) dense.get("forward_multiply_adds")).longValue());
+        assertEquals(2 * 16 * 64 * 8, ((Number) dense.get("backward_multiply_adds")).longValue(), "input and weight gradients");
+        assertEquals("gemm", dense.get("algorithm"));
+        assertEquals(16 * 8 * 3, ((Number) last.get("forward_multiply_adds")).longValue());
+        double convGflops = ((Number) conv.get("forward_gflops")).doubleValue();
+        assertEquals(2.0 * 16 * 4 * 9 * 64 / ((Number) conv.get("forward_s")).doubleValue() / 1e9, convGflops, 1e-4 + 0.01 * convGflops);
+        assertEquals(null, layers.get(1).get("forward_gflops"), "batch norm does no counted multiply-adds");
+        double denseFwd = 0, denseBwd = 0;
+        for (Map<String, Object> l : layers) {
+            if (((String) l.get("spec")).startsWith("dense(")) {
+                denseFwd += ((Number) l.get("forward_s")).doubleValue();
+                denseBwd += ((Number) l.get("backward_s")).doubleValue();
+            }
+        }
+        assertEquals(((Number) parts.get("forward dense")).doubleValue(), denseFwd, 2e-6, "the layers add up to their kind's part");
+        assertEquals(((Number) parts.get("backward dense")).doubleValue(), denseBwd, 2e-6);
 
         Captured table = Captured.run("bench", "train", "--model", spec, "--dataset", "tiny", "--data-dir", data.toString(),
                 "--steps", "2", "--warmup", "0", "--batch-size", "16", "--threads", "1", "--profile");
         assertEquals(0, table.exit(), table.err());
         assertTrue(table.out().contains("median") && table.out().contains("backward conv") && table.out().contains("timer:"), table.out());
+        assertTrue(table.out().contains("per layer") && table.out().contains("GFLOPS") && table.out().contains("dense(8) (gemm)"),
+                table.out());
     }
 }

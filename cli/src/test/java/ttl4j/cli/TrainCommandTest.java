@@ -347,5 +347,8 @@ class TrainCommandTest {
         double sum = 0;
         for (Object v : parts.values()) sum += ((Number) v).doubleValue();
         assertEquals(((Number) o.get("step_s")).doubleValue(), sum, 1e-3 + 0.05 * sum, "the parts add up to the step");
+        List<?> layers = (List<?>) o.get("layers");
+        assertTrue(!layers.isEmpty() && c.out().contains("per layer"), c.out());
+        assertTrue(((Number) ((Map<?, ?>) layers.get(0)).get("forward_multiply_adds")).doubleValue() > 0, layers.toString());
     }
 }

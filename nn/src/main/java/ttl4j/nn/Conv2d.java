@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import ttl4j.engine.Tensor;
+import ttl4j.engine.conv.ConvPlan;
 import ttl4j.engine.conv.ConvShape;
 import ttl4j.engine.conv.Convolutions;
 
@@ -176,6 +177,20 @@ public final class Conv2d implements Layer {
     public long multiplyAdds(int[] inputShape) {
         int[] o = outputShape(inputShape);
         return (long) outC * inC * kh * kw * o[1] * o[2];
+    }
+
+    /**
+     * The direct algorithm's multiply-adds (the weight gradient's, and the input gradient's unless this
+     * is the first layer, each the forward's), and the algorithm {@link Convolutions#plan} picks for
+     * each pass: {@code forward / input gradient / weight gradient}, the input gradient {@code -} when
+     * it is not computed.
+     */
+    @Override
+    public Work work(int[] inputShape, int batch) {
+        long f = multiplyAdds(inputShape) * batch;
+        ConvPlan p = Convolutions.plan(convShape(Math.max(1, batch), inputShape[1], inputShape[2]));
+        String a = p.forward().key() + " / " + (inputGradNeeded ? p.backwardData().key() : "-") + " / " + p.backwardWeights().key();
+        return new Work(f, inputGradNeeded ? 2 * f : f, a);
     }
 
     /** {@code conv(K,k=R[xS][,s=..][,p=..][,d=..][,bias=false])}, defaults left out. */

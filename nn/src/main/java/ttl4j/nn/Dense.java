@@ -121,6 +121,13 @@ public final class Dense implements Layer {
         return (long) in * out;
     }
 
+    /** Forward one GEMM; backward the weight gradient's GEMM and, unless this is the first layer, the input gradient's. */
+    @Override
+    public Work work(int[] inputShape, int batch) {
+        long f = multiplyAdds(inputShape) * batch;
+        return new Work(f, grads.inputGradNeeded() ? 2 * f : f, "gemm");
+    }
+
     @Override
     public String spec() {
         return "dense(" + out + ")";

@@ -64,6 +64,24 @@ public interface Layer {
         return 0;
     }
 
+    /**
+     * What a profile reports of a layer in a training step: multiply-adds of its forward and backward
+     * passes over the whole batch, counted as {@link #multiplyAdds} counts them (a convolution's as the
+     * direct algorithm's, whatever it runs), and how the passes are computed ("" when there is nothing
+     * to choose).
+     */
+    record Work(long forward, long backward, String algorithm) {}
+
+    /**
+     * The {@link Work} of a training step on {@code batch} samples of {@code inputShape}. The default:
+     * {@link #multiplyAdds} per sample forward, and twice that backward (the input gradient and the
+     * parameters' gradient, each a product of the forward's size); no algorithm named.
+     */
+    default Work work(int[] inputShape, int batch) {
+        long f = multiplyAdds(inputShape) * batch;
+        return new Work(f, 2 * f, "");
+    }
+
     /** The layer in the model-spec language, e.g. {@code dense(300)} (see {@link ModelSpec}). */
     String spec();
 

@@ -16,7 +16,10 @@ import ttl4j.engine.Tensor;
 public final class Sequential implements Layer {
     private final List<Layer> layers;
     private final List<Param> params;
-    /** When set, each layer's forward and backward are timed into it under {@code forward <kind>} / {@code backward <kind>}. */
+    /**
+     * When set, each layer's forward and backward are timed into it under {@code forward <kind>} /
+     * {@code backward <kind>} and under the layer's index.
+     */
     private StepProfile profile;
     private String[] forwardKeys, backwardKeys;
 
@@ -64,7 +67,7 @@ public final class Sequential implements Layer {
         for (int i = 0; i < layers.size(); i++) {
             long t = System.nanoTime();
             x = layers.get(i).forward(x, training);
-            p.add(forwardKeys[i], System.nanoTime() - t);
+            p.addLayer(i, false, forwardKeys[i], System.nanoTime() - t);
         }
         return x;
     }
@@ -78,7 +81,7 @@ public final class Sequential implements Layer {
             } else {
                 long t = System.nanoTime();
                 dy = layers.get(i).backward(dy);
-                p.add(backwardKeys[i], System.nanoTime() - t);
+                p.addLayer(i, true, backwardKeys[i], System.nanoTime() - t);
             }
         }
         return dy;

@@ -7,7 +7,8 @@ import java.util.Map;
  * Where a training step's time goes: nanoseconds accumulated per part of the step ({@code data},
  * {@code zero_grad}, {@code forward <kind>}, {@code loss}, {@code backward <kind>}, {@code guard} (the
  * divergence check), {@code update}), with {@code <kind>} the layer's spec word ({@code conv},
- * {@code bn}, {@code dense}, {@code ttl}, ...). Filled by a {@link Trainer} given one with
+ * {@code bn}, {@code dense}, {@code ttl}, ...), and per layer of the model ({@link #layerForwardSeconds},
+ * {@link #layerBackwardSeconds}). Filled by a {@link Trainer} given one with
  * {@link Trainer#profile}, which also times whole steps; the parts are read with {@link System#nanoTime}
  * around each layer call, so the kernels inside are untouched. Not thread-safe: one trainer at a time.
  *
@@ -16,7 +17,10 @@ import java.util.Map;
  */
 public final class StepProfile {
     private final Map<String, long[]> parts = new LinkedHashMap<>();
-    private long steps, stepNanos, clockReads;
+    private long steps, stepNanos, clockReads, samples;
+    private int maxBatch;
+    /** Nanoseconds per layer index of the model, forward and backward. */
+    private long[] layerForward = new long[0], layerBackward = new long[0];
 
     /** Adds {@code nanos} to part {@code key}. */
     public void add(String key, long nanos) {
@@ -25,21 +29,62 @@ public final class StepProfile {
         clockReads += 2;
     }
 
-    /** One whole step of {@code nanos} done. */
-    void step(long nanos) {
+    /** Adds {@code nanos} to part {@code key} and to layer {@code layer}'s forward (or backward) time. */
+    void addLayer(int layer, boolean backward, String key, long nanos) {
+        add(key, nanos);
+        if (layer >= layerForward.length) {
+            layerForward = java.util.Arrays.copyOf(layerForward, layer + 1);
+            layerBackward = java.util.Arrays.copyOf(layerBackward, layer + 1);
+        }
+        (backward ? layerBackward : layerForward)[layer] += nanos;
+    }
+
+    /** One whole step of {@code nanos} on {@code batch} samples done. */
+    void step(long nanos, int batch) {
         steps++;
         stepNanos += nanos;
+        samples += batch;
+        maxBatch = Math.max(maxBatch, batch);
         clockReads += 2;
     }
 
     /** Forgets everything recorded (after warm-up steps, say). */
     public void reset() {
         parts.clear();
-        steps = stepNanos = clockReads = 0;
+        steps = stepNanos = clockReads = samples = 0;
+        maxBatch = 0;
+        layerForward = new long[0];
+        layerBackward = new long[0];
     }
 
     public long steps() {
         return steps;
+    }
+
+    /** Mean samples per profiled step (the last batch of an epoch may be smaller than the others). */
+    public double samplesPerStep() {
+        return steps == 0 ? Double.NaN : (double) samples / steps;
+    }
+
+    /** The largest batch profiled: the batch size of the run. */
+    public int batchSize() {
+        return maxBatch;
+    }
+
+    /** Mean seconds per step of each layer's forward, by layer index (0 for a layer never timed). */
+    public double[] layerForwardSeconds() {
+        return perStep(layerForward);
+    }
+
+    /** Mean seconds per step of each layer's backward, by layer index (0 for a layer whose backward did not run). */
+    public double[] layerBackwardSeconds() {
+        return perStep(layerBackward);
+    }
+
+    private double[] perStep(long[] nanos) {
+        double[] s = new double[nanos.length];
+        for (int i = 0; i < s.length; i++) s[i] = steps == 0 ? 0 : nanos[i] / 1e9 / steps;
+        return s;
     }
 
     /** Mean seconds per step of each part, in the order first recorded, then {@code other} (the rest of the step). */

@@ -210,7 +210,7 @@ public final class Trainer {
                 if (profile != null) profile.add("data", System.nanoTime() - s0);
                 lr = schedule.lr(globalStep);
                 SoftmaxCrossEntropy.Result r = step(b, lr);
-                if (profile != null) profile.step(System.nanoTime() - s0);
+                if (profile != null) profile.step(System.nanoTime() - s0, b.size());
                 int bs = b.size();
                 epochLossSum += r.loss() * bs;
                 epochCorrect += r.correct();
@@ -334,7 +334,7 @@ public final class Trainer {
                 if (profile != null) profile.add("data", System.nanoTime() - s0);
                 SoftmaxCrossEntropy.Result r = step(b, schedule.lr(globalStep));
                 long ns = System.nanoTime() - s0;
-                if (profile != null) profile.step(ns);
+                if (profile != null) profile.step(ns, b.size());
                 secs[i] = ns / 1e9;
                 epochLossSum += r.loss() * b.size();
                 epochCorrect += r.correct();

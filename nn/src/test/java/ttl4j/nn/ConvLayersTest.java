@@ -32,6 +32,30 @@ class ConvLayersTest {
     }
 
     /**
+     * What the profile reports of a layer ({@link Layer#work}): the direct multiply-adds of each pass
+     * over the batch, without the input gradient in a first layer, and the plan's algorithm per pass.
+     */
+    @Test
+    void workCountsEachPassAndNamesItsAlgorithm() {
+        Conv2d c = conv(64, 128, 3, 3, 1, 1, 1, 1, 1, 1, true, 60);
+        long f = 64L * 128 * 9 * 16 * 16 * 8;
+        Layer.Work w = c.work(new int[] {64, 16, 16}, 8);
+        assertEquals(f, w.forward());
+        assertEquals(2 * f, w.backward());
+        ttl4j.engine.conv.ConvPlan p = ttl4j.engine.conv.Convolutions.plan(c.convShape(8, 16, 16));
+        assertEquals(p.forward().key() + " / " + p.backwardData().key() + " / " + p.backwardWeights().key(), w.algorithm());
+        c.setInputGradNeeded(false);
+        Layer.Work first = c.work(new int[] {64, 16, 16}, 8);
+        assertEquals(f, first.backward(), "a first layer computes no input gradient");
+        assertTrue(first.algorithm().contains(" / - / "), first.algorithm());
+        Dense d = new Dense(30, 7, Init.HE, new SplittableRandom(1));
+        assertEquals(new Layer.Work(5 * 30 * 7, 2 * 5 * 30 * 7, "gemm"), d.work(new int[] {30}, 5));
+        d.setInputGradNeeded(false);
+        assertEquals(5 * 30 * 7, d.work(new int[] {30}, 5).backward());
+        assertEquals(new Layer.Work(0, 0, ""), new ReLU().work(new int[] {30}, 5));
+    }
+
+    /**
      * A Winograd layer keeps its transformed input in a training forward pass for the weight
      * gradient; after an inference forward it transforms X again. The gradients are the same bits.
      */

@@ -199,6 +199,16 @@ public final class TuckerLayer implements Layer, CompressedLayer {
         return new int[] {p.outSize};
     }
 
+    /** The multiply-adds of the algorithm a training step at this batch size runs ({@link #costs}), and its name. */
+    @Override
+    public Work work(int[] inputShape, int batch) {
+        outputShape(inputShape);
+        TuckerPlan q = new TuckerPlan(p, mode, Math.max(1, batch), true, grads.inputGradNeeded());
+        Costs c = q.costs;
+        return q.reconstructed ? new Work(c.reconstructedForward(), c.reconstructedBackward(), "reconstructed")
+                : new Work(c.factorizedForward(), c.factorizedBackward(), "factorized");
+    }
+
     /** The factorised forward's multiply-adds for one sample (projection, core, expansion), as {@link #costs} counts them. */
     @Override
     public long multiplyAdds(int[] inputShape) {

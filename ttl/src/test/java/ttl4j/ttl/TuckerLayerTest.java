@@ -22,6 +22,7 @@ import ttl4j.nn.Checkpoint;
 import ttl4j.nn.Dense;
 import ttl4j.nn.Init;
 import ttl4j.nn.LrSchedule;
+import ttl4j.nn.Layer;
 import ttl4j.nn.ModelSpec;
 import ttl4j.nn.Param;
 import ttl4j.nn.Sequential;
@@ -185,6 +186,13 @@ class TuckerLayerTest {
         TuckerLayer.Costs cf = full.costs(256, false);
         assertTrue(cf.reconstructedForward() < cf.factorizedForward(), cf.toString());
         assertTrue(full.usesReconstruction(256, false));
+        // what a profile reports: the training step's algorithm and its multiply-adds
+        Layer.Work w = t.work(new int[] {28, 28}, 128);
+        assertEquals(new Layer.Work(c.factorizedForward(), c.factorizedBackward(), "factorized"), w);
+        TuckerLayer.Costs ct = full.costs(256, true);
+        assertEquals(full.usesReconstruction(256, true) ? "reconstructed" : "factorized", full.work(new int[] {16}, 256).algorithm());
+        assertEquals(full.usesReconstruction(256, true) ? ct.reconstructedBackward() : ct.factorizedBackward(),
+                full.work(new int[] {16}, 256).backward());
         Tensor x = Tensor.randn(new SplittableRandom(3), 1f, 256, 16);
         Tensor y = full.forward(x, false);
         Tensor ref = new Dense(16, 16, Init.HE, new SplittableRandom(1)).forward(x, false); // shape only

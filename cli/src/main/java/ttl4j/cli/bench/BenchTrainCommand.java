@@ -26,7 +26,8 @@ import ttl4j.nn.TrainingCallback;
         description = {"Time training epochs (SGD, constant learning rate) after warm-up epochs, or with --steps N single steps "
                 + "after warm-up steps. Timed: each batch's conversion of the bytes to floats, forward, loss, backward, update; "
                 + "not timed: JVM start-up, reading the data, evaluation. Prints the times and their median, min and max; --profile adds "
-                + "where a step's time goes (per layer kind, forward and backward, the loss, zeroing, the update, the data)."})
+                + "where a step's time goes: per layer kind, forward and backward, the loss, zeroing, the update, the data; then per "
+                + "layer its forward and backward time, share of the step, multiply-adds as GFLOPS and the algorithm it runs."})
 final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = TrainWorkload.MLP_MNIST, paramLabel = "PRESET|SPEC", description = "Model (default: ${DEFAULT-VALUE}).")
     String model;
@@ -54,7 +55,8 @@ final class BenchTrainCommand implements Callable<Integer> {
     Integer steps;
 
     @Option(names = "--profile", description = "Then as many steps again with a timer around every layer and part of the step; "
-            + "prints seconds per step by part and the timer's measured cost.")
+            + "prints milliseconds per step by part, the timer's measured cost, and a table per layer (time, share, GFLOPS, "
+            + "algorithm); with --json under \"profile\".")
     boolean profile;
 
     @Option(names = "--epochs", defaultValue = "2", paramLabel = "N", description = "Timed epochs (default: ${DEFAULT-VALUE}).")
@@ -109,14 +111,14 @@ final class BenchTrainCommand implements Callable<Integer> {
                     Json.write(model), Json.write(spec), Json.write(dataset), batchSize, Parallel.threads(), trackImportance,
                     Json.write(Engine.kernels().name()), Json.write(System.getProperty("java.version")), warm, array(timed), median,
                     spread.min(), spread.max(),
-                    Json.number(lastLoss, 4), prof == null ? "" : ",\"profile\":" + profileJson(prof, median / w.stepsPerEpoch()));
+                    Json.number(lastLoss, 4), prof == null ? "" : ",\"profile\":" + profileJson(prof, median / w.stepsPerEpoch(), w));
         } else {
             System.out.printf(Locale.ROOT, "%s on %s, batch %d, %d thread(s), %s kernels%s: %d epochs after %d warm-up, %s s, "
                             + "median %.3f s per epoch (min %.3f, max %.3f; %.0f samples/s)%n",
                     spec, dataset, batchSize, Parallel.threads(), Engine.kernels().name(),
                     trackImportance ? ", importance tracked" : "", epochs, warm, Arrays.toString(timed), median, spread.min(), spread.max(),
                     train.size() / median);
-            if (prof != null) printProfile(prof, median / w.stepsPerEpoch());
+            if (prof != null) printProfile(prof, median / w.stepsPerEpoch(), w);
         }
         return 0;
     }
@@ -133,13 +135,13 @@ final class BenchTrainCommand implements Callable<Integer> {
                             + "\"median_step_s\":%.6f,\"min_step_s\":%.6f,\"max_step_s\":%.6f,\"last_loss\":%s%s}%n",
                     Json.write(model), Json.write(spec), Json.write(dataset), batchSize, Parallel.threads(), trackImportance,
                     Json.write(Engine.kernels().name()), Json.write(System.getProperty("java.version")), warm, array(timed), median,
-                    min(timed), max(timed), Json.number(lastLoss, 4), prof == null ? "" : ",\"profile\":" + profileJson(prof, median));
+                    min(timed), max(timed), Json.number(lastLoss, 4), prof == null ? "" : ",\"profile\":" + profileJson(prof, median, w));
         } else {
             System.out.printf(Locale.ROOT, "%s on %s, batch %d, %d thread(s), %s kernels%s: %d steps after %d warm-up, %s s, "
                             + "median %.4f s per step (min %.4f, max %.4f; %.1f samples/s)%n",
                     spec, dataset, batchSize, Parallel.threads(), Engine.kernels().name(), trackImportance ? ", importance tracked" : "",
                     steps, warm, Arrays.toString(timed), median, min(timed), max(timed), batchSize / median);
-            if (prof != null) printProfile(prof, median);
+            if (prof != null) printProfile(prof, median, w);
         }
         return 0;
     }
@@ -156,12 +158,12 @@ final class BenchTrainCommand implements Callable<Integer> {
         return p;
     }
 
-    private static void printProfile(StepProfile p, double unprofiledStep) {
-        ProfileReport.print(System.out, p, unprofiledStep);
+    private static void printProfile(StepProfile p, double unprofiledStep, TrainWorkload w) {
+        ProfileReport.print(System.out, p, unprofiledStep, w.model(), w.inputShape());
     }
 
-    private static String profileJson(StepProfile p, double unprofiledStep) {
-        return ProfileReport.json(p, unprofiledStep);
+    private static String profileJson(StepProfile p, double unprofiledStep, TrainWorkload w) {
+        return ProfileReport.json(p, unprofiledStep, w.model(), w.inputShape());
     }
 
     private static String array(double[] v) {

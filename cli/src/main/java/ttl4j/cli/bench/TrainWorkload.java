@@ -30,10 +30,12 @@ public final class TrainWorkload {
 
     private final Trainer trainer;
     private final BatchSource batches;
+    private final int[] inputShape;
 
-    private TrainWorkload(Trainer trainer, BatchSource batches) {
+    private TrainWorkload(Trainer trainer, BatchSource batches, int[] inputShape) {
         this.trainer = trainer;
         this.batches = batches;
+        this.inputShape = inputShape;
     }
 
     /** {@code model} (a preset or a spec, seed 1) and its trainer over {@code train}, optionally with the importance tracker on. */
@@ -46,7 +48,7 @@ public final class TrainWorkload {
             if (!ImportanceTracker.applies(net)) throw new Main.UserError("--track-importance needs a model with a ttl layer");
             ImportanceTracker.attach(tr);
         }
-        return new TrainWorkload(tr, TrainingInputs.shuffled(train, batchSize, prep, shape));
+        return new TrainWorkload(tr, TrainingInputs.shuffled(train, batchSize, prep, shape), shape);
     }
 
     /** {@code n} random 28x28 images with random labels of 10 classes: at 60,000, an epoch does MNIST's work without the download. */
@@ -66,6 +68,11 @@ public final class TrainWorkload {
 
     public Sequential model() {
         return trainer.model();
+    }
+
+    /** The per-sample input shape of the model. */
+    public int[] inputShape() {
+        return inputShape.clone();
     }
 
     /** Timed: {@code n} more steps, each timed (seconds); they continue the epoch and the next ones. */
