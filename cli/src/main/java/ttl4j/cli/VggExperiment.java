@@ -69,8 +69,9 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         static Plan read(Path file) {
             try {
                 Map<?, ?> m = (Map<?, ?>) Json.parse(Files.readString(file));
-                List<String> nets = m.containsKey("networks") ? parseNetworks(String.join(",",
-                        ((List<?>) m.get("networks")).stream().map(o -> (String) o).toList()), "the plan's networks") : List.of(DENSE, TTL);
+                List<String> nets = m.containsKey("networks")
+                        ? networks(((List<?>) m.get("networks")).stream().map(o -> (String) o).toList(), "the plan's networks")
+                        : List.of(DENSE, TTL);
                 return new Plan(((Number) m.get("epochs")).intValue(), ((Number) m.get("subset")).intValue(),
                         ((Number) m.get("seed")).longValue(), (String) m.get("dense_model"), (String) m.get("ttl_model"),
                         (String) m.get("dataset"), nets);
@@ -81,18 +82,20 @@ final class VggExperiment implements ReproduceCommand.Experiment {
     }
 
     /**
-     * The networks of {@code --networks}: a comma-separated choice of {@code vgg16} and
-     * {@code vgg16-ttl}, returned in that order whatever order they were given in.
+     * The networks named in {@code names} (of {@code --networks}, split at commas, or of a plan):
+     * each {@code vgg16} or {@code vgg16-ttl} once, returned in that order whatever order they were
+     * given in; {@code what} says where they came from in the error.
      */
-    static List<String> parseNetworks(String list, String what) {
+    static List<String> networks(List<String> names, String what) {
         List<String> given = new ArrayList<>();
-        for (String n : list.split(",", -1)) {
+        String shown = String.join(",", names);
+        for (String n : names) {
             String t = n.trim();
             if (!t.equals(DENSE) && !t.equals(TTL)) {
-                throw new Main.UserError(what + ": unknown network '" + t + "' in '" + list + "': expected " + DENSE + ", " + TTL
+                throw new Main.UserError(what + ": unknown network '" + t + "' in '" + shown + "': expected " + DENSE + ", " + TTL
                         + " or both separated by a comma");
             }
-            if (given.contains(t)) throw new Main.UserError(what + ": " + t + " is given twice in '" + list + "'");
+            if (given.contains(t)) throw new Main.UserError(what + ": " + t + " is given twice in '" + shown + "'");
             given.add(t);
         }
         return List.of(DENSE, TTL).stream().filter(given::contains).toList();
@@ -110,7 +113,7 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         } else {
             String[] models = s.models() != null ? s.models().split(";;", -1) : new String[] {DENSE, TTL};
             if (models.length != 2) throw new Main.UserError("--models takes two specs separated by ';;'");
-            List<String> nets = s.networks() != null ? parseNetworks(s.networks(), "--networks") : List.of(DENSE, TTL);
+            List<String> nets = s.networks() != null ? networks(List.of(s.networks().split(",", -1)), "--networks") : List.of(DENSE, TTL);
             plan = new Plan(s.epochs(), s.subset(), s.seed(), models[0], models[1], s.dataset() != null ? s.dataset() : "cifar10", nets);
             if (Files.exists(planFile)) {
                 throw new Main.UserError(s.out() + " holds an earlier ttl reproduce cifar10 run: continue it with --resume " + s.out()
