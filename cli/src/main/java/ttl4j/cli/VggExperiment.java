@@ -70,7 +70,7 @@ final class VggExperiment implements ReproduceCommand.Experiment {
             try {
                 Map<?, ?> m = (Map<?, ?>) Json.parse(Files.readString(file));
                 List<String> nets = m.containsKey("networks")
-                        ? networks(((List<?>) m.get("networks")).stream().map(o -> (String) o).toList(), "the plan's networks")
+                        ? checkNetworks(((List<?>) m.get("networks")).stream().map(o -> (String) o).toList(), "the plan's networks")
                         : List.of(DENSE, TTL);
                 return new Plan(((Number) m.get("epochs")).intValue(), ((Number) m.get("subset")).intValue(),
                         ((Number) m.get("seed")).longValue(), (String) m.get("dense_model"), (String) m.get("ttl_model"),
@@ -86,7 +86,7 @@ final class VggExperiment implements ReproduceCommand.Experiment {
      * each {@code vgg16} or {@code vgg16-ttl} once, returned in that order whatever order they were
      * given in; {@code what} says where they came from in the error.
      */
-    static List<String> networks(List<String> names, String what) {
+    static List<String> checkNetworks(List<String> names, String what) {
         List<String> given = new ArrayList<>();
         String shown = String.join(",", names);
         for (String n : names) {
@@ -113,7 +113,7 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         } else {
             String[] models = s.models() != null ? s.models().split(";;", -1) : new String[] {DENSE, TTL};
             if (models.length != 2) throw new Main.UserError("--models takes two specs separated by ';;'");
-            List<String> nets = s.networks() != null ? networks(List.of(s.networks().split(",", -1)), "--networks") : List.of(DENSE, TTL);
+            List<String> nets = s.networks() != null ? checkNetworks(List.of(s.networks().split(",", -1)), "--networks") : List.of(DENSE, TTL);
             plan = new Plan(s.epochs(), s.subset(), s.seed(), models[0], models[1], s.dataset() != null ? s.dataset() : "cifar10", nets);
             if (Files.exists(planFile)) {
                 throw new Main.UserError(s.out() + " holds an earlier ttl reproduce cifar10 run: continue it with --resume " + s.out()
