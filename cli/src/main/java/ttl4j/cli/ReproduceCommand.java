@@ -53,6 +53,7 @@ import ttl4j.ttl.SyntheticExperiment;
                         + "hours: progress is shown per network and epoch (and every 100 steps when the output is a log, not a "
                         + "terminal), and an interrupted run continues with --resume DIR. --networks trains one of the two (the "
                         + "runs are independent given the seed, so the other can be trained later or on another machine). "
+                        + "A run of both also draws their test accuracy per epoch in DIR/accuracy.png. "
                         + "CIFAR-10 comes from the data directory or a mirror (ttl data fetch cifar10 --help).",
                 "",
                 "synthetic: the interpretability experiment. 16x16 inputs whose label depends only on 4 known rows and 4 "

@@ -16,6 +16,7 @@ import java.util.Map;
 import ttl4j.cli.ReproduceCommand.Report;
 import ttl4j.cli.ReproduceCommand.Settings;
 import ttl4j.cli.TrainingRun.RunConfig;
+import ttl4j.cli.plot.Charts;
 import ttl4j.data.Augmentation;
 import ttl4j.engine.io.Json;
 import ttl4j.nn.Checkpoint;
@@ -229,7 +230,9 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         md.append("\nTest accuracy per epoch: ").append(DENSE).append(' ').append(pcts(dense.epochAccuracy())).append("; ").append(TTL)
                 .append(' ').append(pcts(ttl.epochAccuracy())).append(".\n");
         md.append(String.format(Locale.ROOT, "%nRecipe (both networks): %s; %d epochs, %d steps per epoch, seed %d. Runs (curves.png in each): "
-                + "%s, %s.%n", RECIPE_TEXT, plan.epochs(), dense.stepsPerEpoch(), plan.seed(), dense.dir(), ttl.dir()));
+                + "%s, %s. Test accuracy of both per epoch: %s.%n", RECIPE_TEXT, plan.epochs(), dense.stepsPerEpoch(), plan.seed(), dense.dir(),
+                ttl.dir(), s.out().resolve(ACCURACY_PNG)));
+        accuracyChart(s.out().resolve(ACCURACY_PNG), plan, List.of(dense, ttl));
 
         StringBuilder js = jsonHeader(plan, date);
         jf(js, "networks", "[\n    " + dense.json() + ",\n    " + ttl.json() + "\n  ]");
@@ -244,6 +247,27 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         js.setLength(js.length() - 2);
         js.append("\n}\n");
         return new Report(md.toString(), js.toString());
+    }
+
+    /** The chart of both networks' test accuracy per epoch, in the run's directory. */
+    static final String ACCURACY_PNG = "accuracy.png";
+
+    static void accuracyChart(Path out, Plan plan, List<Net> nets) {
+        List<Charts.Series> series = new ArrayList<>();
+        for (Net n : nets) {
+            double[] x = new double[n.epochAccuracy().size()], y = new double[x.length];
+            for (int e = 0; e < x.length; e++) {
+                x[e] = e + 1;
+                y[e] = 100 * n.epochAccuracy().get(e);
+            }
+            series.add(new Charts.Series(n.name() + (n.name().equals(DENSE) ? " (dense head)" : " (Tucker head)"), x, y));
+        }
+        try {
+            Charts.lines(out, String.format(Locale.ROOT, "VGG-16 on %s: test accuracy after each epoch (seed %d)", plan.dataset(), plan.seed()),
+                    "epoch", "test accuracy (%)", series, Double.NaN, Double.NaN);
+        } catch (IOException e) {
+            throw new Main.UserError("cannot write " + out + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -72,6 +72,8 @@ class ReproduceCifar10Test {
         assertEquals(0.9, ((Number) ((Map<String, Object>) js.get("paper")).get("step_time_ratio")).doubleValue());
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("compression, head") && md.contains("step time, vgg16-ttl / vgg16") && md.contains("<= 0.90"), md);
+        assertTrue(md.contains(out.resolve("accuracy.png").toString()), md);
+        assertTrue(javax.imageio.ImageIO.read(out.resolve("accuracy.png").toFile()).getWidth() > 0, "accuracy.png is an image");
         assertEquals("128", SafeTensors.read(out.resolve("vgg16/model.safetensors")).metadata().get("run.subset"));
         assertEquals("crop-flip", SafeTensors.read(out.resolve("vgg16/model.safetensors")).metadata().get("run.augment"));
         Captured again = reproduce(out, "--epochs", "1");
