@@ -42,14 +42,26 @@ PY
   echo "$best"
 }
 
-# Installs Debian's python3-torch (and OpenBLAS, which its Linear layers call) when torch is missing.
+# The BLAS that libblas.so.3 resolves to (Debian's alternatives): what torch's Linear layers and
+# numpy call.
+peer_blas() {
+  local lib
+  lib="$(ldconfig -p 2>/dev/null | awk '$1 == "libblas.so.3" { print $NF; exit }')"
+  [ -n "$lib" ] && readlink -f "$lib"
+}
+
+# Installs Debian's python3-torch (and OpenBLAS, which its Linear layers call) when torch is missing,
+# and OpenBLAS when torch is there but libblas.so.3 is another BLAS: python3-torch is satisfied by
+# the reference BLAS (libblas3), whose sgemm is about 50 times slower here, and a peer on it is
+# not the peer at its best.
 peer_need_torch() {
-  local py="${1:-/usr/bin/python3}" sudo_cmd=""
-  if ! "$py" -c 'import torch' 2>/dev/null; then
-    echo "installing python3-torch and libopenblas0-pthread (Debian) ..." >&2
-    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    $sudo_cmd apt-get install -y -q python3-torch libopenblas0-pthread >&2
-  fi
+  local py="${1:-/usr/bin/python3}" sudo_cmd="" pkgs=()
+  "$py" -c 'import torch' 2>/dev/null || pkgs+=(python3-torch)
+  case "$(peer_blas)" in *openblas*) ;; *) pkgs+=(libopenblas0-pthread) ;; esac
+  [ ${#pkgs[@]} -eq 0 ] && return 0
+  echo "installing ${pkgs[*]} (Debian; libblas.so.3 is $(peer_blas || true)) ..." >&2
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get install -y -q "${pkgs[@]}" >&2 || { $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -q "${pkgs[@]}" >&2; }
 }
 
 peer_setup() {
@@ -59,4 +71,8 @@ peer_setup() {
   [ -n "$ct" ] && peer_env+=(OPENBLAS_CORETYPE="$ct")
   peer_env+=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184)
   echo "# peer environment: ${peer_env[*]:1} (this shell had OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}, OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset})" >&2
+  local blas
+  blas="$(peer_blas || true)"
+  echo "# peer BLAS (libblas.so.3): ${blas:-not found}" >&2
+  case "$blas" in *openblas*) ;; *) echo "# WARNING: the peer's BLAS is not OpenBLAS; its matrix products are not at their best" >&2 ;; esac
 }
