@@ -46,7 +46,7 @@ PY
 # numpy call.
 peer_blas() {
   local lib
-  lib="$(ldconfig -p 2>/dev/null | awk '$1 == "libblas.so.3" { print $NF; exit }')"
+  lib="$({ ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | awk '$1 == "libblas.so.3" { print $NF; exit }')"
   [ -n "$lib" ] && readlink -f "$lib"
 }
 
@@ -59,9 +59,13 @@ peer_need_torch() {
   "$py" -c 'import torch' 2>/dev/null || pkgs+=(python3-torch)
   case "$(peer_blas)" in *openblas*) ;; *) pkgs+=(libopenblas0-pthread) ;; esac
   [ ${#pkgs[@]} -eq 0 ] && return 0
-  echo "installing ${pkgs[*]} (Debian; libblas.so.3 is $(peer_blas || true)) ..." >&2
+  echo "installing ${pkgs[*]} (Debian; libblas.so.3 is $(peer_blas || echo 'not found')) ..." >&2
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get install -y -q "${pkgs[@]}" >&2 || { $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -q "${pkgs[@]}" >&2; }
+  if ! $sudo_cmd apt-get install -y -q "${pkgs[@]}" >&2; then
+    # torch is required; OpenBLAS only makes the peer faster (peer_setup warns without it)
+    case " ${pkgs[*]} " in *" python3-torch "*) return 1 ;; esac
+    echo "# could not install libopenblas0-pthread: the peer runs on $(peer_blas || echo 'an unknown BLAS')" >&2
+  fi
 }
 
 peer_setup() {
