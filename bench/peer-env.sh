@@ -55,11 +55,12 @@ peer_blas() {
 # the reference BLAS (libblas3), whose sgemm is about 50 times slower here, and a peer on it is
 # not the peer at its best.
 peer_need_torch() {
-  local py="${1:-/usr/bin/python3}" sudo_cmd="" pkgs=()
+  local py="${1:-/usr/bin/python3}" sudo_cmd="" pkgs=() blas
+  blas="$(peer_blas || true)"
   "$py" -c 'import torch' 2>/dev/null || pkgs+=(python3-torch)
-  case "$(peer_blas)" in *openblas*) ;; *) pkgs+=(libopenblas0-pthread) ;; esac
+  case "$blas" in *openblas*) ;; *) pkgs+=(libopenblas0-pthread) ;; esac
   [ ${#pkgs[@]} -eq 0 ] && return 0
-  echo "installing ${pkgs[*]} (Debian; libblas.so.3 is $(peer_blas || echo 'not found')) ..." >&2
+  echo "installing ${pkgs[*]} (Debian; libblas.so.3 is ${blas:-not found}) ..." >&2
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   if ! $sudo_cmd apt-get install -y -q "${pkgs[@]}" >&2; then
     # torch is required; OpenBLAS only makes the peer faster (peer_setup warns without it)

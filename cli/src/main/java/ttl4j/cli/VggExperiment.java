@@ -6,6 +6,7 @@ import static ttl4j.cli.ReproduceCommand.pct;
 import static ttl4j.cli.ReproduceCommand.row;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -191,6 +192,11 @@ final class VggExperiment implements ReproduceCommand.Experiment {
 
     record Net(String name, String spec, long parameters, long headParameters, double accuracy, double secondsPerEpoch, int stepsPerEpoch,
                int epochs, List<Double> epochAccuracy, Path dir) {
+        /** The network's name with its kind of head, as the tables and the chart show it. */
+        String label() {
+            return name + (name.equals(DENSE) ? " (dense head)" : " (Tucker head)");
+        }
+
         double secondsPerStep() {
             return secondsPerEpoch / stepsPerEpoch;
         }
@@ -232,7 +238,7 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         md.append(String.format(Locale.ROOT, "%nRecipe (both networks): %s; %d epochs, %d steps per epoch, seed %d. Runs (curves.png in each): "
                 + "%s, %s. Test accuracy of both per epoch: %s.%n", RECIPE_TEXT, plan.epochs(), dense.stepsPerEpoch(), plan.seed(), dense.dir(),
                 ttl.dir(), s.out().resolve(ACCURACY_PNG)));
-        accuracyChart(s.out().resolve(ACCURACY_PNG), plan, List.of(dense, ttl));
+        accuracyChart(s.out().resolve(ACCURACY_PNG), plan, List.of(dense, ttl), s.log());
 
         StringBuilder js = jsonHeader(plan, date);
         jf(js, "networks", "[\n    " + dense.json() + ",\n    " + ttl.json() + "\n  ]");
@@ -249,10 +255,13 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         return new Report(md.toString(), js.toString());
     }
 
-    /** The chart of both networks' test accuracy per epoch, in the run's directory. */
+    /**
+     * The chart of both networks' test accuracy per epoch, in the run's directory; if it cannot be
+     * written, a warning, since the results that follow matter more.
+     */
     static final String ACCURACY_PNG = "accuracy.png";
 
-    static void accuracyChart(Path out, Plan plan, List<Net> nets) {
+    static void accuracyChart(Path out, Plan plan, List<Net> nets, PrintStream log) {
         List<Charts.Series> series = new ArrayList<>();
         for (Net n : nets) {
             double[] x = new double[n.epochAccuracy().size()], y = new double[x.length];
@@ -260,13 +269,14 @@ final class VggExperiment implements ReproduceCommand.Experiment {
                 x[e] = e + 1;
                 y[e] = 100 * n.epochAccuracy().get(e);
             }
-            series.add(new Charts.Series(n.name() + (n.name().equals(DENSE) ? " (dense head)" : " (Tucker head)"), x, y));
+            series.add(new Charts.Series(n.label(), x, y));
         }
         try {
             Charts.lines(out, String.format(Locale.ROOT, "VGG-16 on %s: test accuracy after each epoch (seed %d)", plan.dataset(), plan.seed()),
                     "epoch", "test accuracy (%)", series, Double.NaN, Double.NaN);
         } catch (IOException e) {
-            throw new Main.UserError("cannot write " + out + ": " + e.getMessage(), e);
+            // the trained networks' results are still written (results.md, results.json)
+            log.println("warning: cannot write " + out + ": " + e.getMessage());
         }
     }
 
@@ -278,7 +288,7 @@ final class VggExperiment implements ReproduceCommand.Experiment {
         String date = LocalDate.now().toString();
         String other = net.name().equals(DENSE) ? TTL : DENSE;
         StringBuilder md = header(plan, net.name() + " only", date);
-        md.append("| | ").append(net.name()).append(net.name().equals(DENSE) ? " (dense head)" : " (Tucker head)").append(" |\n");
+        md.append("| | ").append(net.label()).append(" |\n");
         md.append("|---|---:|\n");
         md.append("| parameters, network | ").append(fmt(net.parameters())).append(" |\n");
         md.append("| parameters, head (after flatten) | ").append(fmt(net.headParameters())).append(" |\n");

@@ -117,6 +117,18 @@ class ReproduceCifar10Test {
         assertTrue(Files.isRegularFile(ex.resolve("grads.safetensors")));
     }
 
+    /** An accuracy chart that cannot be written (a directory in its place) costs a warning, not the results. */
+    @Test
+    void unwritableChartStillWritesTheResults() throws Exception {
+        Path out = tmp.resolve("nochart");
+        Files.createDirectories(out.resolve("accuracy.png").resolve("in-the-way"));
+        Captured c = reproduce(out, "--epochs", "1");
+        assertEquals(0, c.exit(), c.err());
+        assertTrue((c.out() + c.err()).contains("warning: cannot write " + out.resolve("accuracy.png")), c.out() + c.err());
+        assertTrue(Files.readString(out.resolve("results.md")).contains("step time, vgg16-ttl / vgg16"));
+        assertTrue(Files.isRegularFile(out.resolve("results.json")));
+    }
+
     @Test
     void interruptedRunResumesToTheUninterruptedResult() throws Exception {
         Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
