@@ -114,7 +114,7 @@ class GemmTest {
     void largerShapesAllTransposes() {
         long seed = 100;
         int[][] shapes = {{128, 784, 130}, {200, 300, 260}, {1024, 16, 300}, {131, 1024, 10}, {64, 1030, 129},
-                {1024, 200, 33}};
+                {1024, 200, 33}, {64, 300, 600}, {100, 130, 513}, {192, 1100, 257}};
         for (boolean[] t : TRANS) {
             for (int[] s : shapes) {
                 check(new Case(t[0], t[1], s[0], s[1], s[2], 3, 7, 0f, seed++), 1f, 0.5f);
@@ -164,7 +164,7 @@ class GemmTest {
         try {
             long seed = 400;
             for (boolean[] t : TRANS) {
-                for (int[] s : new int[][] {{301, 203, 257}, {1300, 10, 700}, {800, 24, 500}, {128, 1024, 100}, {37, 2000, 64}}) {
+                for (int[] s : new int[][] {{301, 203, 257}, {1300, 10, 700}, {800, 24, 500}, {128, 1024, 100}, {37, 2000, 64}, {64, 777, 700}, {190, 2100, 300}}) {
                     Case cs = new Case(t[0], t[1], s[0], s[1], s[2], 1, 2, 0f, seed++);
                     Parallel.setThreads(1);
                     float[] one = cs.run(VEC, 0.75f, 0.5f);
@@ -178,6 +178,29 @@ class GemmTest {
             }
         } finally {
             Parallel.setThreads(before);
+        }
+    }
+
+    /**
+     * A few rows of A on their own (one row block: B packed K block by K block as it is used) give
+     * bitwise the rows that the whole product (B packed once, in full) gives.
+     */
+    @Test
+    void aFewRowsGiveTheSameBitsAsTheWholeProduct() {
+        long seed = 700;
+        for (boolean[] t : TRANS) {
+            int m = 400, n = 333, k = 600, rows = 64, first = 120;
+            Case whole = new Case(t[0], t[1], m, n, k, 2, 1, 0f, seed++);
+            float[] all = whole.run(VEC, 1f, 0f);
+            // the same rows of op(A): for transA they are columns of the stored K x M matrix
+            float[] c = new float[rows * n];
+            int aOff = whole.aOff + (t[0] ? first : first * whole.lda);
+            VEC.gemm(t[0], t[1], rows, n, k, 1f, whole.a, aOff, whole.lda, whole.b, whole.bOff, whole.ldb, 0f, c, 0, n);
+            for (int i = 0; i < rows; i++) {
+                float[] expect = Arrays.copyOfRange(all, whole.cOff + (first + i) * whole.ldc, whole.cOff + (first + i) * whole.ldc + n);
+                FloatAsserts.assertBitwiseEqual("row " + (first + i) + " of " + whole.name(1f, 0f), expect,
+                        Arrays.copyOfRange(c, i * n, (i + 1) * n));
+            }
         }
     }
 

@@ -119,7 +119,15 @@ final class GemmPacking {
 
     /** Sliver sl of op(B): columns sl*NR.., stored k-major (NR floats per k), columns past N zero. */
     static void packSliverB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int sl) {
-        int j0 = sl * NR, cols = Math.min(NR, n - j0), d = sl * NR * k;
+        packSliverB(transB, n, k, b, bOff, ldb, bp, sl * NR * k, sl);
+    }
+
+    /**
+     * Sliver sl of the k rows of op(B) starting at bOff (its row 0, column 0) into bp from d: a K
+     * block of a sliver when bOff is moved to the block's first row.
+     */
+    static void packSliverB(boolean transB, int n, int k, float[] b, int bOff, int ldb, float[] bp, int d, int sl) {
+        int j0 = sl * NR, cols = Math.min(NR, n - j0);
         if (!transB) {
             if (cols == NR) {
                 if (VectorGemm.WIDE) copyFullSliver(k, b, bOff + j0, ldb, bp, d);

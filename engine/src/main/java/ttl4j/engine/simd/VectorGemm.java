@@ -17,6 +17,10 @@ import ttl4j.engine.Tuning;
  * vector registers (x86 without AVX-512; see {@link #MR}; all in {@link GemmTiles})
  * runs over K blocks of {@link Tuning#GEMM_KC}. Packing everything first means each operand is
  * packed exactly once, whatever the thread count, and the compute tasks only read the packed copies.
+ * When all of op(A) is one row block ({@link Tuning#GEMM_MC} rows or fewer, as a training batch is)
+ * every B sliver is read by one task only, so that task packs each K block of its slivers just
+ * before it uses it, into a small buffer that stays in cache: the packed B never makes the round
+ * trip through memory, which for a large B and few rows cost about as much as the multiply.
  * <li>thin (N at most two vectors): op(B) is packed into one or two zero-padded vectors per k and A is read
  * in place, since packing A would cost as much as the multiply itself; tiles of 12, 6 or 1 rows
  * ({@link GemmTiles}).
@@ -71,6 +75,8 @@ final class VectorGemm implements KernelSupport.Gemm {
         float[] b = new float[0];
         float[] sharedA = new float[0];
         float[] sharedB = new float[0];
+        /** One K block of one B sliver, packed just before use (see {@link #blocked}). */
+        final float[] blockB = new float[Tuning.GEMM_KC * NR];
         final float[] tile = new float[Math.max(MR * NR, THIN_ROWS * 2 * VL)];
 
         static float[] grow(float[] x, long need) {
@@ -220,13 +226,29 @@ final class VectorGemm implements KernelSupport.Gemm {
             s.a = Scratch.grow(s.a, (long) mp * MR * k);
             ap = s.a;
         }
+        // output tasks: a grid of row blocks x column blocks, balanced in size
+        // (the grid only decides who computes which tile, never the summation order)
+        int rb = ceilDiv(mp * MR, Tuning.GEMM_MC), cb = ceilDiv(np * NR, Tuning.GEMM_NC);
+        if (parallel) {
+            int want = 4 * Parallel.threads();
+            while (rb * cb < want && (rb < mp || cb < np)) {
+                if (cb < np && (np / cb >= mp / rb || rb >= mp)) cb++;
+                else rb++;
+            }
+        }
+        // one row block: each B sliver is used by one task, which packs it block by block itself
+        StreamedB streamed = pb == null && rb == 1 ? new StreamedB(transB, b, bOff, ldb) : null;
         if (pb != null) {
             bp = pb.data;
+        } else if (streamed != null) {
+            bp = null;
         } else {
             s.b = Scratch.grow(s.b, (long) np * NR * k);
             bp = s.b;
         }
-        if (pa == null && pb == null && parallel) {
+        if (streamed != null) {
+            if (pa == null) GemmPacking.packAllA(transA, m, k, a, aOff, lda, ap, parallel);
+        } else if (pa == null && pb == null && parallel) {
             // pack both operands in one parallel phase: A in chunks of slivers, then B
             int aChunk = Math.max(1, 8192 / Math.max(1, k)), bChunk = Math.max(1, 2048 / Math.max(1, k));
             int aTasks = ceilDiv(mp, aChunk), bTasks = ceilDiv(np, bChunk);
@@ -244,42 +266,55 @@ final class VectorGemm implements KernelSupport.Gemm {
             if (pb == null) GemmPacking.packAllB(transB, n, k, b, bOff, ldb, bp, parallel);
         }
 
-        // output tasks: a grid of row blocks x column blocks, balanced in size
-        // (the grid only decides who computes which tile, never the summation order)
-        int rb = ceilDiv(mp * MR, Tuning.GEMM_MC), cb = ceilDiv(np * NR, Tuning.GEMM_NC);
-        if (parallel) {
-            int want = 4 * Parallel.threads();
-            while (rb * cb < want && (rb < mp || cb < np)) {
-                if (cb < np && (np / cb >= mp / rb || rb >= mp)) cb++;
-                else rb++;
-            }
-        }
         final int rowBlocks = rb, colBlocks = cb;
         forTasks(parallel, rowBlocks * colBlocks, t -> {
             int r = t / colBlocks, q = t % colBlocks;
             int s0 = (int) ((long) mp * r / rowBlocks), s1 = (int) ((long) mp * (r + 1) / rowBlocks);
             int t0 = (int) ((long) np * q / colBlocks), t1 = (int) ((long) np * (q + 1) / colBlocks);
             Scratch mine = parallel ? SCRATCH.get() : s;
-            macro(m, n, k, alpha, beta, ap, bp, c, cOff, ldc, s0, s1, t0, t1, mine.tile);
+            macro(m, n, k, alpha, beta, ap, bp, c, cOff, ldc, s0, s1, t0, t1, mine, streamed);
         });
     }
 
-    /** Computes the C tiles of A slivers [s0, s1) x B slivers [t0, t1), K block by K block. */
+    /** Unpacked op(B), for a task to pack its slivers' K blocks itself just before use. */
+    private record StreamedB(boolean transB, float[] b, int bOff, int ldb) {
+        /** Where op(B)'s row p0 starts in b (column 0). */
+        int rowOffset(int p0) {
+            return transB ? bOff + p0 : bOff + p0 * ldb;
+        }
+    }
+
+    /**
+     * Computes the C tiles of A slivers [s0, s1) x B slivers [t0, t1), K block by K block; with
+     * {@code streamed} each B sliver's K block is packed into the scratch's block buffer first (the
+     * same values the whole-K packing holds, so the same results).
+     */
     private static void macro(int m, int n, int k, float alpha, float beta, float[] ap, float[] bp,
-                              float[] c, int cOff, int ldc, int s0, int s1, int t0, int t1, float[] tile) {
+                              float[] c, int cOff, int ldc, int s0, int s1, int t0, int t1, Scratch scratch,
+                              StreamedB streamed) {
         int kcMax = Tuning.GEMM_KC;
+        float[] tile = scratch.tile;
         for (int pc = 0; pc < k; pc += kcMax) {
             int kc = Math.min(kcMax, k - pc);
             int mode = pc > 0 ? ACCUM : beta == 0f ? OVERWRITE : BETA;
             for (int t = t0; t < t1; t++) {
                 int j0 = t * NR, nc = Math.min(NR, n - j0);
-                int bi = t * NR * k + pc * NR;
+                float[] bs;
+                int bi;
+                if (streamed == null) {
+                    bs = bp;
+                    bi = t * NR * k + pc * NR;
+                } else {
+                    bs = scratch.blockB;
+                    bi = 0;
+                    GemmPacking.packSliverB(streamed.transB, n, kc, streamed.b, streamed.rowOffset(pc), streamed.ldb, bs, 0, t);
+                }
                 for (int sl = s0; sl < s1; sl++) {
                     int i0 = sl * MR, mr = Math.min(MR, m - i0);
                     int ai = sl * MR * k + pc * MR;
-                    if (!WIDE) GemmTiles.packed4x2(kc, ap, ai, bp, bi, tile);
-                    else if (MR == 6) GemmTiles.packed6x4(kc, ap, ai, bp, bi, tile);
-                    else GemmTiles.packed5x4(kc, ap, ai, bp, bi, tile);
+                    if (!WIDE) GemmTiles.packed4x2(kc, ap, ai, bs, bi, tile);
+                    else if (MR == 6) GemmTiles.packed6x4(kc, ap, ai, bs, bi, tile);
+                    else GemmTiles.packed5x4(kc, ap, ai, bs, bi, tile);
                     if (mr == MR && nc == NR) {
                         if (WIDE) applyFull(tile, MR, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
                         else applyFull2(tile, MR, alpha, beta, mode, c, cOff + i0 * ldc + j0, ldc);
