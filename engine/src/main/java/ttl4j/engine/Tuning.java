@@ -91,6 +91,9 @@ public final class Tuning {
      */
     public static final int CONV_DIRECT_DOT_PARTS = intProp("conv.direct.dotParts", 4);
 
+    /** Most entries of a convolution's one-matrix form (K P Q x C H W) the cost model picks it for: 32 MiB. */
+    public static final long CONV_MATRIX_MAX_FLOATS = longProp("conv.matrixMaxFloats", 1L << 23);
+
     /**
      * Winograd convolution: the most floats of transformed tiles (input and output transforms of
      * one chunk of tiles) held at once; the batch is processed in chunks of whole tile rows this big

@@ -24,7 +24,7 @@ import ttl4j.engine.io.Json;
                 "Prints per layer the median ms with min and max, GFLOPS counted as direct convolution "
                 + "(2 N K P Q C R S per pass) whatever the algorithm, the algorithm of each pass and the scratch "
                 + "(workspace) the layer's plan needs.",
-                "-Dttl4j.conv.algorithm=direct|winograd2|winograd4 (through TTL4J_JAVA_OPTS) forces an algorithm."})
+                "-Dttl4j.conv.algorithm=direct|winograd2|winograd4|matrix (through TTL4J_JAVA_OPTS) forces an algorithm."})
 final class BenchConvCommand implements Callable<Integer> {
 
     @Mixin

@@ -11,7 +11,13 @@ public enum ConvAlgorithm {
     /** Winograd F(2x2, 3x3): 2.25x fewer multiplies than direct; 3x3 stride-1 convolutions only. */
     WINOGRAD_2X2("winograd2"),
     /** Winograd F(4x4, 3x3): 4x fewer multiplies, larger rounding error; 3x3 stride-1 convolutions only. */
-    WINOGRAD_4X4("winograd4");
+    WINOGRAD_4X4("winograd4"),
+    /**
+     * The convolution of one image as one (K P Q) x (C H W) matrix built from W ({@link MatrixConv}):
+     * N K P Q C H W multiply-adds, fewer than direct when the image is smaller than the kernel's
+     * window with its padding; any shape whose matrix fits an array.
+     */
+    MATRIX("matrix");
 
     private final String key;
 
@@ -28,6 +34,7 @@ public enum ConvAlgorithm {
     public boolean applies(ConvShape s) {
         return switch (this) {
             case REFERENCE, DIRECT -> true;
+            case MATRIX -> MatrixConv.matrixFloats(s) <= Integer.MAX_VALUE - 16;
             case WINOGRAD_2X2, WINOGRAD_4X4 -> s.isUnitStride3x3();
         };
     }
@@ -38,6 +45,6 @@ public enum ConvAlgorithm {
         if (k.equals("auto")) return null;
         for (ConvAlgorithm a : values()) if (a.key.equals(k)) return a;
         throw new IllegalArgumentException("unknown convolution algorithm '" + key
-                + "': expected auto, direct, winograd2, winograd4 or reference");
+                + "': expected auto, direct, winograd2, winograd4, matrix or reference");
     }
 }

@@ -46,18 +46,35 @@ public final class Convolutions {
      * fewer multiplies than direct, but its transforms cost a pass over input, output and filters
      * per point and its GEMMs have only C as their inner dimension: measured per VGG-16 layer (batch
      * 64, one thread, all three passes) it wins from 32 input channels on, as long as the output
-     * holds whole 4x4 tiles; on the first layer (C = 3) and on 2x2 outputs direct wins by 2-3x.
+     * holds whole 4x4 tiles; on the first layer (C = 3) and on 2x2 outputs direct wins by 2-3x, and on 2x2 images the
+     * one-matrix form beats direct at batches of about 40 and more (see {@link #matrixPays}).
      * F(2x2, 3x3) won on no layer, so it is only used when forced.
      */
     static ConvAlgorithm costModel(ConvShape s) {
         if (ConvAlgorithm.WINOGRAD_4X4.applies(s) && s.inC() >= 32 && s.outH() >= 4 && s.outW() >= 4) return ConvAlgorithm.WINOGRAD_4X4;
+        if (matrixPays(s)) return ConvAlgorithm.MATRIX;
         return ConvAlgorithm.DIRECT;
+    }
+
+    /**
+     * Whether the one-matrix form ({@link MatrixConv}) is chosen. Per pair of channels, direct does
+     * N P Q R S multiply-adds; the matrix form P Q H W (2/3 N + 60) worth of direct's, since its
+     * GEMMs run at about 2/3 of direct's cost per multiply-add but building the matrix (twice) and
+     * folding its gradient back cost about 60 images' worth: measured on 512->512 at 2x2, all three
+     * passes on one thread, 53.8 ms direct against 37.7 ms at batch 64 and 17.4 against 26.3 ms at
+     * batch 16. So images smaller than the kernel's window and batches of about 40 or more (VGG-16's
+     * 2x2 layers at batch 64), with the matrix at most {@link Tuning#CONV_MATRIX_MAX_FLOATS}.
+     */
+    static boolean matrixPays(ConvShape s) {
+        long hw = (long) s.inH() * s.inW(), rs = (long) s.kh() * s.kw(), n = s.batch();
+        return MatrixConv.matrixFloats(s) <= Tuning.CONV_MATRIX_MAX_FLOATS && hw * (2 * n + 180) <= 3 * n * rs;
     }
 
     private static long workspace(ConvShape s, ConvAlgorithm a, Pass pass) {
         return switch (a) {
             case REFERENCE -> 0;
             case DIRECT -> DirectConv.workspaceFloats(s, pass);
+            case MATRIX -> MatrixConv.workspaceFloats(s);
             case WINOGRAD_2X2, WINOGRAD_4X4 -> WinogradConv.workspaceFloats(s, a, pass);
         };
     }
@@ -131,6 +148,7 @@ public final class Convolutions {
         switch (a) {
             case REFERENCE -> ScalarConv.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff);
             case DIRECT -> DirectConv.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff);
+            case MATRIX -> MatrixConv.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff);
             case WINOGRAD_2X2, WINOGRAD_4X4 -> WinogradConv.forward(s, a, x, xOff, w, wOff, bias, bOff, y, yOff);
         }
     }
@@ -150,6 +168,7 @@ public final class Convolutions {
         switch (a) {
             case REFERENCE -> ScalarConv.backwardData(s, dy, dyOff, w, wOff, dx, dxOff);
             case DIRECT -> DirectConv.backwardData(s, dy, dyOff, w, wOff, dx, dxOff);
+            case MATRIX -> MatrixConv.backwardData(s, dy, dyOff, w, wOff, dx, dxOff);
             case WINOGRAD_2X2, WINOGRAD_4X4 -> WinogradConv.backwardData(s, a, dy, dyOff, w, wOff, dx, dxOff);
         }
     }
@@ -182,6 +201,7 @@ public final class Convolutions {
         switch (a) {
             case REFERENCE -> ScalarConv.backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
             case DIRECT -> DirectConv.backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
+            case MATRIX -> MatrixConv.backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff);
             case WINOGRAD_2X2, WINOGRAD_4X4 -> {
                 if (saved != null) checkSaved("conv2d weight gradient", s, p, saved);
                 WinogradConv.backwardWeights(s, a, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff, saved);
