@@ -236,6 +236,15 @@ final class KernelChecks {
         range("sum", "x", x, xOff, n);
     }
 
+    /** {@code planes} runs of {@code len} floats, {@code stride} apart (at least len), from off. */
+    static void planes(String kernel, int planes, int len, int stride, String name, float[] x, int off) {
+        length(kernel, planes);
+        length(kernel, len);
+        if (planes > 1 && stride < len) throw new IllegalArgumentException(kernel + ": stride " + stride + " is less than the run length " + len);
+        if (planes == 0 || len == 0) return;
+        range(kernel, name, x, off, (long) (planes - 1) * stride + len);
+    }
+
     static void axis(String kernel, int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff,
                             boolean needLen) {
         long n = axisSize(kernel, outer, len, inner, needLen);

@@ -78,6 +78,10 @@ public final class KernelSupport {
 
         float centeredDot(int n, float[] x, int xOff, float mx, float[] y, int yOff, float my);
 
+        double sumPlanes(int planes, int len, int stride, float[] x, int xOff);
+
+        double centeredDotPlanes(int planes, int len, int stride, float[] x, int xOff, float mx, float[] y, int yOff, float my);
+
         void sumAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff);
 
         void maxAxis(int outer, int len, int inner, float[] x, int xOff, float[] z, int zOff);

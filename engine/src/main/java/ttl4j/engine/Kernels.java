@@ -256,6 +256,24 @@ public final class Kernels {
         return red.centeredDot(n, x, xOff, mx, y, yOff, my);
     }
 
+    /**
+     * The sum of {@code planes} runs of {@code len} floats, run p from {@code xOff + p stride} (a
+     * channel's planes across a batch, NCHW: {@code stride = C H W}), grouped as
+     * {@link ScalarOps#sumPlanes} defines, in one call: for small planes the per-call cost and a
+     * horizontal add per plane were most of the time.
+     */
+    public double sumPlanes(int planes, int len, int stride, float[] x, int xOff) {
+        KernelChecks.planes("sumPlanes", planes, len, stride, "x", x, xOff);
+        return red.sumPlanes(planes, len, stride, x, xOff);
+    }
+
+    /** {@code sum (x - mx)(y - my)} over the same runs of x and y as {@link #sumPlanes}. */
+    public double centeredDotPlanes(int planes, int len, int stride, float[] x, int xOff, float mx, float[] y, int yOff, float my) {
+        KernelChecks.planes("centeredDotPlanes", planes, len, stride, "x", x, xOff);
+        KernelChecks.planes("centeredDotPlanes", planes, len, stride, "y", y, yOff);
+        return red.centeredDotPlanes(planes, len, stride, x, xOff, mx, y, yOff, my);
+    }
+
     /** Sum of a vector. */
     public float sum(int n, float[] x, int xOff) {
         KernelChecks.sum(n, x, xOff);

@@ -146,6 +146,57 @@ public final class ScalarOps implements KernelSupport.Elementwise, KernelSupport
         return total;
     }
 
+    /**
+     * Planes per group of {@link #sumPlanes} and {@link #centeredDotPlanes}: as many whole planes of
+     * {@code len} as fit in {@link #SUM_CHUNK} elements, at least one.
+     */
+    public static int planesPerGroup(int len) {
+        return Math.max(1, SUM_CHUNK / Math.max(1, len));
+    }
+
+    /**
+     * The sum of {@code planes} runs of {@code len} floats, run p starting at {@code xOff + p stride}:
+     * consecutive runs in groups of {@link #planesPerGroup}; a group is summed in float as one chunk
+     * (a run longer than {@link #SUM_CHUNK} as {@link #sum} sums it), and the group sums are added
+     * left to right in double. Implementations may order the additions inside a group as they like.
+     */
+    @Override
+    public double sumPlanes(int planes, int len, int stride, float[] x, int xOff) {
+        int group = planesPerGroup(len);
+        double total = 0;
+        for (int p0 = 0; p0 < planes; p0 += group) {
+            if (len > SUM_CHUNK) {
+                total += sum(len, x, xOff + p0 * stride);
+                continue;
+            }
+            float s = 0f;
+            for (int p = p0, e = Math.min(planes, p0 + group); p < e; p++) {
+                for (int i = 0, o = xOff + p * stride; i < len; i++) s += x[o + i];
+            }
+            total += s;
+        }
+        return total;
+    }
+
+    /** {@code sum (x - mx)(y - my)} over the runs of {@link #sumPlanes} (the same runs of y), grouped the same way. */
+    @Override
+    public double centeredDotPlanes(int planes, int len, int stride, float[] x, int xOff, float mx, float[] y, int yOff, float my) {
+        int group = planesPerGroup(len);
+        double total = 0;
+        for (int p0 = 0; p0 < planes; p0 += group) {
+            if (len > SUM_CHUNK) {
+                total += centeredDot(len, x, xOff + p0 * stride, mx, y, yOff + p0 * stride, my);
+                continue;
+            }
+            float s = 0f;
+            for (int p = p0, e = Math.min(planes, p0 + group); p < e; p++) {
+                for (int i = 0, o = p * stride; i < len; i++) s += (x[xOff + o + i] - mx) * (y[yOff + o + i] - my);
+            }
+            total += s;
+        }
+        return total;
+    }
+
     @Override
     public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
         float total = 0f;

@@ -169,6 +169,40 @@ class OpsTest {
         assertEquals((1 - 2) * (4 - 1) + (3 - 2) * (6 - 1) + 0f, V.centeredDot(2, new float[] {1, 3}, 0, 2f, new float[] {4, 6}, 0, 1f));
     }
 
+    /** A channel's planes across a batch: sums and centred dots against a double loop, vector and scalar. */
+    @Test
+    void planeReductionsMatchADoubleLoop() {
+        SplittableRandom rnd = new SplittableRandom(21);
+        // (planes, len, extra stride): 2x2 and 4x4 planes, planes of a whole vector, odd lengths, runs past SUM_CHUNK
+        int[][] cases = {{0, 4, 0}, {3, 0, 2}, {1, 1, 0}, {64, 4, 60}, {64, 16, 496}, {7, 17, 3}, {5, 64, 0}, {300, 31, 1},
+                {9, 1024, 7}, {3, 5000, 11}, {2, 4096, 0}};
+        for (int[] cs : cases) {
+            int planes = cs[0], len = cs[1], stride = len + cs[2], off = 3;
+            int n = off + Math.max(0, (planes - 1) * stride + len) + 2;
+            float[] x = random(rnd, n), y = random(rnd, n);
+            float mx = 0.25f, my = -0.5f;
+            double sum = 0, dot = 0, abs = 0, absDot = 0;
+            for (int p = 0; p < planes; p++) {
+                for (int i = 0; i < len; i++) {
+                    int o = off + p * stride + i;
+                    sum += x[o];
+                    abs += Math.abs(x[o]);
+                    dot += (double) (x[o] - mx) * (y[o] - my);
+                    absDot += Math.abs((double) (x[o] - mx) * (y[o] - my));
+                }
+            }
+            String name = planes + " planes of " + len + ", stride " + stride;
+            for (Kernels k : new Kernels[] {V, R}) {
+                assertEquals(sum, k.sumPlanes(planes, len, stride, x, off), 1e-6 * (abs + 1), k.name() + " sumPlanes " + name);
+                assertEquals(dot, k.centeredDotPlanes(planes, len, stride, x, off, mx, y, off, my), 1e-6 * (absDot + 1),
+                        k.name() + " centeredDotPlanes " + name);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> V.sumPlanes(2, 8, 4, new float[64], 0), "stride below the run length");
+        assertThrows(IllegalArgumentException.class, () -> V.sumPlanes(3, 8, 8, new float[23], 0), "past the end");
+        assertThrows(IllegalArgumentException.class, () -> V.centeredDotPlanes(3, 8, 8, new float[24], 0, 0f, new float[23], 0, 0f));
+    }
+
     /** (outer, channels, inner) blocks for the per-channel kernels; the last exceed the parallel threshold. */
     private static final int[][] CHANNEL_BLOCKS = {
         {0, 3, 5}, {1, 1, 1}, {2, 3, 0}, {1, 4, 1}, {3, 2, 7}, {2, 5, 15}, {2, 3, 16}, {1, 2, 17}, {4, 3, 49}, {2, 8, 784},

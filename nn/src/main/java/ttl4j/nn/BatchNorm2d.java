@@ -26,12 +26,13 @@ import ttl4j.engine.Tensor;
  * {@code num_batches_tracked}, a scalar (shape []) held as a float because the checkpoint format is F32
  * only: exact up to 2^24 batches; PyTorch's {@code load_state_dict} copies it into its int64 buffer.
  *
- * <p>Numerics and kernels: each channel plane of each sample is reduced by the engine ({@code sum}, and
- * {@code centeredDot} for the sum of squared deviations from the mean, so no sum(x^2) - M mean^2
- * cancellation), the planes' results added in double. The normalisation is one fused multiply-add per
+ * <p>Numerics and kernels: a channel's planes across the batch are reduced by the engine in one call
+ * ({@code sumPlanes}, and {@code centeredDotPlanes} for the sum of squared deviations from the mean, so
+ * no sum(x^2) - M mean^2 cancellation): in float over groups of planes of up to 4096 values, the
+ * groups' results added in double. The normalisation is one fused multiply-add per
  * element ({@code scaleShiftChannels}) with the per-channel scale {@code weight / sqrt(var + eps)} and
  * shift {@code bias - mean scale} folded, as PyTorch's CPU kernel does. Backward: {@code sum dy} and
- * {@code sum dy (x - mean)} per plane likewise, then {@code normBackwardChannels} in training mode
+ * {@code sum dy (x - mean)} over the planes likewise, then {@code normBackwardChannels} in training mode
  * (the batch-statistics terms) or the plain per-channel scale in evaluation mode.
  */
 public final class BatchNorm2d implements Layer {
@@ -135,15 +136,10 @@ public final class BatchNorm2d implements Layer {
             // channels are independent (a kernel called inside a task runs on that thread): any split gives the same bits
             Parallel.forRanges(channels, Parallel.worthSplittingElements(x.size()), (c0, c1) -> {
                 for (int c = c0; c < c1; c++) {
-                    double s = 0;
-                    for (int n = 0; n < b; n++) s += k.sum(hw, xd, xo + (n * channels + c) * hw);
-                    double mu = s / m;
+                    int first = xo + c * hw, stride = channels * hw;
+                    double mu = k.sumPlanes(b, hw, stride, xd, first) / m;
                     float mf = (float) mu;
-                    double ss = 0;
-                    for (int n = 0; n < b; n++) {
-                        int base = xo + (n * channels + c) * hw;
-                        ss += k.centeredDot(hw, xd, base, mf, xd, base, mf);
-                    }
+                    double ss = k.centeredDotPlanes(b, hw, stride, xd, first, mf, xd, first, mf);
                     // the squares were taken about mf, not mu: sum (x - mf)^2 = sum (x - mu)^2 + M (mu - mf)^2
                     double var = Math.max(0, ss / m - (mu - mf) * (mu - mf));
                     mean[c] = mf;
@@ -184,12 +180,10 @@ public final class BatchNorm2d implements Layer {
         Kernels k = Engine.kernels();
         Parallel.forRanges(channels, Parallel.worthSplittingElements(x.size()), (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
-                double is = invStd[c], sdy = 0, sdyx = 0;
-                for (int n = 0; n < b; n++) {
-                    int base = (n * channels + c) * hw;
-                    sdy += k.sum(hw, d, dyo + base);
-                    sdyx += k.centeredDot(hw, xd, xo + base, mean[c], d, dyo + base, 0f);
-                }
+                double is = invStd[c];
+                int stride = channels * hw;
+                double sdy = k.sumPlanes(b, hw, stride, d, dyo + c * hw);
+                double sdyx = k.centeredDotPlanes(b, hw, stride, xd, xo + c * hw, mean[c], d, dyo + c * hw, 0f);
                 sdyx *= is; // sum dy xhat
                 gw[gwo + c] += (float) sdyx;
                 gb[gbo + c] += (float) sdy;

@@ -111,6 +111,71 @@ final class VectorReductions implements KernelSupport.Reductions {
         return s;
     }
 
+    /**
+     * {@link ScalarOps#sumPlanes}: per group, four vector accumulators run over its planes (the
+     * runs' tails into one scalar accumulator), their lanes added once per group, not once per plane.
+     */
+    @Override
+    public double sumPlanes(int planes, int len, int stride, float[] x, int xOff) {
+        int group = ScalarOps.planesPerGroup(len);
+        double total = 0;
+        for (int p0 = 0; p0 < planes; p0 += group) {
+            if (len > ScalarOps.SUM_CHUNK) {
+                total += sum(len, x, xOff + p0 * stride);
+                continue;
+            }
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            float tail = 0f;
+            boolean vec = false;
+            for (int p = p0, e = Math.min(planes, p0 + group); p < e; p++) {
+                int o = xOff + p * stride, i = 0;
+                for (int bound = len - len % (4 * L); i < bound; i += 4 * L) {
+                    a0 = a0.add(FloatVector.fromArray(S, x, o + i));
+                    a1 = a1.add(FloatVector.fromArray(S, x, o + i + L));
+                    a2 = a2.add(FloatVector.fromArray(S, x, o + i + 2 * L));
+                    a3 = a3.add(FloatVector.fromArray(S, x, o + i + 3 * L));
+                }
+                for (int bound = S.loopBound(len); i < bound; i += L) a0 = a0.add(FloatVector.fromArray(S, x, o + i));
+                vec |= i > 0;
+                for (; i < len; i++) tail += x[o + i];
+            }
+            total += vec ? addLanes(a0.add(a1).add(a2.add(a3))) + tail : tail;
+        }
+        return total;
+    }
+
+    /** {@link ScalarOps#centeredDotPlanes}, accumulated as {@link #sumPlanes}. */
+    @Override
+    public double centeredDotPlanes(int planes, int len, int stride, float[] x, int xOff, float mx, float[] y, int yOff, float my) {
+        int group = ScalarOps.planesPerGroup(len);
+        double total = 0;
+        for (int p0 = 0; p0 < planes; p0 += group) {
+            if (len > ScalarOps.SUM_CHUNK) {
+                total += centeredDot(len, x, xOff + p0 * stride, mx, y, yOff + p0 * stride, my);
+                continue;
+            }
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            float tail = 0f;
+            boolean vec = false;
+            for (int p = p0, e = Math.min(planes, p0 + group); p < e; p++) {
+                int xo = xOff + p * stride, yo = yOff + p * stride, i = 0;
+                for (int bound = len - len % (4 * L); i < bound; i += 4 * L) {
+                    a0 = FloatVector.fromArray(S, x, xo + i).sub(mx).fma(FloatVector.fromArray(S, y, yo + i).sub(my), a0);
+                    a1 = FloatVector.fromArray(S, x, xo + i + L).sub(mx).fma(FloatVector.fromArray(S, y, yo + i + L).sub(my), a1);
+                    a2 = FloatVector.fromArray(S, x, xo + i + 2 * L).sub(mx).fma(FloatVector.fromArray(S, y, yo + i + 2 * L).sub(my), a2);
+                    a3 = FloatVector.fromArray(S, x, xo + i + 3 * L).sub(mx).fma(FloatVector.fromArray(S, y, yo + i + 3 * L).sub(my), a3);
+                }
+                for (int bound = S.loopBound(len); i < bound; i += L) {
+                    a0 = FloatVector.fromArray(S, x, xo + i).sub(mx).fma(FloatVector.fromArray(S, y, yo + i).sub(my), a0);
+                }
+                vec |= i > 0;
+                for (; i < len; i++) tail += (x[xo + i] - mx) * (y[yo + i] - my);
+            }
+            total += vec ? addLanes(a0.add(a1).add(a2.add(a3))) + tail : tail;
+        }
+        return total;
+    }
+
     @Override
     public float sum(int n, float[] x, int xOff) {
         int chunks = ceilDiv(n, ScalarOps.SUM_CHUNK);
