@@ -37,25 +37,29 @@ class MaxPoolKernelTest {
     @Test
     void everyPathMatchesTheScanOfEachWindow() {
         SplittableRandom r = new SplittableRandom(71);
-        int[][] sizes = {{2, 2}, {3, 5}, {4, 16}, {7, 9}, {8, 33}, {6, 64}, {5, 70}, {32, 32}, {2, 131}};
+        // rows shorter than a vector: whole planes per vector (2x2, 4x4, 5x5), whole rows (8x8, 16x16, 17x16), neither (6x6, 12x12)
+        int[][] sizes = {{2, 2}, {3, 5}, {4, 16}, {7, 9}, {8, 33}, {6, 64}, {5, 70}, {32, 32}, {2, 131}, {4, 4}, {5, 5},
+                {8, 8}, {16, 16}, {17, 16}, {6, 6}, {12, 12}, {2, 3}, {1, 4}};
         for (int[] hw : sizes) {
-            int h = hw[0], w = hw[1], planes = 3, n = planes * h * w, m = planes * (h / 2) * (w / 2);
-            for (boolean ties : new boolean[] {true, false}) {
-                float[] x = new float[n + 5];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = ties && r.nextInt(3) > 0 ? PICK[r.nextInt(PICK.length)] : (float) r.nextGaussian();
-                }
-                float[] want = new float[m + 4], got = new float[m + 4], scalar = new float[m + 4];
-                int[] wantA = new int[m + 4], gotA = new int[m + 4], scalarA = new int[m + 4];
-                reference(planes, h, w, x, 5, want, 3, wantA, 2);
-                Engine.kernels().maxPool2x2(planes, h, w, x, 5, got, 3, gotA, 2);
-                ScalarOps.INSTANCE.maxPool2x2(planes, h, w, x, 5, scalar, 3, scalarA, 2);
-                for (int i = 0; i < want.length; i++) {
-                    String at = h + "x" + w + (ties ? " with ties" : "") + ", output " + i;
-                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "value, " + at);
-                    assertEquals(wantA[i], gotA[i], "argmax, " + at);
-                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(scalar[i]), "scalar value, " + at);
-                    assertEquals(wantA[i], scalarA[i], "scalar argmax, " + at);
+            for (int planes : new int[] {3, 37}) {
+                int h = hw[0], w = hw[1], n = planes * h * w, m = planes * (h / 2) * (w / 2);
+                for (boolean ties : new boolean[] {true, false}) {
+                    float[] x = new float[n + 5];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = ties && r.nextInt(3) > 0 ? PICK[r.nextInt(PICK.length)] : (float) r.nextGaussian();
+                    }
+                    float[] want = new float[m + 4], got = new float[m + 4], scalar = new float[m + 4];
+                    int[] wantA = new int[m + 4], gotA = new int[m + 4], scalarA = new int[m + 4];
+                    reference(planes, h, w, x, 5, want, 3, wantA, 2);
+                    Engine.kernels().maxPool2x2(planes, h, w, x, 5, got, 3, gotA, 2);
+                    ScalarOps.INSTANCE.maxPool2x2(planes, h, w, x, 5, scalar, 3, scalarA, 2);
+                    for (int i = 0; i < want.length; i++) {
+                        String at = planes + " planes of " + h + "x" + w + (ties ? " with ties" : "") + ", output " + i;
+                        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "value, " + at);
+                        assertEquals(wantA[i], gotA[i], "argmax, " + at);
+                        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(scalar[i]), "scalar value, " + at);
+                        assertEquals(wantA[i], scalarA[i], "scalar argmax, " + at);
+                    }
                 }
             }
         }

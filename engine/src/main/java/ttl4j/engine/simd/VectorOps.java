@@ -198,6 +198,7 @@ final class VectorOps implements KernelSupport.Elementwise {
      */
     @Override
     public void maxPool2x2(int planes, int h, int w, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff) {
+        if (w / 2 < L && maxPool2x2Small(planes, h, w, x, xOff, y, yOff, argmax, aOff)) return;
         int p = h / 2, q = w / 2, vq = q - q % L;
         IntVector twice = IntVector.zero(SI).addIndex(2);
         for (int pl = 0; pl < planes; pl++) {
@@ -228,6 +229,65 @@ final class VectorOps implements KernelSupport.Elementwise {
                 ScalarOps.maxPool2x2Row(w, ip, vq, q, x, xb, y, yo, argmax, ao);
             }
         }
+    }
+
+    /**
+     * Output rows shorter than a vector (VGG-16's 16x16 to 2x2 inputs): L consecutive outputs at a
+     * time across rows and planes, when a vector holds whole planes (L a multiple of P Q) or whole
+     * rows of one plane (P Q a multiple of L, Q dividing L), so one gather map serves every vector;
+     * the compare-and-blend steps are those of the row path. False (nothing done) for other shapes,
+     * which the row path takes; planes left over at the end go to the scalar twin.
+     */
+    private static boolean maxPool2x2Small(int planes, int h, int w, float[] x, int xOff, float[] y, int yOff, int[] argmax, int aOff) {
+        int p = h / 2, q = w / 2, po = p * q, hw = h * w;
+        if (po == 0) return false;
+        boolean wholePlanes = L % po == 0, wholeRows = po % L == 0 && L % q == 0;
+        if (!wholePlanes && !wholeRows) return false;
+        int perVector = wholePlanes ? L / po : 0, vectorsPerPlane = wholePlanes ? 0 : po / L, rowsPerVector = L / q;
+        int[] map = new int[L], inPlane = new int[L];
+        for (int l = 0; l < L; l++) {
+            int pl = wholePlanes ? l / po : 0, r = wholePlanes ? l % po : l;
+            inPlane[l] = 2 * (r / q) * w + 2 * (r % q);
+            map[l] = pl * hw + inPlane[l];
+        }
+        IntVector idx = IntVector.fromArray(SI, inPlane, 0);
+        int vectors = wholePlanes ? planes / perVector : planes * vectorsPerPlane;
+        for (int v = 0; v < vectors; v++) {
+            int base, add;
+            if (wholePlanes) {
+                base = v * perVector * hw;
+                add = 0;
+            } else {
+                add = 2 * (v % vectorsPerPlane) * rowsPerVector * w;
+                base = v / vectorsPerPlane * hw + add;
+            }
+            int xb = xOff + base;
+            FloatVector a = FloatVector.fromArray(S, x, xb, map, 0);
+            FloatVector b = FloatVector.fromArray(S, x, xb + 1, map, 0);
+            FloatVector e = FloatVector.fromArray(S, x, xb + w, map, 0);
+            FloatVector d = FloatVector.fromArray(S, x, xb + w + 1, map, 0);
+            IntVector ia = idx.add(add);
+            FloatVector m = a;
+            IntVector best = ia;
+            VectorMask<Float> t = b.compare(VectorOperators.GT, m).or(b.test(VectorOperators.IS_NAN));
+            m = m.blend(b, t);
+            best = best.blend(ia.add(1), t.cast(SI));
+            t = e.compare(VectorOperators.GT, m).or(e.test(VectorOperators.IS_NAN));
+            m = m.blend(e, t);
+            best = best.blend(ia.add(w), t.cast(SI));
+            t = d.compare(VectorOperators.GT, m).or(d.test(VectorOperators.IS_NAN));
+            m = m.blend(d, t);
+            best = best.blend(ia.add(w + 1), t.cast(SI));
+            m.intoArray(y, yOff + v * L);
+            best.intoArray(argmax, aOff + v * L);
+        }
+        int done = wholePlanes ? vectors * perVector : planes;
+        for (int pl = done; pl < planes; pl++) {
+            for (int ip = 0; ip < p; ip++) {
+                ScalarOps.maxPool2x2Row(w, ip, 0, q, x, xOff + pl * hw, y, yOff + pl * po + ip * q, argmax, aOff + pl * po + ip * q);
+            }
+        }
+        return true;
     }
 
     @Override
