@@ -211,24 +211,33 @@ final class VectorOps implements KernelSupport.Elementwise {
                     FloatVector b = FloatVector.fromArray(S, x, xb + i0 + c + 1, EVEN, 0);
                     FloatVector e = FloatVector.fromArray(S, x, xb + i1 + c, EVEN, 0);
                     FloatVector d = FloatVector.fromArray(S, x, xb + i1 + c + 1, EVEN, 0);
-                    IntVector ia = twice.add(i0 + c);
-                    FloatVector m = a;
-                    IntVector best = ia;
-                    VectorMask<Float> t = b.compare(VectorOperators.GT, m).or(b.test(VectorOperators.IS_NAN));
-                    m = m.blend(b, t);
-                    best = best.blend(ia.add(1), t.cast(SI));
-                    t = e.compare(VectorOperators.GT, m).or(e.test(VectorOperators.IS_NAN));
-                    m = m.blend(e, t);
-                    best = best.blend(ia.add(w), t.cast(SI));
-                    t = d.compare(VectorOperators.GT, m).or(d.test(VectorOperators.IS_NAN));
-                    m = m.blend(d, t);
-                    best = best.blend(ia.add(w + 1), t.cast(SI));
-                    m.intoArray(y, yo + j);
-                    best.intoArray(argmax, ao + j);
+                    poolWindows(a, b, e, d, twice.add(i0 + c), w, y, yo + j, argmax, ao + j);
                 }
                 ScalarOps.maxPool2x2Row(w, ip, vq, q, x, xb, y, yo, argmax, ao);
             }
         }
+    }
+
+    /**
+     * L windows whose elements are a, b (top row) and e, d (bottom row), ia the in-plane index of
+     * each window's first element: three compare-and-blend steps in scan order (greater, or NaN,
+     * replaces), the maxima and their indices stored.
+     */
+    private static void poolWindows(FloatVector a, FloatVector b, FloatVector e, FloatVector d, IntVector ia, int w,
+                                    float[] y, int yo, int[] argmax, int ao) {
+        FloatVector m = a;
+        IntVector best = ia;
+        VectorMask<Float> t = b.compare(VectorOperators.GT, m).or(b.test(VectorOperators.IS_NAN));
+        m = m.blend(b, t);
+        best = best.blend(ia.add(1), t.cast(SI));
+        t = e.compare(VectorOperators.GT, m).or(e.test(VectorOperators.IS_NAN));
+        m = m.blend(e, t);
+        best = best.blend(ia.add(w), t.cast(SI));
+        t = d.compare(VectorOperators.GT, m).or(d.test(VectorOperators.IS_NAN));
+        m = m.blend(d, t);
+        best = best.blend(ia.add(w + 1), t.cast(SI));
+        m.intoArray(y, yo);
+        best.intoArray(argmax, ao);
     }
 
     /**
@@ -266,20 +275,7 @@ final class VectorOps implements KernelSupport.Elementwise {
             FloatVector b = FloatVector.fromArray(S, x, xb + 1, map, 0);
             FloatVector e = FloatVector.fromArray(S, x, xb + w, map, 0);
             FloatVector d = FloatVector.fromArray(S, x, xb + w + 1, map, 0);
-            IntVector ia = idx.add(add);
-            FloatVector m = a;
-            IntVector best = ia;
-            VectorMask<Float> t = b.compare(VectorOperators.GT, m).or(b.test(VectorOperators.IS_NAN));
-            m = m.blend(b, t);
-            best = best.blend(ia.add(1), t.cast(SI));
-            t = e.compare(VectorOperators.GT, m).or(e.test(VectorOperators.IS_NAN));
-            m = m.blend(e, t);
-            best = best.blend(ia.add(w), t.cast(SI));
-            t = d.compare(VectorOperators.GT, m).or(d.test(VectorOperators.IS_NAN));
-            m = m.blend(d, t);
-            best = best.blend(ia.add(w + 1), t.cast(SI));
-            m.intoArray(y, yOff + v * L);
-            best.intoArray(argmax, aOff + v * L);
+            poolWindows(a, b, e, d, idx.add(add), w, y, yOff + v * L, argmax, aOff + v * L);
         }
         int done = wholePlanes ? vectors * perVector : planes;
         for (int pl = done; pl < planes; pl++) {

@@ -83,7 +83,7 @@ class DirectConvTest {
         assertTrue(err < TOL, what + " " + s + ": weight and bias gradient error " + err);
     }
 
-    private static float[] garbage(int n) {
+    static float[] garbage(int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = i % 3 == 0 ? Float.NaN : i % 3 == 1 ? 1e30f : -7f;
         return a;

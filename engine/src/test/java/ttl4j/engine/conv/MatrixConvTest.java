@@ -34,9 +34,7 @@ class MatrixConvTest {
     }
 
     private static float[] garbage(int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = i % 3 == 0 ? Float.NaN : i % 3 == 1 ? 1e30f : -7f;
-        return a;
+        return DirectConvTest.garbage(n);
     }
 
     @Test
