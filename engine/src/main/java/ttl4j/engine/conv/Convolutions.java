@@ -74,7 +74,7 @@ public final class Convolutions {
         return switch (a) {
             case REFERENCE -> 0;
             case DIRECT -> DirectConv.workspaceFloats(s, pass);
-            case MATRIX -> MatrixConv.workspaceFloats(s);
+            case MATRIX -> MatrixConv.matrixFloats(s);
             case WINOGRAD_2X2, WINOGRAD_4X4 -> WinogradConv.workspaceFloats(s, a, pass);
         };
     }

@@ -34,10 +34,6 @@ final class MatrixConv {
         return (long) s.outC() * s.outH() * s.outW() * s.inC() * s.inH() * s.inW();
     }
 
-    static long workspaceFloats(ConvShape s) {
-        return matrixFloats(s);
-    }
-
     private static float[] workspace(ConvShape s) {
         float[][] ws = WORKSPACE.get();
         long n = matrixFloats(s);
@@ -71,25 +67,37 @@ final class MatrixConv {
     }
 
     /**
-     * T (KPQ, CHW) from W (K, C, R, S), split by output channel: per output (p, q) its linked inputs
-     * and their taps are listed once, rows with an unlinked input are zeroed first, and the copies
-     * run over the listed pairs only (no test per entry).
+     * Per output (p, q), in increasing order, the inputs (h W + w) a tap links it to and those taps
+     * ({@link #taps} without its -1 entries): what {@link #build} copies and the weight gradient sums.
+     */
+    private record Links(int[][] inputs, int[][] taps) {
+        static Links of(ConvShape s) {
+            int pq = s.outH() * s.outW(), hw = s.inH() * s.inW();
+            int[] map = MatrixConv.taps(s);
+            int[][] inputs = new int[pq][], taps = new int[pq][];
+            for (int o = 0; o < pq; o++) {
+                int linked = 0;
+                for (int i = 0; i < hw; i++) if (map[o * hw + i] >= 0) linked++;
+                inputs[o] = new int[linked];
+                taps[o] = new int[linked];
+                for (int i = 0, j = 0; i < hw; i++) {
+                    if (map[o * hw + i] < 0) continue;
+                    inputs[o][j] = i;
+                    taps[o][j++] = map[o * hw + i];
+                }
+            }
+            return new Links(inputs, taps);
+        }
+    }
+
+    /**
+     * T (KPQ, CHW) from W (K, C, R, S), split by output channel: rows with an unlinked input are
+     * zeroed first, and the copies run over the {@link Links} only (no test per entry).
      */
     private static void build(ConvShape s, float[] w, int wOff, float[] t) {
         int k = s.outC(), c = s.inC(), pq = s.outH() * s.outW(), hw = s.inH() * s.inW(), rs = s.kh() * s.kw(), chw = c * hw;
-        int[] map = taps(s);
-        int[][] inputs = new int[pq][], taps = new int[pq][];
-        for (int o = 0; o < pq; o++) {
-            int linked = 0;
-            for (int i = 0; i < hw; i++) if (map[o * hw + i] >= 0) linked++;
-            inputs[o] = new int[linked];
-            taps[o] = new int[linked];
-            for (int i = 0, j = 0; i < hw; i++) {
-                if (map[o * hw + i] < 0) continue;
-                inputs[o][j] = i;
-                taps[o][j++] = map[o * hw + i];
-            }
-        }
+        Links links = Links.of(s);
+        int[][] inputs = links.inputs, taps = links.taps;
         Parallel.forRanges(k, Parallel.worthSplittingElements(matrixFloats(s)), (k0, k1) -> {
             for (int ik = k0; ik < k1; ik++) {
                 for (int o = 0; o < pq; o++) {
@@ -123,13 +131,10 @@ final class MatrixConv {
         Kernels kr = Engine.kernels();
         kr.gemm(false, true, n, kpq, chw, 1f, x, xOff, chw, t, 0, chw, 0f, y, yOff, kpq);
         if (bias == null) return;
-        for (int in = 0; in < n; in++) {
-            for (int ik = 0; ik < k; ik++) {
-                int d = yOff + in * kpq + ik * pq;
-                float b = bias[bOff + ik];
-                for (int o = 0; o < pq; o++) y[d + o] += b;
-            }
-        }
+        // every image's row of K P Q outputs gets bias[k] on its P Q outputs of channel k
+        float[] row = new float[kpq];
+        for (int ik = 0; ik < k; ik++) java.util.Arrays.fill(row, ik * pq, (ik + 1) * pq, bias[bOff + ik]);
+        kr.addRowVector(n, kpq, y, yOff, row, 0, y, yOff);
     }
 
     static void backwardData(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
@@ -145,18 +150,16 @@ final class MatrixConv {
         int kpq = k * pq, chw = c * hw;
         float[] dt = workspace(s);
         Engine.kernels().gemm(true, false, kpq, chw, n, 1f, dy, dyOff, kpq, x, xOff, chw, 0f, dt, 0, chw);
-        int[] map = taps(s);
+        Links links = Links.of(s);
         Parallel.forRanges(k, Parallel.worthSplittingElements(matrixFloats(s)), (k0, k1) -> {
             float[] acc = new float[rs];
             for (int ik = k0; ik < k1; ik++) {
                 for (int ic = 0; ic < c; ic++) {
                     java.util.Arrays.fill(acc, 0f);
                     for (int o = 0; o < pq; o++) {
-                        int src = (ik * pq + o) * chw + ic * hw, m0 = o * hw;
-                        for (int i = 0; i < hw; i++) {
-                            int e = map[m0 + i];
-                            if (e >= 0) acc[e] += dt[src + i];
-                        }
+                        int src = (ik * pq + o) * chw + ic * hw;
+                        int[] in = links.inputs[o], tp = links.taps[o];
+                        for (int j = 0; j < in.length; j++) acc[tp[j]] += dt[src + in[j]];
                     }
                     int d = dwOff + (ik * c + ic) * rs;
                     for (int e = 0; e < rs; e++) dw[d + e] = beta == 0f ? acc[e] : acc[e] + dw[d + e];

@@ -54,12 +54,12 @@ class DirectConvTest {
         return ScalarConvTest.random(r, n);
     }
 
-    private static void checkForward(ConvShape s, float[] x, float[] w, float[] b, float[] y, String what) {
+    static void checkForward(ConvShape s, float[] x, float[] w, float[] b, float[] y, String what) {
         double err = ConvReference.worstRelative(y, 0, ConvReference.forward(s, x, w, b), ConvReference.forwardScale(s, x, w, b));
         assertTrue(err < TOL, what + " " + s + ": forward error " + err);
     }
 
-    private static void checkData(ConvShape s, float[] dy, float[] w, float[] dx, String what) {
+    static void checkData(ConvShape s, float[] dy, float[] w, float[] dx, String what) {
         double[] want = ConvReference.backwardData(s, dy, w);
         double[] scale = ConvReference.backwardData(s, ConvReference.abs(dy), ConvReference.abs(w));
         double err = ConvReference.worstRelative(dx, 0, want, scale);
@@ -67,7 +67,7 @@ class DirectConvTest {
     }
 
     /** dW and db against the reference plus {@code before} (beta 1) or alone (beta 0). */
-    private static void checkWeights(ConvShape s, float[] x, float[] dy, float[] dw, float[] db, float[] before, String what) {
+    static void checkWeights(ConvShape s, float[] x, float[] dy, float[] dw, float[] db, float[] before, String what) {
         double[] want = ConvReference.backwardWeights(s, x, dy);
         double[] scale = ConvReference.backwardWeights(s, ConvReference.abs(x), ConvReference.abs(dy));
         if (before != null) {

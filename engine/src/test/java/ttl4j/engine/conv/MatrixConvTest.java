@@ -13,14 +13,12 @@ import ttl4j.engine.Parallel;
 
 /**
  * The one-matrix form of a convolution, all three passes, against the double-precision seven-loop
- * reference with the scale-free tolerance of {@link DirectConvTest} (it is exact GEMM arithmetic on
+ * reference with the checks and scale-free tolerance of {@link DirectConvTest} (it is exact GEMM arithmetic on
  * copied weights: only the order of the sums differs), on awkward shapes (strides, dilation,
  * padding wider than the kernel reaches, 1x1) and the VGG-16 2x2 layer; bitwise the same for 1 and
  * 2 threads.
  */
 class MatrixConvTest {
-    private static final double TOL = 1e-5;
-
     static List<ConvShape> shapes() {
         List<ConvShape> l = new ArrayList<>(DirectConvTest.allSmall());
         l.add(ConvShape.of(9, 16, 2, 2, 24, 3, 1, 1));
@@ -55,36 +53,23 @@ class MatrixConvTest {
             float[] dy = random(r, s.outputSize());
             float[] y = garbage(s.outputSize());
             Convolutions.forward(s, ConvAlgorithm.MATRIX, x, 0, w, 0, b, 0, y, 0);
-            double ef = ConvReference.worstRelative(y, 0, ConvReference.forward(s, x, w, b), ConvReference.forwardScale(s, x, w, b));
-            assertTrue(ef < TOL, s + ": forward error " + ef);
+            DirectConvTest.checkForward(s, x, w, b, y, "matrix, with bias");
             y = garbage(s.outputSize());
             Convolutions.forward(s, ConvAlgorithm.MATRIX, x, 0, w, 0, null, 0, y, 0);
-            ef = ConvReference.worstRelative(y, 0, ConvReference.forward(s, x, w, null), ConvReference.forwardScale(s, x, w, null));
-            assertTrue(ef < TOL, s + ": forward error without bias " + ef);
+            DirectConvTest.checkForward(s, x, w, null, y, "matrix, no bias");
 
             float[] dx = garbage(s.inputSize());
             MatrixConv.backwardData(s, dy, 0, w, 0, dx, 0);
-            double ed = ConvReference.worstRelative(dx, 0, ConvReference.backwardData(s, dy, w),
-                    ConvReference.backwardData(s, ConvReference.abs(dy), ConvReference.abs(w)));
-            assertTrue(ed < TOL, s + ": input gradient error " + ed);
+            DirectConvTest.checkData(s, dy, w, dx, "matrix");
 
-            for (float beta : new float[] {0f, 1f}) {
-                float[] before = random(r, s.weightSize() + s.outC());
-                float[] dw = beta == 0f ? garbage(s.weightSize()) : Arrays.copyOf(before, s.weightSize());
-                float[] db = beta == 0f ? garbage(s.outC()) : Arrays.copyOfRange(before, s.weightSize(), before.length);
-                MatrixConv.backwardWeights(s, x, 0, dy, 0, beta, dw, 0, db, 0);
-                double[] want = ConvReference.backwardWeights(s, x, dy);
-                double[] scale = ConvReference.backwardWeights(s, ConvReference.abs(x), ConvReference.abs(dy));
-                for (int i = 0; beta == 1f && i < want.length; i++) {
-                    want[i] += before[i];
-                    scale[i] += Math.abs(before[i]);
-                }
-                float[] both = new float[want.length];
-                System.arraycopy(dw, 0, both, 0, dw.length);
-                System.arraycopy(db, 0, both, dw.length, db.length);
-                double ew = ConvReference.worstRelative(both, 0, want, scale);
-                assertTrue(ew < TOL, s + ": weight and bias gradient error (beta " + beta + ") " + ew);
-            }
+            float[] dw = garbage(s.weightSize()), db = garbage(s.outC());
+            MatrixConv.backwardWeights(s, x, 0, dy, 0, 0f, dw, 0, db, 0);
+            DirectConvTest.checkWeights(s, x, dy, dw, db, null, "matrix, beta 0 over garbage");
+            float[] before = random(r, s.weightSize() + s.outC());
+            dw = Arrays.copyOf(before, s.weightSize());
+            db = Arrays.copyOfRange(before, s.weightSize(), before.length);
+            MatrixConv.backwardWeights(s, x, 0, dy, 0, 1f, dw, 0, db, 0);
+            DirectConvTest.checkWeights(s, x, dy, dw, db, before, "matrix, beta 1");
         }
     }
 
