@@ -37,6 +37,22 @@ final class ScalarWinogradTransforms implements WinogradTransforms {
     }
 
     @Override
+    public void windowRow(float[] src, int[] rows, int tilesW, int m, int count, int col0, int width, float[] dst, int dOff,
+                          int dStride, int n) {
+        for (int i = 0; i < count; i++) {
+            for (int j = 0; j < n; j++) {
+                int row = rows[j / tilesW], col = j % tilesW * m + col0 + i;
+                dst[dOff + i * dStride + j] = row >= 0 && col >= 0 && col < width ? src[row + col] : 0f;
+            }
+        }
+    }
+
+    @Override
+    public boolean windowsFast(int tilesW, int m) {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

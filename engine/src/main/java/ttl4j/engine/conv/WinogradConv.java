@@ -24,9 +24,13 @@ import ttl4j.engine.Tuning;
  * sum_k (A y')_k (G g)_k (B^T d)_k}). The t^2 products are one batched GEMM through
  * {@link Kernels#gemmBatched}; the transforms are {@link WinogradTransforms#combine} calls across
  * tiles (V, M and E are laid out (point, channel, tile), exactly the GEMM operands, so nothing is
- * copied between the transforms and the GEMMs). The windows are read from zero-padded strips (a
- * tile row's input rows, or dY's, copied with their padding) through one index map over a chunk's
- * tiles, so a gather runs across the whole chunk instead of one tile row of 1 to 8 tiles; the output
+ * copied between the transforms and the GEMMs). Where a tile row is whole vectors' worth of tiles
+ * ({@link WinogradTransforms#windowsFast}: images of 16 columns and more with 16-float vectors),
+ * the windows are read straight from the rows of X (or dY), a row of windows at a time, the padding
+ * read as zeros; else from zero-padded strips (a tile row's input rows, or dY's, copied with their
+ * padding) through one index map over a chunk's tiles, so a gather runs across the whole chunk
+ * instead of one tile row of 1 to 8 tiles (on 64->64 at 32x32, batch 64, one thread, the strips
+ * and gathers took 11 ms of a 35 ms forward pass, the straight reads 5.5); the output
  * tiles are gathered into their contiguous output rows the same way.
  *
  * <p>Workspace: the batch is processed in chunks of whole tile rows, at most
@@ -57,6 +61,13 @@ final class WinogradConv {
 
     /** Least tiles per chunk (fewer make the per-point GEMMs too thin to run at speed); settable by tests. */
     static volatile int minChunkTiles = 64;
+
+    /**
+     * Whether windows are read straight from the image rows where {@link WinogradTransforms#windowsFast}
+     * says that runs at speed (else through zero-padded strips and a gather); settable by tests,
+     * which compare the two (the same bits: both only copy).
+     */
+    static volatile boolean directWindows = true;
 
     /** {@link Tuning#CONV_WINOGRAD_CHUNK_FLOATS}, settable by tests to force many chunks on small shapes. */
     static volatile int chunkFloats = Tuning.CONV_WINOGRAD_CHUNK_FLOATS;
@@ -338,33 +349,53 @@ final class WinogradConv {
         int t = g.t, tt = g.tt, c = g.c, m = g.m, h = g.h, wd = g.wd;
         float[] bt = g.w.bt;
         int[] map = ws.inMap;
-        int sw = g.stripW, pw = g.padW, strip = g.stripOffset();
+        int pw = g.padW;
+        boolean direct = directWindows && tr.windowsFast(g.tilesW, m);
         split(g, c, (long) c * tt * tc, ws, (c0, c1, sc) -> {
             // sc: gathered windows (t, t, T), then B^T along columns (t, t, T), then the strips: per
-            // tile row its t input rows, zero-padded to the windows' width (zero rows outside the input)
+            // tile row its t input rows, zero-padded to the windows' width (zero rows outside the input);
+            // or, where the window columns can be read straight from X's rows, no strips
             int hs = tt * tc;
+            int[] rows = direct ? new int[r1 - r0] : null;
             for (int ic = c0; ic < c1; ic++) {
-                for (int row = r0; row < r1; row++) {
-                    int in = row / g.tilesH, th = row % g.tilesH, rr = row - r0;
-                    int plane = xOff + (in * c + ic) * h * wd;
+                if (direct) {
                     for (int r = 0; r < t; r++) {
-                        int ih = th * m - g.padH + r, d = strip + (rr * t + r) * sw;
-                        if (ih < 0 || ih >= h) {
-                            Arrays.fill(sc, d, d + sw, 0f);
-                            continue;
+                        for (int row = r0; row < r1; row++) {
+                            int in = row / g.tilesH, ih = row % g.tilesH * m - g.padH + r;
+                            rows[row - r0] = ih < 0 || ih >= h ? -1 : xOff + ((in * c + ic) * h + ih) * wd;
                         }
-                        for (int j = 0; j < pw; j++) sc[d + j] = 0f;
-                        System.arraycopy(x, plane + ih * wd, sc, d + pw, wd);
-                        Arrays.fill(sc, d + pw + wd, d + sw, 0f);
+                        tr.windowRow(x, rows, g.tilesW, m, t, -pw, wd, sc, r * t * tc, tc, tc);
                     }
-                }
-                for (int r = 0; r < t; r++) {
-                    for (int i = 0; i < t; i++) tr.gather(sc, strip + r * sw + i, map, 0, sc, (r * t + i) * tc, tc);
+                } else {
+                    stripsAndGather(g, x, xOff, r0, r1, tc, ic, map, sc);
                 }
                 for (int r = 0; r < t; r++) tr.combine(t, t, bt, sc, r * t * tc, tc, sc, hs + r * t * tc, tc, tc);
                 for (int j = 0; j < t; j++) tr.combine(t, t, bt, sc, hs + j * tc, t * tc, v, vOff + (j * c + ic) * tc, t * c * tc, tc);
             }
         });
+    }
+
+    /** The gathered windows (t, t, T) of channel ic through zero-padded strips of X's rows and the tile map. */
+    private static void stripsAndGather(Geometry g, float[] x, int xOff, int r0, int r1, int tc, int ic, int[] map, float[] sc) {
+        WinogradTransforms tr = TRANSFORMS;
+        int t = g.t, c = g.c, m = g.m, h = g.h, wd = g.wd, sw = g.stripW, pw = g.padW, strip = g.stripOffset();
+        for (int row = r0; row < r1; row++) {
+            int in = row / g.tilesH, th = row % g.tilesH, rr = row - r0;
+            int plane = xOff + (in * c + ic) * h * wd;
+            for (int r = 0; r < t; r++) {
+                int ih = th * m - g.padH + r, d = strip + (rr * t + r) * sw;
+                if (ih < 0 || ih >= h) {
+                    Arrays.fill(sc, d, d + sw, 0f);
+                    continue;
+                }
+                for (int j = 0; j < pw; j++) sc[d + j] = 0f;
+                System.arraycopy(x, plane + ih * wd, sc, d + pw, wd);
+                Arrays.fill(sc, d + pw + wd, d + sw, 0f);
+            }
+        }
+        for (int r = 0; r < t; r++) {
+            for (int i = 0; i < t; i++) tr.gather(sc, strip + r * sw + i, map, 0, sc, (r * t + i) * tc, tc);
+        }
     }
 
     /** E (t^2, K, T) = A dY A^T over the output tiles of tile rows [r0, r1) (zero past the edges). */
@@ -374,26 +405,39 @@ final class WinogradConv {
         float[] e = ws.mo, am = g.w.a;
         int[] map = ws.gradMap;
         int gw = g.gradW, strip = g.stripOffset();
+        boolean direct = directWindows && tr.windowsFast(g.tilesW, m);
         split(g, k, (long) k * g.tt * tc, ws, (k0, k1, sc) -> {
             // sc: gathered tiles (m, m, T), then A along columns (m, t, T), then the strips: per tile
-            // row its m rows of dY, zero past the bottom and right edges
+            // row its m rows of dY, zero past the bottom and right edges (no strips where the tile
+            // columns can be read straight from dY's rows)
             int hs = m * m * tc;
+            int[] rows = direct ? new int[r1 - r0] : null;
             for (int ik = k0; ik < k1; ik++) {
-                for (int row = r0; row < r1; row++) {
-                    int in = row / g.tilesH, th = row % g.tilesH, rr = row - r0;
-                    int plane = dyOff + (in * k + ik) * p * q;
+                if (direct) {
                     for (int b = 0; b < m; b++) {
-                        int oh = th * m + b, d = strip + (rr * m + b) * gw;
-                        if (oh >= p) {
-                            Arrays.fill(sc, d, d + gw, 0f);
-                            continue;
+                        for (int row = r0; row < r1; row++) {
+                            int in = row / g.tilesH, oh = row % g.tilesH * m + b;
+                            rows[row - r0] = oh >= p ? -1 : dyOff + ((in * k + ik) * p + oh) * q;
                         }
-                        System.arraycopy(dy, plane + oh * q, sc, d, q);
-                        Arrays.fill(sc, d + q, d + gw, 0f);
+                        tr.windowRow(dy, rows, g.tilesW, m, m, 0, q, sc, b * m * tc, tc, tc);
                     }
-                }
-                for (int b = 0; b < m; b++) {
-                    for (int i = 0; i < m; i++) tr.gather(sc, strip + b * gw + i, map, 0, sc, (b * m + i) * tc, tc);
+                } else {
+                    for (int row = r0; row < r1; row++) {
+                        int in = row / g.tilesH, th = row % g.tilesH, rr = row - r0;
+                        int plane = dyOff + (in * k + ik) * p * q;
+                        for (int b = 0; b < m; b++) {
+                            int oh = th * m + b, d = strip + (rr * m + b) * gw;
+                            if (oh >= p) {
+                                Arrays.fill(sc, d, d + gw, 0f);
+                                continue;
+                            }
+                            System.arraycopy(dy, plane + oh * q, sc, d, q);
+                            Arrays.fill(sc, d + q, d + gw, 0f);
+                        }
+                    }
+                    for (int b = 0; b < m; b++) {
+                        for (int i = 0; i < m; i++) tr.gather(sc, strip + b * gw + i, map, 0, sc, (b * m + i) * tc, tc);
+                    }
                 }
                 for (int b = 0; b < m; b++) tr.combine(t, m, am, sc, b * m * tc, tc, sc, hs + b * t * tc, tc, tc);
                 for (int j = 0; j < t; j++) tr.combine(t, m, am, sc, hs + j * tc, t * tc, e, (j * k + ik) * tc, t * k * tc, tc);

@@ -28,6 +28,22 @@ public interface WinogradTransforms {
     /** {@code dst[dOff + j] = src[sOff + idx[iOff + j]] + add} for j in [0, n) (the output tiles with their bias). */
     void gatherAdd(float[] src, int sOff, int[] idx, int iOff, float add, float[] dst, int dOff, int n);
 
+    /**
+     * One row of tile windows read straight from image rows: for i in [0, count) and j in [0, n),
+     * with tile row {@code rr = j / tilesW} and column {@code col = (j % tilesW) m + col0 + i},
+     * {@code dst[dOff + i dStride + j] = src[rows[rr] + col]}, or 0 where {@code rows[rr] < 0} (a
+     * row outside the image) or col is outside [0, width) (the padding). dst must not overlap src.
+     */
+    void windowRow(float[] src, int[] rows, int tilesW, int m, int count, int col0, int width, float[] dst, int dOff,
+                   int dStride, int n);
+
+    /**
+     * Whether {@link #windowRow} runs at full speed for tiles of width m, tilesW to a tile row, and
+     * m or m + 2 columns (the vector form needs each tile row to be whole vectors' worth of tiles); where it does not,
+     * it is still exact, but the zero-padded strips and {@link #gather} are faster.
+     */
+    boolean windowsFast(int tilesW, int m);
+
     /** A short name for reports. */
     String name();
 }

@@ -2,6 +2,8 @@ package ttl4j.engine.simd;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import ttl4j.engine.conv.WinogradTransforms;
 
@@ -198,6 +200,174 @@ public final class VectorWinogradTransforms implements WinogradTransforms {
         int j = 0, bound = F.loopBound(n);
         for (; j < bound; j += VL) FloatVector.fromArray(F, src, sOff, idx, iOff + j).add(add).intoArray(dst, dOff + j);
         for (; j < n; j++) dst[dOff + j] = src[sOff + idx[iOff + j]] + add;
+    }
+
+    // The window columns: a vector of VL tiles m apart is m vectors of the image row, each holding
+    // VL / m whole tiles; lane l of column i takes element (l m + i) mod VL of source vector
+    // l m / VL, so one shuffle per column i < m serves every source and blends pick which source
+    // each lane keeps (single-vector rearranges and blends: the two-vector rearrange is not an
+    // intrinsic on JDK 17, and a hardware gather of 16 lanes ran at a third of this rate); columns
+    // m and beyond come from the same sources read m further on. All the columns of a row are made
+    // from one set of loads. The loads are plain (masked loads cost 3x the whole transform of a
+    // vector): a row outside the image is read at offset 0 and its tiles zeroed afterwards; the
+    // lanes of columns in the padding are zeroed by one mask per column where every vector holds
+    // whole tile rows (VL a multiple of the row's tiles), else element by element afterwards; a
+    // vector whose loads would leave the array is done element by element.
+
+    /** Per tile width m (2 or 4) dividing VL and column i < m: lane l picks element (l m + i) mod VL. */
+    private static final VectorShuffle<Float> PICK2A = pick(2, 0), PICK2B = pick(2, 1),
+            PICK4A = pick(4, 0), PICK4B = pick(4, 1), PICK4C = pick(4, 2), PICK4D = pick(4, 3);
+    /** Lanes l with l m / VL >= q, for q = 1, 2, 3. */
+    private static final VectorMask<Float> FROM2 = from(2, 1), FROM4A = from(4, 1), FROM4B = from(4, 2), FROM4C = from(4, 3);
+    /** Per power of two b dividing VL, from b VL: the tile column l mod b of lane l. */
+    private static final float[] LANE_COLUMN = laneColumns();
+
+    private static VectorShuffle<Float> pick(int m, int i) {
+        int[] idx = new int[VL];
+        for (int l = 0; l < VL; l++) idx[l] = (l * m + i) % VL;
+        return VectorShuffle.fromValues(F, idx);
+    }
+
+    private static VectorMask<Float> from(int m, int q) {
+        boolean[] set = new boolean[VL];
+        for (int l = 0; l < VL; l++) set[l] = l * m / VL >= q;
+        return VectorMask.fromArray(F, set, 0);
+    }
+
+    private static float[] laneColumns() {
+        float[] c = new float[2 * VL * VL];
+        for (int b = 1; b <= VL; b *= 2) for (int l = 0; l < VL; l++) c[b * VL + l] = l % b;
+        return c;
+    }
+
+    @Override
+    public boolean windowsFast(int tilesW, int m) {
+        return (m == 2 || m == 4) && VL % m == 0 && tilesW % (VL / m) == 0;
+    }
+
+    @Override
+    public void windowRow(float[] src, int[] rows, int tilesW, int m, int count, int col0, int width, float[] dst, int dOff,
+                          int dStride, int n) {
+        int done = 0;
+        if (windowsFast(tilesW, m) && (count == m || count == m + 2)) {
+            boolean whole = VL % tilesW == 0;
+            done = m == 4 ? windows4(src, rows, tilesW, count, col0, width, whole, dst, dOff, dStride, n)
+                    : windows2(src, rows, tilesW, count, col0, width, whole, dst, dOff, dStride, n);
+            // the tiles of rows outside the image, and (unless masked) those whose column is in the padding
+            boolean outside = false;
+            for (int rr = 0; rr * tilesW < done; rr++) outside |= rows[rr] < 0;
+            for (int rr = 0, d = 0; outside && d < done; rr++, d += tilesW) {
+                if (rows[rr] >= 0) continue;
+                for (int i = 0; i < count; i++) {
+                    for (int j = d, end = Math.min(done, d + tilesW); j < end; j++) dst[dOff + i * dStride + j] = 0f;
+                }
+            }
+            for (int i = 0; i < count && !whole; i++) {
+                int c = col0 + i, lo = c >= 0 ? 0 : Math.min(tilesW, (-c + m - 1) / m);
+                int hi = Math.max(lo, Math.min(tilesW, (width - c + m - 1) / m));
+                for (int d = 0; d < done; d += tilesW) {
+                    int end = Math.min(done, d + tilesW), o = dOff + i * dStride;
+                    for (int j = d; j < Math.min(end, d + lo); j++) dst[o + j] = 0f;
+                    for (int j = d + hi; j < end; j++) dst[o + j] = 0f;
+                }
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            for (int j = done; j < n; j++) window(src, rows, tilesW, m, col0 + i, width, dst, dOff + i * dStride, j);
+        }
+    }
+
+    /** One element of {@link #windowRow}: column col0 of tile j. */
+    private static void window(float[] src, int[] rows, int tilesW, int m, int col0, int width, float[] dst, int dOff, int j) {
+        int row = rows[j / tilesW], col = j % tilesW * m + col0;
+        dst[dOff + j] = row >= 0 && col >= 0 && col < width ? src[row + col] : 0f;
+    }
+
+    /** The lanes of a vector of whole tile rows whose column (tile column times m, plus c) is inside [0, width); all when not whole. */
+    private static VectorMask<Float> inside(int tilesW, int m, int c, int width, boolean whole) {
+        FloatVector col = FloatVector.fromArray(F, LANE_COLUMN, (whole ? tilesW : 1) * VL).mul((float) m).add((float) c);
+        return col.compare(VectorOperators.GE, whole ? 0f : -1e9f).and(col.compare(VectorOperators.LT, whole ? (float) width : 1e9f));
+    }
+
+    /**
+     * The whole vectors of {@link #windowRow} for m = 4 and 4 or 6 columns, but for the tiles of
+     * rows outside the image (read at offset 0) and, unless {@code whole} (every vector holds whole
+     * tile rows, so one mask per column clears them), of columns in the padding; returns the tiles done.
+     */
+    private static int windows4(float[] src, int[] rows, int tilesW, int count, int col0, int width, boolean whole,
+                                float[] dst, int dOff, int dStride, int n) {
+        int per = VL / 4, rr = 0, j = 0, t = 0, last = src.length - VL - (count > 4 ? 4 : 0);
+        VectorMask<Float> k0 = inside(tilesW, 4, col0, width, whole), k1 = inside(tilesW, 4, col0 + 1, width, whole);
+        VectorMask<Float> k2 = inside(tilesW, 4, col0 + 2, width, whole), k3 = inside(tilesW, 4, col0 + 3, width, whole);
+        VectorMask<Float> k4 = inside(tilesW, 4, col0 + 4, width, whole), k5 = inside(tilesW, 4, col0 + 5, width, whole);
+        FloatVector zero = FloatVector.zero(F);
+        for (; t + VL <= n; t += VL) {
+            int o0 = rows[rr] < 0 ? 0 : rows[rr] + j * 4 + col0;
+            if ((j += per) == tilesW) { j = 0; rr++; }
+            int o1 = rows[rr] < 0 ? 0 : rows[rr] + j * 4 + col0;
+            if ((j += per) == tilesW) { j = 0; rr++; }
+            int o2 = rows[rr] < 0 ? 0 : rows[rr] + j * 4 + col0;
+            if ((j += per) == tilesW) { j = 0; rr++; }
+            int o3 = rows[rr] < 0 ? 0 : rows[rr] + j * 4 + col0;
+            if ((j += per) == tilesW) { j = 0; rr++; }
+            if (Math.min(Math.min(o0, o1), Math.min(o2, o3)) < 0 || Math.max(Math.max(o0, o1), Math.max(o2, o3)) > last) {
+                for (int i = 0; i < count; i++) {
+                    for (int e = t; e < t + VL; e++) window(src, rows, tilesW, 4, col0 + i, width, dst, dOff + i * dStride, e);
+                }
+                continue;
+            }
+            FloatVector v0 = FloatVector.fromArray(F, src, o0), v1 = FloatVector.fromArray(F, src, o1);
+            FloatVector v2 = FloatVector.fromArray(F, src, o2), v3 = FloatVector.fromArray(F, src, o3);
+            int d = dOff + t;
+            zero.blend(v0.rearrange(PICK4A).blend(v1.rearrange(PICK4A), FROM4A).blend(v2.rearrange(PICK4A), FROM4B)
+                    .blend(v3.rearrange(PICK4A), FROM4C), k0).intoArray(dst, d);
+            zero.blend(v0.rearrange(PICK4B).blend(v1.rearrange(PICK4B), FROM4A).blend(v2.rearrange(PICK4B), FROM4B)
+                    .blend(v3.rearrange(PICK4B), FROM4C), k1).intoArray(dst, d + dStride);
+            zero.blend(v0.rearrange(PICK4C).blend(v1.rearrange(PICK4C), FROM4A).blend(v2.rearrange(PICK4C), FROM4B)
+                    .blend(v3.rearrange(PICK4C), FROM4C), k2).intoArray(dst, d + 2 * dStride);
+            zero.blend(v0.rearrange(PICK4D).blend(v1.rearrange(PICK4D), FROM4A).blend(v2.rearrange(PICK4D), FROM4B)
+                    .blend(v3.rearrange(PICK4D), FROM4C), k3).intoArray(dst, d + 3 * dStride);
+            if (count > 4) {
+                FloatVector w0 = FloatVector.fromArray(F, src, o0 + 4), w1 = FloatVector.fromArray(F, src, o1 + 4);
+                FloatVector w2 = FloatVector.fromArray(F, src, o2 + 4), w3 = FloatVector.fromArray(F, src, o3 + 4);
+                zero.blend(w0.rearrange(PICK4A).blend(w1.rearrange(PICK4A), FROM4A).blend(w2.rearrange(PICK4A), FROM4B)
+                        .blend(w3.rearrange(PICK4A), FROM4C), k4).intoArray(dst, d + 4 * dStride);
+                zero.blend(w0.rearrange(PICK4B).blend(w1.rearrange(PICK4B), FROM4A).blend(w2.rearrange(PICK4B), FROM4B)
+                        .blend(w3.rearrange(PICK4B), FROM4C), k5).intoArray(dst, d + 5 * dStride);
+            }
+        }
+        return t;
+    }
+
+    /** As {@link #windows4} for m = 2 and 2 or 4 columns. */
+    private static int windows2(float[] src, int[] rows, int tilesW, int count, int col0, int width, boolean whole,
+                                float[] dst, int dOff, int dStride, int n) {
+        int per = VL / 2, rr = 0, j = 0, t = 0, last = src.length - VL - (count > 2 ? 2 : 0);
+        VectorMask<Float> k0 = inside(tilesW, 2, col0, width, whole), k1 = inside(tilesW, 2, col0 + 1, width, whole);
+        VectorMask<Float> k2 = inside(tilesW, 2, col0 + 2, width, whole), k3 = inside(tilesW, 2, col0 + 3, width, whole);
+        FloatVector zero = FloatVector.zero(F);
+        for (; t + VL <= n; t += VL) {
+            int o0 = rows[rr] < 0 ? 0 : rows[rr] + j * 2 + col0;
+            if ((j += per) == tilesW) { j = 0; rr++; }
+            int o1 = rows[rr] < 0 ? 0 : rows[rr] + j * 2 + col0;
+            if ((j += per) == tilesW) { j = 0; rr++; }
+            if (Math.min(o0, o1) < 0 || Math.max(o0, o1) > last) {
+                for (int i = 0; i < count; i++) {
+                    for (int e = t; e < t + VL; e++) window(src, rows, tilesW, 2, col0 + i, width, dst, dOff + i * dStride, e);
+                }
+                continue;
+            }
+            FloatVector v0 = FloatVector.fromArray(F, src, o0), v1 = FloatVector.fromArray(F, src, o1);
+            int d = dOff + t;
+            zero.blend(v0.rearrange(PICK2A).blend(v1.rearrange(PICK2A), FROM2), k0).intoArray(dst, d);
+            zero.blend(v0.rearrange(PICK2B).blend(v1.rearrange(PICK2B), FROM2), k1).intoArray(dst, d + dStride);
+            if (count > 2) {
+                FloatVector w0 = FloatVector.fromArray(F, src, o0 + 2), w1 = FloatVector.fromArray(F, src, o1 + 2);
+                zero.blend(w0.rearrange(PICK2A).blend(w1.rearrange(PICK2A), FROM2), k2).intoArray(dst, d + 2 * dStride);
+                zero.blend(w0.rearrange(PICK2B).blend(w1.rearrange(PICK2B), FROM2), k3).intoArray(dst, d + 3 * dStride);
+            }
+        }
+        return t;
     }
 
     @Override

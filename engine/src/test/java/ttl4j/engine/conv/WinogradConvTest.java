@@ -332,6 +332,69 @@ class WinogradConvTest {
     }
 
     @Test
+    void windowsReadFromTheRowsGiveTheSameBitsAsTheStrips() {
+        // widths of whole vectors of tiles and not (30: a partial last tile; 48: F(4x4) rows of 12
+        // tiles, not a divisor of 16), padding 0 to 2, one image and several, one chunk and many
+        List<ConvShape> shapes = List.of(ConvShape.of(3, 2, 32, 32, 3, 3, 1, 1), ConvShape.of(1, 3, 30, 30, 2, 3, 1, 1),
+                ConvShape.of(2, 2, 16, 16, 3, 3, 1, 0), ConvShape.of(1, 2, 18, 48, 2, 3, 1, 2),
+                ConvShape.of(2, 3, 20, 64, 2, 3, 1, 1), ConvShape.of(5, 2, 8, 8, 2, 3, 1, 1), ConvShape.of(1, 1, 4, 34, 1, 3, 1, 1));
+        SplittableRandom r = new SplittableRandom(44);
+        try {
+            for (boolean chunked : new boolean[] {false, true}) {
+                WinogradConv.minChunkTiles = chunked ? 16 : 64;
+                WinogradConv.chunkFloats = chunked ? 1 : ttl4j.engine.Tuning.CONV_WINOGRAD_CHUNK_FLOATS;
+                for (ConvShape s : shapes) {
+                    float[] x = gaussian(r, s.inputSize()), w = gaussian(r, s.weightSize()), b = gaussian(r, s.outC()),
+                            dy = gaussian(r, s.outputSize());
+                    for (ConvAlgorithm a : new ConvAlgorithm[] {ConvAlgorithm.WINOGRAD_2X2, ConvAlgorithm.WINOGRAD_4X4}) {
+                        WinogradConv.directWindows = false;
+                        float[] strips = allPasses(s, a, x, w, b, dy);
+                        WinogradConv.directWindows = true;
+                        float[] rows = allPasses(s, a, x, w, b, dy);
+                        assertArrayEquals(strips, rows, a.key() + " on " + s + (chunked ? " in chunks" : ""));
+                    }
+                }
+            }
+        } finally {
+            WinogradConv.directWindows = true;
+        }
+    }
+
+    @Test
+    void windowRowsMatchTheScalarTwin() {
+        WinogradTransforms scalar = ScalarWinogradTransforms.INSTANCE;
+        WinogradTransforms vector = new VectorWinogradTransforms();
+        SplittableRandom r = new SplittableRandom(45);
+        for (int m : new int[] {2, 4}) {
+            for (int tilesW : new int[] {1, 2, 3, 4, 8, 12, 16, 32}) {
+                for (int count : new int[] {1, m, m + 2}) {
+                    for (int col0 = -2; col0 <= 1; col0++) {
+                        for (int tileRows : new int[] {1, 2, 3, 5, 9}) {
+                            int n = tilesW * tileRows, width = tilesW * m - r.nextInt(m) + (col0 < 0 ? 0 : 1);
+                            float[] src = gaussian(r, 4 * width * tileRows + 7);
+                            int[] rows = new int[tileRows + 1];
+                            for (int i = 0; i < rows.length; i++) rows[i] = r.nextInt(5) == 0 ? -1 : r.nextInt(src.length - width + 1);
+                            rows[0] = 0;  // a row at the array's start, its padding before it
+                            rows[tileRows - 1] = src.length - width;  // and one at its end
+                            int stride = n + 3;
+                            float[] d1 = gaussian(r, 2 + count * stride), d2 = d1.clone();
+                            scalar.windowRow(src, rows, tilesW, m, count, col0, width, d1, 2, stride, n);
+                            vector.windowRow(src, rows, tilesW, m, count, col0, width, d2, 2, stride, n);
+                            assertArrayEquals(d1, d2, "m " + m + ", " + tilesW + " tiles a row, " + count + " columns from " + col0
+                                    + ", width " + width + ", " + tileRows + " rows");
+                        }
+                    }
+                }
+            }
+        }
+        // the specification itself: a row outside the image and the padding read as zeros
+        float[] src = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        float[] d = new float[8];
+        scalar.windowRow(src, new int[] {2, -1}, 2, 2, 2, -1, 4, d, 0, 4, 4);
+        assertArrayEquals(new float[] {0, 4, 0, 0, 3, 5, 0, 0}, d);
+    }
+
+    @Test
     void vectorTransformsMatchTheScalarTwinBitwise() {
         WinogradTransforms scalar = ScalarWinogradTransforms.INSTANCE;
         WinogradTransforms vector = new VectorWinogradTransforms();
