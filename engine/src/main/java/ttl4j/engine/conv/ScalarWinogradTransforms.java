@@ -48,6 +48,21 @@ final class ScalarWinogradTransforms implements WinogradTransforms {
     }
 
     @Override
+    public void windowsAdd(float[] src, int sOff, int sStride, int[] rows, int rowCount, int tilesW, int m, int count, int col0,
+                           int width, float[] dst) {
+        for (int r = 0; r < rowCount; r++) {
+            if (rows[r] < 0) continue;
+            for (int i = 0; i < count; i++) {
+                int s = sOff + (r * count + i) * sStride, d = rows[r] + col0 + i;
+                for (int j = 0; j < tilesW; j++) {
+                    int col = j * m + col0 + i;
+                    if (col >= 0 && col < width) dst[d + j * m] += src[s + j];
+                }
+            }
+        }
+    }
+
+    @Override
     public boolean windowsFast(int tilesW, int m) {
         return true;
     }

@@ -471,20 +471,33 @@ final class WinogradConv {
         });
     }
 
-    /** dX windows += B dV B^T for tile rows [r0, r1), tile by tile in a fixed order, dropped outside the input. */
+    /**
+     * dX windows += B dV B^T for tile rows [r0, r1), tile by tile in a fixed order, dropped outside
+     * the input (a row of windows at a time where {@link WinogradTransforms#windowsFast}, in the same order).
+     */
     private static void inputGradientTransform(Geometry g, float[] dv, int r0, int r1, int tc, float[] dx, int dxOff,
                                                Workspace ws) {
         WinogradTransforms tr = TRANSFORMS;
         int t = g.t, tt = g.tt, c = g.c, m = g.m, h = g.h, wd = g.wd, tw = g.tilesW;
         float[] bm = g.w.b;
+        boolean direct = directWindows && tr.windowsFast(tw, m);
         split(g, c, (long) c * tt * tc, ws, (c0, c1, sc) -> {
             int ws2 = tt * tc;  // sc: B along rows (t, t, T), then along columns (t, t, T)
+            int[] rows = new int[t];
             for (int ic = c0; ic < c1; ic++) {
                 for (int j = 0; j < t; j++) tr.combine(t, t, bm, dv, (j * c + ic) * tc, t * c * tc, sc, j * tc, t * tc, tc);
                 for (int r = 0; r < t; r++) tr.combine(t, t, bm, sc, r * t * tc, tc, sc, ws2 + r * t * tc, tc, tc);
                 for (int row = r0; row < r1; row++) {
                     int in = row / g.tilesH, th = row % g.tilesH, tl0 = (row - r0) * tw;
                     int plane = dxOff + (in * c + ic) * h * wd;
+                    if (direct) {
+                        for (int r = 0; r < t; r++) {
+                            int ih = th * m - g.padH + r;
+                            rows[r] = ih < 0 || ih >= h ? -1 : plane + ih * wd;
+                        }
+                        tr.windowsAdd(sc, ws2 + tl0, tc, rows, t, tw, m, t, -g.padW, wd, dx);
+                        continue;
+                    }
                     for (int r = 0; r < t; r++) {
                         int ih = th * m - g.padH + r;
                         if (ih < 0 || ih >= h) continue;

@@ -38,7 +38,17 @@ public interface WinogradTransforms {
                    int dStride, int n);
 
     /**
-     * Whether {@link #windowRow} runs at full speed for tiles of width m, tilesW to a tile row, and
+     * The transpose of {@link #windowRow} for one tile row, added into dst in this order: for r in
+     * [0, rowCount) with {@code rows[r] >= 0}, i in [0, count), j in [0, tilesW) whose column
+     * {@code col = j m + col0 + i} is inside [0, width):
+     * {@code dst[rows[r] + col] += src[sOff + (r count + i) sStride + j]}. Nothing outside those
+     * columns is written. dst must not overlap src.
+     */
+    void windowsAdd(float[] src, int sOff, int sStride, int[] rows, int rowCount, int tilesW, int m, int count, int col0,
+                    int width, float[] dst);
+
+    /**
+     * Whether {@link #windowRow} (and {@link #windowsAdd}) runs at full speed for tiles of width m, tilesW to a tile row, and
      * m or m + 2 columns (the vector form needs each tile row to be whole vectors' worth of tiles); where it does not,
      * it is still exact, but the zero-padded strips and {@link #gather} are faster.
      */

@@ -277,6 +277,102 @@ public final class VectorWinogradTransforms implements WinogradTransforms {
         }
     }
 
+    // The sums into windows, the other way: the columns of a vector of the image row are m
+    // interleaved window columns of VL / m tiles (lane e takes tile e / m of column e mod m, by one
+    // shuffle and blends), plus, for the windows' last t - m columns, which overlap the next tile's
+    // first, the same of columns m and beyond one tile back, added after (the order of the scalar
+    // sums: column i' of a tile before column i' + m of the tile before it). Loads and stores are
+    // masked to the row's columns, so nothing outside them is touched.
+
+    /** Lane e: element e / m (m = 2, 4). */
+    private static final VectorShuffle<Float> SPREAD2 = spread(2), SPREAD4 = spread(4);
+    /** Lanes e with e mod m == i (i = 1, 2, 3) and e mod m < 2. */
+    private static final VectorMask<Float> PHASE2 = phase(2, 1), PHASE4A = phase(4, 1), PHASE4B = phase(4, 2), PHASE4C = phase(4, 3),
+            LOW4 = phase(4, -1);
+    /** Lane e as a float. */
+    private static final FloatVector LANE = FloatVector.fromArray(F, LANE_COLUMN, VL * VL);
+
+    private static VectorShuffle<Float> spread(int m) {
+        int[] idx = new int[VL];
+        for (int e = 0; e < VL; e++) idx[e] = e / m;
+        return VectorShuffle.fromValues(F, idx);
+    }
+
+    private static VectorMask<Float> phase(int m, int i) {
+        boolean[] set = new boolean[VL];
+        for (int e = 0; e < VL; e++) set[e] = i < 0 ? e % m < 2 : e % m == i;
+        return VectorMask.fromArray(F, set, 0);
+    }
+
+    @Override
+    public void windowsAdd(float[] src, int sOff, int sStride, int[] rows, int rowCount, int tilesW, int m, int count, int col0,
+                           int width, float[] dst) {
+        boolean fast = windowsFast(tilesW, m) && (count == m || count == m + 2)
+                && sOff >= 1 && sOff + ((rowCount - 1) * count + count - 1) * sStride + tilesW - VL / m + VL <= src.length;
+        for (int r = 0; r < rowCount; r++) {
+            if (rows[r] < 0) continue;
+            if (!fast) {
+                for (int i = 0; i < count; i++) {
+                    int s0 = sOff + (r * count + i) * sStride, d = rows[r] + col0 + i;
+                    for (int j = 0; j < tilesW; j++) {
+                        int col = j * m + col0 + i;
+                        if (col >= 0 && col < width) dst[d + j * m] += src[s0 + j];
+                    }
+                }
+                continue;
+            }
+            int s0 = sOff + r * count * sStride;
+            if (m == 4) addRow4(src, s0, sStride, count, rows[r], tilesW, col0, width, dst);
+            else addRow2(src, s0, sStride, count, rows[r], tilesW, col0, width, dst);
+            // the columns past the last tile's first m: only the last tile's columns m and beyond
+            for (int e = tilesW * m; e < tilesW * m + count - m; e++) {
+                int col = col0 + e;
+                if (col >= 0 && col < width) dst[rows[r] + col] += src[s0 + (m + e - tilesW * m) * sStride + tilesW - 1];
+            }
+        }
+    }
+
+    /** One row's whole vectors of {@link #windowsAdd} for m = 4 (count 4 or 6 columns, from s0 at stride ss). */
+    private static void addRow4(float[] src, int s0, int ss, int count, int row, int tilesW, int col0, int width, float[] dst) {
+        int per = VL / 4;
+        for (int e0 = 0, j0 = 0; e0 < tilesW * 4; e0 += VL, j0 += per) {
+            FloatVector col = LANE.add((float) (col0 + e0));
+            VectorMask<Float> in = col.compare(VectorOperators.GE, 0f).and(col.compare(VectorOperators.LT, (float) width));
+            int d = row + col0 + e0;
+            FloatVector a = FloatVector.fromArray(F, src, s0 + j0).rearrange(SPREAD4)
+                    .blend(FloatVector.fromArray(F, src, s0 + ss + j0).rearrange(SPREAD4), PHASE4A)
+                    .blend(FloatVector.fromArray(F, src, s0 + 2 * ss + j0).rearrange(SPREAD4), PHASE4B)
+                    .blend(FloatVector.fromArray(F, src, s0 + 3 * ss + j0).rearrange(SPREAD4), PHASE4C);
+            FloatVector sum = FloatVector.fromArray(F, dst, d, in).add(a);
+            if (count > 4) {
+                // columns 4 and 5 of the tile before: lanes e mod 4 < 2, not before the row's first tile
+                FloatVector b = FloatVector.fromArray(F, src, s0 + 4 * ss + j0 - 1).rearrange(SPREAD4)
+                        .blend(FloatVector.fromArray(F, src, s0 + 5 * ss + j0 - 1).rearrange(SPREAD4), PHASE4A);
+                sum = sum.add(b, LOW4.and(LANE.compare(VectorOperators.GE, e0 == 0 ? 4f : 0f)));
+            }
+            sum.intoArray(dst, d, in);
+        }
+    }
+
+    /** As {@link #addRow4} for m = 2 (count 2 or 4). */
+    private static void addRow2(float[] src, int s0, int ss, int count, int row, int tilesW, int col0, int width, float[] dst) {
+        int per = VL / 2;
+        for (int e0 = 0, j0 = 0; e0 < tilesW * 2; e0 += VL, j0 += per) {
+            FloatVector col = LANE.add((float) (col0 + e0));
+            VectorMask<Float> in = col.compare(VectorOperators.GE, 0f).and(col.compare(VectorOperators.LT, (float) width));
+            int d = row + col0 + e0;
+            FloatVector a = FloatVector.fromArray(F, src, s0 + j0).rearrange(SPREAD2)
+                    .blend(FloatVector.fromArray(F, src, s0 + ss + j0).rearrange(SPREAD2), PHASE2);
+            FloatVector sum = FloatVector.fromArray(F, dst, d, in).add(a);
+            if (count > 2) {
+                FloatVector b = FloatVector.fromArray(F, src, s0 + 2 * ss + j0 - 1).rearrange(SPREAD2)
+                        .blend(FloatVector.fromArray(F, src, s0 + 3 * ss + j0 - 1).rearrange(SPREAD2), PHASE2);
+                sum = sum.add(b, LANE.compare(VectorOperators.GE, e0 == 0 ? 2f : 0f));
+            }
+            sum.intoArray(dst, d, in);
+        }
+    }
+
     /** One element of {@link #windowRow}: column col0 of tile j. */
     private static void window(float[] src, int[] rows, int tilesW, int m, int col0, int width, float[] dst, int dOff, int j) {
         int row = rows[j / tilesW], col = j % tilesW * m + col0;

@@ -382,6 +382,17 @@ class WinogradConvTest {
                             vector.windowRow(src, rows, tilesW, m, count, col0, width, d2, 2, stride, n);
                             assertArrayEquals(d1, d2, "m " + m + ", " + tilesW + " tiles a row, " + count + " columns from " + col0
                                     + ", width " + width + ", " + tileRows + " rows");
+                            // and back: the rows of one tile row's windows added into an image, rows
+                            // overlapping and at the array's ends
+                            int[] back = new int[tileRows];
+                            for (int i = 0; i < tileRows; i++) back[i] = r.nextInt(5) == 0 ? -1 : r.nextInt(src.length - width + 1);
+                            back[0] = 0;
+                            back[tileRows - 1] = src.length - width;
+                            float[] w1 = src.clone(), w2 = src.clone(), from = gaussian(r, 1 + count * tileRows * stride);
+                            scalar.windowsAdd(from, 1, stride, back, tileRows, tilesW, m, count, col0, width, w1);
+                            vector.windowsAdd(from, 1, stride, back, tileRows, tilesW, m, count, col0, width, w2);
+                            assertArrayEquals(w1, w2, "adding back: m " + m + ", " + tilesW + " tiles a row, " + count
+                                    + " columns from " + col0 + ", width " + width + ", " + tileRows + " rows");
                         }
                     }
                 }
@@ -392,6 +403,9 @@ class WinogradConvTest {
         float[] d = new float[8];
         scalar.windowRow(src, new int[] {2, -1}, 2, 2, 2, -1, 4, d, 0, 4, 4);
         assertArrayEquals(new float[] {0, 4, 0, 0, 3, 5, 0, 0}, d);
+        float[] img = new float[6];
+        scalar.windowsAdd(new float[] {1, 2, 10, 20, 100, 200}, 0, 2, new int[] {1, -1}, 2, 2, 2, 1, -1, 4, img);
+        assertArrayEquals(new float[] {0, 0, 2, 0, 0, 0}, img);  // columns -1 and 1 of the row at 1: only 1 is inside
     }
 
     @Test
