@@ -37,6 +37,13 @@ final class ScalarWinogradTransforms implements WinogradTransforms {
     }
 
     @Override
+    public void padRow(float[] src, int sOff, int width, int pad, float[] dst, int dOff, int dWidth) {
+        for (int j = 0; j < pad; j++) dst[dOff + j] = 0f;
+        System.arraycopy(src, sOff, dst, dOff + pad, width);
+        for (int j = pad + width; j < dWidth; j++) dst[dOff + j] = 0f;
+    }
+
+    @Override
     public void windowRow(float[] src, int[] rows, int tilesW, int m, int count, int col0, int width, float[] dst, int dOff,
                           int dStride, int n) {
         for (int i = 0; i < count; i++) {

@@ -388,9 +388,7 @@ final class WinogradConv {
                     Arrays.fill(sc, d, d + sw, 0f);
                     continue;
                 }
-                for (int j = 0; j < pw; j++) sc[d + j] = 0f;
-                System.arraycopy(x, plane + ih * wd, sc, d + pw, wd);
-                Arrays.fill(sc, d + pw + wd, d + sw, 0f);
+                tr.padRow(x, plane + ih * wd, wd, pw, sc, d, sw);
             }
         }
         for (int r = 0; r < t; r++) {
@@ -431,8 +429,7 @@ final class WinogradConv {
                                 Arrays.fill(sc, d, d + gw, 0f);
                                 continue;
                             }
-                            System.arraycopy(dy, plane + oh * q, sc, d, q);
-                            Arrays.fill(sc, d + q, d + gw, 0f);
+                            tr.padRow(dy, plane + oh * q, q, 0, sc, d, gw);
                         }
                     }
                     for (int b = 0; b < m; b++) {

@@ -29,6 +29,14 @@ public interface WinogradTransforms {
     void gatherAdd(float[] src, int sOff, int[] idx, int iOff, float add, float[] dst, int dOff, int n);
 
     /**
+     * One zero-padded strip row: {@code dst[dOff + pad + j] = src[sOff + j]} for j in [0, width),
+     * the rest of {@code dst[dOff, dOff + dWidth)} zero ({@code pad + width <= dWidth}). It may also
+     * write zeros past the row, up to 64 floats from dOff but inside dst (where the next row of
+     * strips goes: strips are written in order). dst must not overlap src.
+     */
+    void padRow(float[] src, int sOff, int width, int pad, float[] dst, int dOff, int dWidth);
+
+    /**
      * One row of tile windows read straight from image rows: for i in [0, count) and j in [0, n),
      * with tile row {@code rr = j / tilesW} and column {@code col = (j % tilesW) m + col0 + i},
      * {@code dst[dOff + i dStride + j] = src[rows[rr] + col]}, or 0 where {@code rows[rr] < 0} (a

@@ -373,6 +373,39 @@ public final class VectorWinogradTransforms implements WinogradTransforms {
         }
     }
 
+    // A short strip row (at most VL floats with its padding, the rows of images of up to 14
+    // columns) is one load, a shuffle by the padding and a whole-vector store, its zeros past the
+    // row landing where the next row goes (a masked store is not forwarded to the gathers that
+    // read the strip next, which made it slower than arraycopy); a call each to arraycopy and fill
+    // cost 3x the vector form per row, and those images have 6 strip rows per tile. A row without
+    // padding is one arraycopy (as fast).
+
+    /** Lane l picks lane l - p (p = 0 to 3; the lanes below p are masked off). */
+    private static final VectorShuffle<Float>[] SHIFTS = shifts(4);
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] shifts(int n) {
+        VectorShuffle<Float>[] s = new VectorShuffle[n];
+        for (int p = 0; p < n; p++) {
+            int[] idx = new int[VL];
+            for (int l = 0; l < VL; l++) idx[l] = Math.floorMod(l - p, VL);
+            s[p] = VectorShuffle.fromValues(F, idx);
+        }
+        return s;
+    }
+
+    @Override
+    public void padRow(float[] src, int sOff, int width, int pad, float[] dst, int dOff, int dWidth) {
+        if (pad + width < dWidth && dWidth <= VL && pad < SHIFTS.length && sOff >= 0 && sOff <= src.length - VL && dOff >= 0 && dOff <= dst.length - VL) {
+            VectorMask<Float> keep = LANE.compare(VectorOperators.GE, (float) pad).and(LANE.compare(VectorOperators.LT, (float) (pad + width)));
+            FloatVector.zero(F).blend(FloatVector.fromArray(F, src, sOff).rearrange(SHIFTS[pad]), keep).intoArray(dst, dOff);
+            return;
+        }
+        for (int j = 0; j < pad; j++) dst[dOff + j] = 0f;
+        System.arraycopy(src, sOff, dst, dOff + pad, width);
+        for (int j = pad + width; j < dWidth; j++) dst[dOff + j] = 0f;
+    }
+
     /** One element of {@link #windowRow}: column col0 of tile j. */
     private static void window(float[] src, int[] rows, int tilesW, int m, int col0, int width, float[] dst, int dOff, int j) {
         int row = rows[j / tilesW], col = j % tilesW * m + col0;

@@ -398,6 +398,25 @@ class WinogradConvTest {
                 }
             }
         }
+        for (int width = 0; width <= 20; width++) {  // strip rows: short and long, near the arrays' ends
+            for (int pad = 0; pad <= 4; pad++) {
+                for (int extra = 0; extra <= 2; extra++) {
+                    float[] from = gaussian(r, width + 20);
+                    int dWidth = pad + width + extra;
+                    for (int sOff : new int[] {0, 3, 20}) {
+                        for (int dOff : new int[] {0, 5}) {
+                            float[] d1 = gaussian(r, dOff + dWidth + (dOff == 0 ? 0 : 9)), d2 = d1.clone();
+                            scalar.padRow(from, sOff, width, pad, d1, dOff, dWidth);
+                            vector.padRow(from, sOff, width, pad, d2, dOff, dWidth);
+                            // the same row, nothing before it touched (past it, zeros may be written)
+                            assertArrayEquals(java.util.Arrays.copyOf(d1, dOff + dWidth), java.util.Arrays.copyOf(d2, dOff + dWidth),
+                                    "strip row of " + width + " padded by " + pad + " to " + dWidth);
+                            for (int i = dOff + dWidth; i < d2.length; i++) assertTrue(d2[i] == 0f || d2[i] == d1[i]);
+                        }
+                    }
+                }
+            }
+        }
         // the specification itself: a row outside the image and the padding read as zeros
         float[] src = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
         float[] d = new float[8];
