@@ -20,7 +20,7 @@ import ttl4j.engine.conv.Convolutions;
  * <p>Init: PyTorch's default, weight and bias U(-1/sqrt(fanIn), 1/sqrt(fanIn)) with fanIn = C R S
  * ({@link Init#KAIMING_UNIFORM}), weight drawn first, from a seeded generator.
  *
- * <p>The three passes are the engine's {@link Convolutions} (forward, backwardData, backwardWeights),
+ * <p>The three passes are the engine's {@link Convolutions} (forward, and backward for the weight and input gradients together),
  * which picks the algorithm per shape. The weight gradient overwrites after {@link #zeroGrad}
  * (beta 0) and accumulates afterwards (beta 1), as {@link LayerGradients} does for GEMM layers.
  */
@@ -124,13 +124,13 @@ public final class Conv2d implements Layer {
         ConvShape s = shape;
         dy.requireShape(spec() + " backward dy", s.batch(), outC, s.outH(), s.outW());
         Tensor dw = weight.grad();
-        Convolutions.backwardWeights(s, x.data(), x.offset(), dy.data(), dy.offset(), pendingZero ? 0f : 1f, dw.data(),
-                dw.offset(), bias == null ? null : bias.grad().data(), bias == null ? 0 : bias.grad().offset(),
-                savedValid ? savedBuf : null);
+        if (inputGradNeeded) dxBuf = Buffers.ensure(dxBuf, s.inputSize());
+        // both gradients in one call: a Winograd layer transforms dY once for the two
+        Convolutions.backward(s, x.data(), x.offset(), dy.data(), dy.offset(), weight.value().data(), weight.value().offset(),
+                pendingZero ? 0f : 1f, dw.data(), dw.offset(), bias == null ? null : bias.grad().data(),
+                bias == null ? 0 : bias.grad().offset(), savedValid ? savedBuf : null, inputGradNeeded ? dxBuf : null, 0);
         pendingZero = false;
         if (!inputGradNeeded) return null;
-        dxBuf = Buffers.ensure(dxBuf, s.inputSize());
-        Convolutions.backwardData(s, dy.data(), dy.offset(), weight.value().data(), weight.value().offset(), dxBuf, 0);
         return Tensor.wrap(dxBuf, 0, s.batch(), inC, s.inH(), s.inW());
     }
 

@@ -142,8 +142,7 @@ public final class ConvWorkload {
      */
     public float[] step() {
         Convolutions.forward(shape, x, 0, w, 0, b, 0, y, 0, kept);
-        Convolutions.backwardWeights(shape, x, 0, dy, 0, 0f, dw, 0, db, 0, kept);
-        if (!layer.first()) Convolutions.backwardData(shape, dy, 0, w, 0, dx, 0);
+        Convolutions.backward(shape, x, 0, dy, 0, w, 0, 0f, dw, 0, db, 0, kept, layer.first() ? null : dx, 0);
         return dw;
     }
 

@@ -127,8 +127,10 @@ final class WinogradConv {
 
     static long workspaceFloats(ConvShape s, ConvAlgorithm a, Convolutions.Pass pass) {
         Geometry g = new Geometry(s, a);
-        // U (or dU), V (or dV), M (or E), one scratch per transform task
-        return (long) g.tt * g.k * g.c + (long) g.tt * g.maxTiles * (g.c + g.k)
+        // U (or dU), V (or dV), M (or E), one scratch per transform task; and for the gradients of
+        // both passes at once ({@link #backward}) of a layer in several chunks, dU beside U
+        long both = pass == Convolutions.Pass.WEIGHTS && g.rowsPerChunk < g.tileRows ? (long) g.tt * g.k * g.c : 0;
+        return (long) g.tt * g.k * g.c + both + (long) g.tt * g.maxTiles * (g.c + g.k)
                 + (long) Parallel.threads() * g.taskFloats() + g.mapInts();
     }
 
@@ -142,6 +144,14 @@ final class WinogradConv {
          * output stage (this one depends on the chunk's tile count and is refilled per chunk).
          */
         int[] inMap = new int[0], gradMap = new int[0], outMap = new int[0];
+        /** dU summed over chunks while U is in {@link #u}: only for {@link #backward} of layers in several chunks. */
+        float[] du = new float[0];
+
+        float[] gradient(Geometry g) {
+            int nu = g.tt * g.k * g.c;
+            if (du.length < nu) du = new float[nu];
+            return du;
+        }
 
         void ensure(Geometry g, int tasks) {
             int nu = g.tt * g.k * g.c, nv = g.tt * g.c * g.maxTiles, nm = g.tt * g.k * g.maxTiles;
@@ -172,7 +182,7 @@ final class WinogradConv {
     /** Floats of the calling thread's cached workspace (for tests of {@link #workspaceFloats}). */
     static long cachedFloats() {
         Workspace ws = WORKSPACE.get();
-        long n = (long) ws.u.length + ws.v.length + ws.mo.length + ws.inMap.length + ws.gradMap.length + ws.outMap.length;
+        long n = (long) ws.u.length + ws.du.length + ws.v.length + ws.mo.length + ws.inMap.length + ws.gradMap.length + ws.outMap.length;
         for (float[] t : ws.task) if (t != null) n += t.length;
         return n;
     }
@@ -288,6 +298,39 @@ final class WinogradConv {
         }
         filterGradientTransform(g, ws.u, beta, dw, dwOff, ws);
         // vector sums, split by output channel (it was one scalar chain per channel, on the calling thread)
+        if (db != null) DirectConv.biasGradient(s, dy, dyOff, beta, db, dbOff);
+    }
+
+    /**
+     * {@link #backwardWeights} (reading the kept V in {@code saved}) and {@link #backwardData} of the
+     * same dY with E made once per chunk for both GEMMs; the same bits as the two calls. With one
+     * chunk, dU is folded into dW before U is made in the same buffer; with more, dU is summed over
+     * the chunks in a buffer of its own.
+     */
+    static void backward(ConvShape s, ConvAlgorithm a, float[] x, int xOff, float[] dy, int dyOff, float[] w, int wOff,
+                         float beta, float[] dw, int dwOff, float[] db, int dbOff, float[] saved, float[] dx, int dxOff) {
+        Geometry g = new Geometry(s, a);
+        Workspace ws = begin(g);
+        Kernels kr = Engine.kernels();
+        int rows = g.n * g.tilesH;
+        boolean one = g.rowsPerChunk >= rows;
+        float[] du = one ? ws.u : ws.gradient(g);
+        if (!one) filterTransform(g, w, wOff, ws);
+        Arrays.fill(dx, dxOff, dxOff + s.inputSize(), 0f);
+        for (int r0 = 0; r0 < rows; r0 += g.rowsPerChunk) {
+            int r1 = Math.min(rows, r0 + g.rowsPerChunk), tc = (r1 - r0) * g.tilesW;
+            gradientTransform(g, dy, dyOff, r0, r1, tc, ws);
+            kr.gemmBatched(g.tt, false, true, g.k, g.c, tc, 1f, ws.mo, 0, tc, g.k * tc, saved, savedOffset(g, r0), tc, g.c * tc,
+                    r0 == 0 ? 0f : 1f, du, 0, g.c, g.k * g.c);
+            if (one) {
+                filterGradientTransform(g, du, beta, dw, dwOff, ws);
+                filterTransform(g, w, wOff, ws);
+            }
+            kr.gemmBatched(g.tt, true, false, g.c, tc, g.k, 1f, ws.u, 0, g.c, g.k * g.c, ws.mo, 0, tc, g.k * tc,
+                    0f, ws.v, 0, tc, g.c * tc);
+            inputGradientTransform(g, ws.v, r0, r1, tc, dx, dxOff, ws);
+        }
+        if (!one) filterGradientTransform(g, du, beta, dw, dwOff, ws);
         if (db != null) DirectConv.biasGradient(s, dy, dyOff, beta, db, dbOff);
     }
 

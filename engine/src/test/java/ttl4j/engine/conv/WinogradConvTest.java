@@ -2,6 +2,7 @@ package ttl4j.engine.conv;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -358,6 +359,59 @@ class WinogradConvTest {
         } finally {
             WinogradConv.directWindows = true;
         }
+    }
+
+    @Test
+    void bothGradientsAtOnceGiveTheSameBitsAsThePasses() {
+        SplittableRandom r = new SplittableRandom(46);
+        try {
+            for (boolean chunked : new boolean[] {false, true}) {
+                WinogradConv.minChunkTiles = chunked ? 16 : 64;
+                WinogradConv.chunkFloats = chunked ? 1 : ttl4j.engine.Tuning.CONV_WINOGRAD_CHUNK_FLOATS;
+                for (ConvShape s : List.of(ConvShape.of(3, 2, 32, 32, 3, 3, 1, 1), ConvShape.of(2, 5, 11, 13, 6, 3, 1, 1),
+                        ConvShape.of(4, 8, 4, 4, 6, 3, 1, 1), ConvShape.of(1, 3, 6, 9, 2, 3, 1, 0))) {
+                    for (ConvAlgorithm a : new ConvAlgorithm[] {ConvAlgorithm.WINOGRAD_2X2, ConvAlgorithm.WINOGRAD_4X4}) {
+                        float[] x = gaussian(r, s.inputSize()), w = gaussian(r, s.weightSize()), dy = gaussian(r, s.outputSize());
+                        float[] saved = new float[(int) WinogradConv.savedFloats(s, a)];
+                        WinogradConv.forward(s, a, x, 0, w, 0, null, 0, new float[s.outputSize()], 0, saved);
+                        for (float beta : new float[] {0f, 1f}) {
+                            float[] dw1 = gaussian(r, s.weightSize()), db1 = gaussian(r, s.outC()), dx1 = gaussian(r, s.inputSize());
+                            float[] dw2 = dw1.clone(), db2 = db1.clone(), dx2 = gaussian(r, s.inputSize());
+                            WinogradConv.backwardWeights(s, a, x, 0, dy, 0, beta, dw1, 0, db1, 0, saved);
+                            WinogradConv.backwardData(s, a, dy, 0, w, 0, dx1, 0);
+                            WinogradConv.backward(s, a, x, 0, dy, 0, w, 0, beta, dw2, 0, db2, 0, saved, dx2, 0);
+                            String what = a.key() + " on " + s + ", beta " + beta + (chunked ? " in chunks" : "");
+                            assertArrayEquals(dw1, dw2, "dW, " + what);
+                            assertArrayEquals(db1, db2, "db, " + what);
+                            assertArrayEquals(dx1, dx2, "dX, " + what);
+                        }
+                    }
+                }
+            }
+        } finally {
+            WinogradConv.minChunkTiles = 64;
+            WinogradConv.chunkFloats = ttl4j.engine.Tuning.CONV_WINOGRAD_CHUNK_FLOATS;
+        }
+        // through the public entry: one that runs Winograd and one that does not (the two passes)
+        for (ConvShape s : List.of(ConvShape.of(2, 32, 16, 16, 8, 3, 1, 1), ConvShape.of(2, 3, 9, 9, 4, 3, 2, 1))) {
+            float[] x = gaussian(r, s.inputSize()), w = gaussian(r, s.weightSize()), dy = gaussian(r, s.outputSize());
+            long keep = Convolutions.savedInputFloats(s);
+            float[] saved = keep == 0 ? null : new float[(int) keep];
+            Convolutions.forward(s, x, 0, w, 0, null, 0, new float[s.outputSize()], 0, saved);
+            float[] dw1 = new float[s.weightSize()], dx1 = new float[s.inputSize()], dw2 = new float[s.weightSize()],
+                    dx2 = new float[s.inputSize()];
+            Convolutions.backwardWeights(s, x, 0, dy, 0, 0f, dw1, 0, null, 0, saved);
+            Convolutions.backwardData(s, dy, 0, w, 0, dx1, 0);
+            Convolutions.backward(s, x, 0, dy, 0, w, 0, 0f, dw2, 0, null, 0, saved, dx2, 0);
+            assertArrayEquals(dw1, dw2, "dW through the plan of " + s);
+            assertArrayEquals(dx1, dx2, "dX through the plan of " + s);
+        }
+        ConvShape s = ConvShape.of(1, 32, 8, 8, 2, 3, 1, 1);
+        assertEquals(ConvAlgorithm.WINOGRAD_4X4, Convolutions.plan(s).backwardData());
+        float[] both = new float[s.inputSize() + s.weightSize()];
+        assertThrows(IllegalArgumentException.class, () -> Convolutions.backward(s, new float[s.inputSize()], 0,
+                new float[s.outputSize()], 0, new float[s.weightSize()], 0, 0f, both, s.inputSize() - 1, null, 0,
+                new float[(int) Math.max(1, Convolutions.savedInputFloats(s))], both, 0));
     }
 
     @Test
