@@ -70,6 +70,15 @@ final class ScalarWinogradTransforms implements WinogradTransforms {
     }
 
     @Override
+    public void windowsStore(float[] src, int sOff, int sStride, int tilesW, int m, int width, boolean add, float addend,
+                             float[] dst, int dOff) {
+        for (int col = 0; col < Math.min(width, tilesW * m); col++) {
+            float v = src[sOff + col % m * sStride + col / m];
+            dst[dOff + col] = add ? v + addend : v;
+        }
+    }
+
+    @Override
     public boolean windowsFast(int tilesW, int m) {
         return true;
     }

@@ -119,9 +119,9 @@ final class WinogradConv {
             return Math.max(stripOffset() + strips, (9 + 3 * t) * Math.max(c, k));
         }
 
-        /** Ints of the index maps: two over a chunk's tiles, one over an output tile row. */
+        /** Ints of the index maps: three over a chunk's tiles, one over an output tile row. */
         int mapInts() {
-            return 2 * maxTiles + m * q;
+            return 3 * maxTiles + m * q;
         }
     }
 
@@ -144,6 +144,16 @@ final class WinogradConv {
          * output stage (this one depends on the chunk's tile count and is refilled per chunk).
          */
         int[] inMap = new int[0], gradMap = new int[0], outMap = new int[0];
+        /** Per image of a chunk of one-tile images, where its plane starts (refilled per transform). */
+        int[] imageMap = new int[0];
+
+        /** {@link #imageMap} for tc images, planes {@code step} floats apart. */
+        int[] imageMap(int tc, int step) {
+            if (imageMap.length < tc) imageMap = new int[tc];
+            for (int j = 0; j < tc; j++) imageMap[j] = j * step;
+            return imageMap;
+        }
+
         /** dU summed over chunks while U is in {@link #u}: only for {@link #backward} of layers in several chunks. */
         float[] du = new float[0];
 
@@ -182,7 +192,8 @@ final class WinogradConv {
     /** Floats of the calling thread's cached workspace (for tests of {@link #workspaceFloats}). */
     static long cachedFloats() {
         Workspace ws = WORKSPACE.get();
-        long n = (long) ws.u.length + ws.du.length + ws.v.length + ws.mo.length + ws.inMap.length + ws.gradMap.length + ws.outMap.length;
+        long n = (long) ws.u.length + ws.du.length + ws.v.length + ws.mo.length + ws.inMap.length + ws.gradMap.length
+                + ws.outMap.length + ws.imageMap.length;
         for (float[] t : ws.task) if (t != null) n += t.length;
         return n;
     }
@@ -393,15 +404,25 @@ final class WinogradConv {
         float[] bt = g.w.bt;
         int[] map = ws.inMap;
         int pw = g.padW;
-        boolean direct = directWindows && tr.windowsFast(g.tilesW, m);
+        boolean direct = directWindows && tr.windowsFast(g.tilesW, m), single = directWindows && g.tilesH == 1 && g.tilesW == 1;
+        int[] images = single ? ws.imageMap(tc, c * h * wd) : null;
         split(g, c, (long) c * tt * tc, ws, (c0, c1, sc) -> {
             // sc: gathered windows (t, t, T), then B^T along columns (t, t, T), then the strips: per
             // tile row its t input rows, zero-padded to the windows' width (zero rows outside the input);
-            // or, where the window columns can be read straight from X's rows, no strips
+            // or, where the window columns can be read straight from X's rows, no strips; or, with
+            // one tile per image, each window point gathered across the images, the padding zero
             int hs = tt * tc;
             int[] rows = direct ? new int[r1 - r0] : null;
             for (int ic = c0; ic < c1; ic++) {
-                if (direct) {
+                if (single) {
+                    for (int r = 0; r < t; r++) {
+                        for (int i = 0; i < t; i++) {
+                            int ih = r - g.padH, iw = i - pw, d = (r * t + i) * tc;
+                            if (ih < 0 || ih >= h || iw < 0 || iw >= wd) Arrays.fill(sc, d, d + tc, 0f);
+                            else tr.gather(x, xOff + (r0 * c + ic) * h * wd + ih * wd + iw, images, 0, sc, d, tc);
+                        }
+                    }
+                } else if (direct) {
                     for (int r = 0; r < t; r++) {
                         for (int row = r0; row < r1; row++) {
                             int in = row / g.tilesH, ih = row % g.tilesH * m - g.padH + r;
@@ -446,15 +467,25 @@ final class WinogradConv {
         float[] e = ws.mo, am = g.w.a;
         int[] map = ws.gradMap;
         int gw = g.gradW, strip = g.stripOffset();
-        boolean direct = directWindows && tr.windowsFast(g.tilesW, m);
+        boolean direct = directWindows && tr.windowsFast(g.tilesW, m), single = directWindows && g.tilesH == 1 && g.tilesW == 1;
+        int[] images = single ? ws.imageMap(tc, k * p * q) : null;
         split(g, k, (long) k * g.tt * tc, ws, (k0, k1, sc) -> {
             // sc: gathered tiles (m, m, T), then A along columns (m, t, T), then the strips: per tile
             // row its m rows of dY, zero past the bottom and right edges (no strips where the tile
-            // columns can be read straight from dY's rows)
+            // columns can be read straight from dY's rows, or, with one tile per image, gathered
+            // across the images point by point)
             int hs = m * m * tc;
             int[] rows = direct ? new int[r1 - r0] : null;
             for (int ik = k0; ik < k1; ik++) {
-                if (direct) {
+                if (single) {
+                    for (int b = 0; b < m; b++) {
+                        for (int i = 0; i < m; i++) {
+                            int d = (b * m + i) * tc;
+                            if (b >= p || i >= q) Arrays.fill(sc, d, d + tc, 0f);
+                            else tr.gather(dy, dyOff + (r0 * k + ik) * p * q + b * q + i, images, 0, sc, d, tc);
+                        }
+                    }
+                } else if (direct) {
                     for (int b = 0; b < m; b++) {
                         for (int row = r0; row < r1; row++) {
                             int in = row / g.tilesH, oh = row % g.tilesH * m + b;
@@ -494,6 +525,7 @@ final class WinogradConv {
         int[] map = ws.outMap;
         // element u of an output tile row (row b = u / q, column o = u % q) is point (b, o % m) of tile o / m
         for (int u = 0; u < m * q; u++) map[u] = (u / q * m + u % q % m) * tc + u % q / m;
+        boolean direct = directWindows && tr.windowsFast(tw, m);
         split(g, k, (long) k * g.tt * tc, ws, (k0, k1, sc) -> {
             int os = m * t * tc;  // sc: A^T along rows (m, t, T), then along columns (m, m, T)
             for (int ik = k0; ik < k1; ik++) {
@@ -504,7 +536,12 @@ final class WinogradConv {
                     // the tile row's output rows are contiguous in Y: gathered into place, clipped at the bottom
                     int in = row / g.tilesH, th = row % g.tilesH, tl0 = (row - r0) * tw;
                     int dst = yOff + (in * k + ik) * p * q + th * m * q, len = Math.min(m, p - th * m) * q;
-                    if (bias == null) tr.gather(sc, os + tl0, map, 0, y, dst, len);
+                    if (direct) {
+                        // row by row, the tiles' columns interleaved into place
+                        for (int b = 0; b < Math.min(m, p - th * m); b++) {
+                            tr.windowsStore(sc, os + b * m * tc + tl0, tc, tw, m, q, bias != null, bv, y, dst + b * q);
+                        }
+                    } else if (bias == null) tr.gather(sc, os + tl0, map, 0, y, dst, len);
                     else tr.gatherAdd(sc, os + tl0, map, 0, bv, y, dst, len);
                 }
             }
@@ -527,6 +564,21 @@ final class WinogradConv {
             for (int ic = c0; ic < c1; ic++) {
                 for (int j = 0; j < t; j++) tr.combine(t, t, bm, dv, (j * c + ic) * tc, t * c * tc, sc, j * tc, t * tc, tc);
                 for (int r = 0; r < t; r++) tr.combine(t, t, bm, sc, r * t * tc, tc, sc, ws2 + r * t * tc, tc, tc);
+                if (directWindows && g.tilesH == 1 && tw == 1) {
+                    // one tile per image: every element of dX has one term, so image after image per
+                    // window point gives the same sums as tile by tile (a 4 x 4 image: 16 of 36 points)
+                    for (int r = 0; r < t; r++) {
+                        int ih = r - g.padH;
+                        if (ih < 0 || ih >= h) continue;
+                        for (int i = 0; i < t; i++) {
+                            int iw = i - g.padW;
+                            if (iw < 0 || iw >= wd) continue;
+                            int src = ws2 + (r * t + i) * tc, dst = dxOff + (r0 * c + ic) * h * wd + ih * wd + iw, step = c * h * wd;
+                            for (int j = 0; j < tc; j++) dx[dst + j * step] += sc[src + j];
+                        }
+                    }
+                    continue;
+                }
                 for (int row = r0; row < r1; row++) {
                     int in = row / g.tilesH, th = row % g.tilesH, tl0 = (row - r0) * tw;
                     int plane = dxOff + (in * c + ic) * h * wd;

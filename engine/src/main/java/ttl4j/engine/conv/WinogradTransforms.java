@@ -56,7 +56,15 @@ public interface WinogradTransforms {
                     int width, float[] dst);
 
     /**
-     * Whether {@link #windowRow} (and {@link #windowsAdd}) runs at full speed for tiles of width m, tilesW to a tile row, and
+     * One output row from its tiles' columns: for j in [0, tilesW) and i in [0, m) with
+     * {@code col = j m + i < width}, {@code dst[dOff + col] = src[sOff + i sStride + j]}, plus
+     * {@code addend} when {@code add}. Nothing past width is written. dst must not overlap src.
+     */
+    void windowsStore(float[] src, int sOff, int sStride, int tilesW, int m, int width, boolean add, float addend, float[] dst,
+                      int dOff);
+
+    /**
+     * Whether {@link #windowRow} (and {@link #windowsAdd}, {@link #windowsStore}) runs at full speed for tiles of width m, tilesW to a tile row, and
      * m or m + 2 columns (the vector form needs each tile row to be whole vectors' worth of tiles); where it does not,
      * it is still exact, but the zero-padded strips and {@link #gather} are faster.
      */

@@ -406,6 +406,46 @@ public final class VectorWinogradTransforms implements WinogradTransforms {
         for (int j = pad + width; j < dWidth; j++) dst[dOff + j] = 0f;
     }
 
+    @Override
+    public void windowsStore(float[] src, int sOff, int sStride, int tilesW, int m, int width, boolean add, float addend,
+                             float[] dst, int dOff) {
+        int cols = Math.min(width, tilesW * m), done = 0;
+        if (windowsFast(tilesW, m) && sOff + (m - 1) * sStride + tilesW - VL / m + VL <= src.length) {
+            done = m == 4 ? storeRow4(src, sOff, sStride, tilesW, cols, add, addend, dst, dOff)
+                    : storeRow2(src, sOff, sStride, tilesW, cols, add, addend, dst, dOff);
+        }
+        for (int col = done; col < cols; col++) {
+            float v = src[sOff + col % m * sStride + col / m];
+            dst[dOff + col] = add ? v + addend : v;
+        }
+    }
+
+    /** The whole vectors of {@link #windowsStore} for m = 4; returns the columns done. */
+    private static int storeRow4(float[] src, int s0, int ss, int tilesW, int cols, boolean add, float addend, float[] dst,
+                                 int dOff) {
+        int per = VL / 4, e0 = 0;
+        for (int j0 = 0; e0 + VL <= cols; e0 += VL, j0 += per) {
+            FloatVector a = FloatVector.fromArray(F, src, s0 + j0).rearrange(SPREAD4)
+                    .blend(FloatVector.fromArray(F, src, s0 + ss + j0).rearrange(SPREAD4), PHASE4A)
+                    .blend(FloatVector.fromArray(F, src, s0 + 2 * ss + j0).rearrange(SPREAD4), PHASE4B)
+                    .blend(FloatVector.fromArray(F, src, s0 + 3 * ss + j0).rearrange(SPREAD4), PHASE4C);
+            (add ? a.add(addend) : a).intoArray(dst, dOff + e0);
+        }
+        return e0;
+    }
+
+    /** As {@link #storeRow4} for m = 2. */
+    private static int storeRow2(float[] src, int s0, int ss, int tilesW, int cols, boolean add, float addend, float[] dst,
+                                 int dOff) {
+        int per = VL / 2, e0 = 0;
+        for (int j0 = 0; e0 + VL <= cols; e0 += VL, j0 += per) {
+            FloatVector a = FloatVector.fromArray(F, src, s0 + j0).rearrange(SPREAD2)
+                    .blend(FloatVector.fromArray(F, src, s0 + ss + j0).rearrange(SPREAD2), PHASE2);
+            (add ? a.add(addend) : a).intoArray(dst, dOff + e0);
+        }
+        return e0;
+    }
+
     /** One element of {@link #windowRow}: column col0 of tile j. */
     private static void window(float[] src, int[] rows, int tilesW, int m, int col0, int width, float[] dst, int dOff, int j) {
         int row = rows[j / tilesW], col = j % tilesW * m + col0;

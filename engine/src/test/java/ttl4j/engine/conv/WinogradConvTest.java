@@ -335,10 +335,12 @@ class WinogradConvTest {
     @Test
     void windowsReadFromTheRowsGiveTheSameBitsAsTheStrips() {
         // widths of whole vectors of tiles and not (30: a partial last tile; 48: F(4x4) rows of 12
-        // tiles, not a divisor of 16), padding 0 to 2, one image and several, one chunk and many
+        // tiles, not a divisor of 16), padding 0 to 2, one image and several, one chunk and many;
+        // the same switch turns the input gradient's image-by-image sums of one-tile images on and off
         List<ConvShape> shapes = List.of(ConvShape.of(3, 2, 32, 32, 3, 3, 1, 1), ConvShape.of(1, 3, 30, 30, 2, 3, 1, 1),
                 ConvShape.of(2, 2, 16, 16, 3, 3, 1, 0), ConvShape.of(1, 2, 18, 48, 2, 3, 1, 2),
-                ConvShape.of(2, 3, 20, 64, 2, 3, 1, 1), ConvShape.of(5, 2, 8, 8, 2, 3, 1, 1), ConvShape.of(1, 1, 4, 34, 1, 3, 1, 1));
+                ConvShape.of(2, 3, 20, 64, 2, 3, 1, 1), ConvShape.of(5, 2, 8, 8, 2, 3, 1, 1), ConvShape.of(1, 1, 4, 34, 1, 3, 1, 1),
+                ConvShape.of(6, 3, 4, 4, 2, 3, 1, 1), ConvShape.of(4, 2, 3, 3, 2, 3, 1, 0));  // and one tile per image
         SplittableRandom r = new SplittableRandom(44);
         try {
             for (boolean chunked : new boolean[] {false, true}) {
@@ -447,6 +449,13 @@ class WinogradConvTest {
                             vector.windowsAdd(from, 1, stride, back, tileRows, tilesW, m, count, col0, width, w2);
                             assertArrayEquals(w1, w2, "adding back: m " + m + ", " + tilesW + " tiles a row, " + count
                                     + " columns from " + col0 + ", width " + width + ", " + tileRows + " rows");
+                            // and an output row from its tiles' columns, with and without an addend
+                            for (boolean add : new boolean[] {false, true}) {
+                                float[] o1 = gaussian(r, width + 3), o2 = o1.clone(), tiles = gaussian(r, 1 + m * stride + r.nextInt(20));
+                                scalar.windowsStore(tiles, 1, stride, tilesW, m, width, add, -0.5f, o1, 2);
+                                vector.windowsStore(tiles, 1, stride, tilesW, m, width, add, -0.5f, o2, 2);
+                                assertArrayEquals(o1, o2, "an output row: m " + m + ", " + tilesW + " tiles, width " + width + ", add " + add);
+                            }
                         }
                     }
                 }
