@@ -262,7 +262,7 @@ final class WinogradConv {
             float[] v = save == null ? ws.v : save;
             int vOff = save == null ? 0 : savedOffset(g, r0);
             inputTransform(g, x, xOff, r0, r1, tc, v, vOff, ws);
-            kr.gemmBatched(g.tt, false, false, g.k, tc, g.c, 1f, ws.u, 0, g.c, g.k * g.c, v, vOff, tc, g.c * tc,
+            kr.gemmBatched(g.tt, false, false, g.k, tc, g.c, 1f, ws.u, 0, g.tt * g.c, g.c, v, vOff, tc, g.c * tc,
                     0f, ws.mo, 0, tc, g.k * tc);
             outputTransform(g, ws.mo, r0, r1, tc, bias, bOff, y, yOff, ws);
         }
@@ -277,7 +277,7 @@ final class WinogradConv {
         for (int r0 = 0; r0 < g.n * g.tilesH; r0 += g.rowsPerChunk) {
             int r1 = Math.min(g.n * g.tilesH, r0 + g.rowsPerChunk), tc = (r1 - r0) * g.tilesW;
             gradientTransform(g, dy, dyOff, r0, r1, tc, ws);
-            kr.gemmBatched(g.tt, true, false, g.c, tc, g.k, 1f, ws.u, 0, g.c, g.k * g.c, ws.mo, 0, tc, g.k * tc,
+            kr.gemmBatched(g.tt, true, false, g.c, tc, g.k, 1f, ws.u, 0, g.tt * g.c, g.c, ws.mo, 0, tc, g.k * tc,
                     0f, ws.v, 0, tc, g.c * tc);
             inputGradientTransform(g, ws.v, r0, r1, tc, dx, dxOff, ws);
         }
@@ -305,7 +305,7 @@ final class WinogradConv {
             gradientTransform(g, dy, dyOff, r0, r1, tc, ws);
             // chunks accumulate in order: the same sums whatever the threads
             kr.gemmBatched(g.tt, false, true, g.k, g.c, tc, 1f, ws.mo, 0, tc, g.k * tc, v, vOff, tc, g.c * tc,
-                    r0 == 0 ? 0f : 1f, ws.u, 0, g.c, g.k * g.c);
+                    r0 == 0 ? 0f : 1f, ws.u, 0, g.tt * g.c, g.c);
         }
         filterGradientTransform(g, ws.u, beta, dw, dwOff, ws);
         // vector sums, split by output channel (it was one scalar chain per channel, on the calling thread)
@@ -332,12 +332,12 @@ final class WinogradConv {
             int r1 = Math.min(rows, r0 + g.rowsPerChunk), tc = (r1 - r0) * g.tilesW;
             gradientTransform(g, dy, dyOff, r0, r1, tc, ws);
             kr.gemmBatched(g.tt, false, true, g.k, g.c, tc, 1f, ws.mo, 0, tc, g.k * tc, saved, savedOffset(g, r0), tc, g.c * tc,
-                    r0 == 0 ? 0f : 1f, du, 0, g.c, g.k * g.c);
+                    r0 == 0 ? 0f : 1f, du, 0, g.tt * g.c, g.c);
             if (one) {
                 filterGradientTransform(g, du, beta, dw, dwOff, ws);
                 filterTransform(g, w, wOff, ws);
             }
-            kr.gemmBatched(g.tt, true, false, g.c, tc, g.k, 1f, ws.u, 0, g.c, g.k * g.c, ws.mo, 0, tc, g.k * tc,
+            kr.gemmBatched(g.tt, true, false, g.c, tc, g.k, 1f, ws.u, 0, g.tt * g.c, g.c, ws.mo, 0, tc, g.k * tc,
                     0f, ws.v, 0, tc, g.c * tc);
             inputGradientTransform(g, ws.v, r0, r1, tc, dx, dxOff, ws);
         }
@@ -357,10 +357,15 @@ final class WinogradConv {
         return i0 >= size ? 0 : Math.min(tiles, (size - 1 - i0) / m + 1);
     }
 
-    /** U (t^2, K, C): {@code U_xi[k, c] = (G W[k, c] G^T)_xi}, vectorised across c. */
+    /**
+     * U stored (K, t^2, C): {@code U_xi[k, c] = (G W[k, c] G^T)_xi} at {@code (k t^2 + xi) C + c}, so
+     * each output channel's t^2 C values are written in one run (stored (t^2, K, C), they were t^2
+     * runs 4 K C bytes apart, which took 6 ms on 512->512); the GEMMs read U_xi with a row stride of
+     * t^2 C. Vectorised across c.
+     */
     private static void filterTransform(Geometry g, float[] w, int wOff, Workspace ws) {
         WinogradTransforms tr = TRANSFORMS;
-        int t = g.t, c = g.c, k = g.k, kc = k * c;
+        int t = g.t, c = g.c, k = g.k;
         float[] u = ws.u, gm = g.w.g;
         split(g, k, (long) k * c * g.tt, ws, (k0, k1, sc) -> {
             // sc: gathered filters (9, C) then G applied along rows (t, 3, C)
@@ -369,21 +374,21 @@ final class WinogradConv {
                 int base = wOff + ik * c * 9;
                 for (int ic = 0; ic < c; ic++) for (int e = 0; e < 9; e++) sc[e * c + ic] = w[base + ic * 9 + e];
                 for (int s = 0; s < 3; s++) tr.combine(t, 3, gm, sc, s * c, 3 * c, sc, tmp + s * c, 3 * c, c);
-                for (int a = 0; a < t; a++) tr.combine(t, 3, gm, sc, tmp + a * 3 * c, c, u, a * t * kc + ik * c, kc, c);
+                for (int a = 0; a < t; a++) tr.combine(t, 3, gm, sc, tmp + a * 3 * c, c, u, (ik * t + a) * t * c, c, c);
             }
         });
     }
 
-    /** dW (K, C, 3, 3) = beta dW + G^T dU G, vectorised across c. */
+    /** dW (K, C, 3, 3) = beta dW + G^T dU G, dU stored as U is, vectorised across c. */
     private static void filterGradientTransform(Geometry g, float[] du, float beta, float[] dw, int dwOff, Workspace ws) {
         WinogradTransforms tr = TRANSFORMS;
-        int t = g.t, c = g.c, k = g.k, kc = k * c;
+        int t = g.t, c = g.c, k = g.k;
         float[] gt = g.w.gt;
         split(g, k, (long) k * c * g.tt, ws, (k0, k1, sc) -> {
             // sc: G^T along columns (t, 3, C), then G^T along rows (3, 3, C)
             int out = 3 * t * c;
             for (int ik = k0; ik < k1; ik++) {
-                for (int a = 0; a < t; a++) tr.combine(3, t, gt, du, a * t * kc + ik * c, kc, sc, a * 3 * c, c, c);
+                for (int a = 0; a < t; a++) tr.combine(3, t, gt, du, (ik * t + a) * t * c, c, sc, a * 3 * c, c, c);
                 for (int s = 0; s < 3; s++) tr.combine(3, t, gt, sc, s * c, 3 * c, sc, out + s * c, 3 * c, c);
                 int base = dwOff + ik * c * 9;
                 for (int ic = 0; ic < c; ic++) {
