@@ -31,7 +31,10 @@ import ttl4j.engine.Tuning;
  * padding) through one index map over a chunk's tiles, so a gather runs across the whole chunk
  * instead of one tile row of 1 to 8 tiles (on 64->64 at 32x32, batch 64, one thread, the strips
  * and gathers took 11 ms of a 35 ms forward pass, the straight reads 5.5); the output
- * tiles are gathered into their contiguous output rows the same way.
+ * tiles are gathered into their contiguous output rows the same way, or interleaved into them
+ * where the windows are read straight. One-tile images (4x4) gather each window point across the
+ * images and add the input gradient image by image. {@link #backward} makes both gradients with
+ * one transform of dY.
  *
  * <p>Workspace: the batch is processed in chunks of whole tile rows, at most
  * {@link Tuning#CONV_WINOGRAD_CHUNK_FLOATS} floats of V and M together, or four times U's size when

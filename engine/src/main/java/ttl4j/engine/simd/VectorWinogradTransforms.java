@@ -19,7 +19,8 @@ import ttl4j.engine.conv.WinogradTransforms;
  * accumulator through a data-dependent branch, which C2 does not keep in a register (it boxes every
  * vector), and all six loops with their masked tails in one method made it too large for C1 ("out of
  * virtual registers"): the JIT then left it at a tier whose vector operations run as Java code,
- * 5-8x slower, for the rest of the run. No method here takes or returns a vector.
+ * 5-8x slower, for the rest of the run. No loop here calls a method that takes or returns a vector
+ * (the window reads' lane masks are made once per call, before their loops).
  */
 public final class VectorWinogradTransforms implements WinogradTransforms {
     private static final VectorSpecies<Float> F = Species.F;
