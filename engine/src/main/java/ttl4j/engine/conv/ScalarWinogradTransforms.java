@@ -1,8 +1,11 @@
 package ttl4j.engine.conv;
 
-/** The scalar twin of the vector Winograd transforms: the specification they are tested against. */
-final class ScalarWinogradTransforms implements WinogradTransforms {
-    static final ScalarWinogradTransforms INSTANCE = new ScalarWinogradTransforms();
+/**
+ * The scalar twin of the vector Winograd transforms: the specification they are tested against,
+ * and what the vector form falls back to where it does not run at speed (public for that only).
+ */
+public final class ScalarWinogradTransforms implements WinogradTransforms {
+    public static final ScalarWinogradTransforms INSTANCE = new ScalarWinogradTransforms();
 
     private ScalarWinogradTransforms() {}
 

@@ -5,6 +5,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
+import ttl4j.engine.conv.ScalarWinogradTransforms;
 import ttl4j.engine.conv.WinogradTransforms;
 
 /**
@@ -310,18 +311,12 @@ public final class VectorWinogradTransforms implements WinogradTransforms {
                            int width, float[] dst) {
         boolean fast = windowsFast(tilesW, m) && (count == m || count == m + 2)
                 && sOff >= 1 && sOff + ((rowCount - 1) * count + count - 1) * sStride + tilesW - VL / m + VL <= src.length;
+        if (!fast) {
+            ScalarWinogradTransforms.INSTANCE.windowsAdd(src, sOff, sStride, rows, rowCount, tilesW, m, count, col0, width, dst);
+            return;
+        }
         for (int r = 0; r < rowCount; r++) {
             if (rows[r] < 0) continue;
-            if (!fast) {
-                for (int i = 0; i < count; i++) {
-                    int s0 = sOff + (r * count + i) * sStride, d = rows[r] + col0 + i;
-                    for (int j = 0; j < tilesW; j++) {
-                        int col = j * m + col0 + i;
-                        if (col >= 0 && col < width) dst[d + j * m] += src[s0 + j];
-                    }
-                }
-                continue;
-            }
             int s0 = sOff + r * count * sStride;
             if (m == 4) addRow4(src, s0, sStride, count, rows[r], tilesW, col0, width, dst);
             else addRow2(src, s0, sStride, count, rows[r], tilesW, col0, width, dst);
@@ -402,9 +397,7 @@ public final class VectorWinogradTransforms implements WinogradTransforms {
             FloatVector.zero(F).blend(FloatVector.fromArray(F, src, sOff).rearrange(SHIFTS[pad]), keep).intoArray(dst, dOff);
             return;
         }
-        for (int j = 0; j < pad; j++) dst[dOff + j] = 0f;
-        System.arraycopy(src, sOff, dst, dOff + pad, width);
-        for (int j = pad + width; j < dWidth; j++) dst[dOff + j] = 0f;
+        ScalarWinogradTransforms.INSTANCE.padRow(src, sOff, width, pad, dst, dOff, dWidth);
     }
 
     @Override
