@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The GEMM's register tiles ({@code VectorGemm}): rows of op(A) times packed op(B) into raw sums, tile
  * row r vector j at {@code (r * vectors + j) * VL}. The blocked path's micro-kernels read a packed A sliver
- * and a B sliver of {@link #NR} floats per k; the thin path's read A in place and one or two packed B
- * vectors per k. Raw sums go to a small L1-resident tile and alpha, beta and C are applied by the
+ * (or, over a single B sliver, A in place) and a B sliver of {@link #NR} floats per k; the thin path's read
+ * A in place and one or two packed B vectors per k. Raw sums go to a small L1-resident tile and alpha, beta and C are applied by the
  * caller: keeping these methods small matters, since C1 gives up on a larger one ("out of virtual
  * registers") and on JDK 17 the kernel can then stay interpreted for seconds.
  */
@@ -123,6 +123,93 @@ final class GemmTiles {
         c0_0.intoArray(tile, 0); c0_1.intoArray(tile, VL); c1_0.intoArray(tile, 2 * VL);
         c1_1.intoArray(tile, 3 * VL); c2_0.intoArray(tile, 4 * VL); c2_1.intoArray(tile, 5 * VL);
         c3_0.intoArray(tile, 6 * VL); c3_1.intoArray(tile, 7 * VL);
+    }
+
+    /** 6 rows of row-major A in place times a packed B sliver (NR4 floats per k from bi) over kc k steps; raw sums to tile. */
+    static void inPlace6x4Rows(int kc, float[] a, int ai, int lda, float[] bp, int bi, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c0_2 = c0_0, c0_3 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0, c1_3 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0, c2_2 = c0_0, c2_3 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0, c3_2 = c0_0, c3_3 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0, c4_2 = c0_0, c4_3 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0, c5_2 = c0_0, c5_3 = c0_0;
+        int a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0; p < kc; p++) {
+            int bo = bi + p * NR4;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * VL);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * VL);
+            FloatVector x = FloatVector.broadcast(S, a[ai + p]);
+            c0_0 = b0.fma(x, c0_0); c0_1 = b1.fma(x, c0_1); c0_2 = b2.fma(x, c0_2); c0_3 = b3.fma(x, c0_3);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            c1_0 = b0.fma(x, c1_0); c1_1 = b1.fma(x, c1_1); c1_2 = b2.fma(x, c1_2); c1_3 = b3.fma(x, c1_3);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            c2_0 = b0.fma(x, c2_0); c2_1 = b1.fma(x, c2_1); c2_2 = b2.fma(x, c2_2); c2_3 = b3.fma(x, c2_3);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            c3_0 = b0.fma(x, c3_0); c3_1 = b1.fma(x, c3_1); c3_2 = b2.fma(x, c3_2); c3_3 = b3.fma(x, c3_3);
+            x = FloatVector.broadcast(S, a[a4 + p]);
+            c4_0 = b0.fma(x, c4_0); c4_1 = b1.fma(x, c4_1); c4_2 = b2.fma(x, c4_2); c4_3 = b3.fma(x, c4_3);
+            x = FloatVector.broadcast(S, a[a5 + p]);
+            c5_0 = b0.fma(x, c5_0); c5_1 = b1.fma(x, c5_1); c5_2 = b2.fma(x, c5_2); c5_3 = b3.fma(x, c5_3);
+        }
+        // raw sums only, alpha, beta and C being the caller's: C1 gives up on a larger method
+        c0_0.intoArray(tile, 0); c0_1.intoArray(tile, VL);
+        c0_2.intoArray(tile, 2 * VL); c0_3.intoArray(tile, 3 * VL);
+        c1_0.intoArray(tile, 4 * VL); c1_1.intoArray(tile, 5 * VL);
+        c1_2.intoArray(tile, 6 * VL); c1_3.intoArray(tile, 7 * VL);
+        c2_0.intoArray(tile, 8 * VL); c2_1.intoArray(tile, 9 * VL);
+        c2_2.intoArray(tile, 10 * VL); c2_3.intoArray(tile, 11 * VL);
+        c3_0.intoArray(tile, 12 * VL); c3_1.intoArray(tile, 13 * VL);
+        c3_2.intoArray(tile, 14 * VL); c3_3.intoArray(tile, 15 * VL);
+        c4_0.intoArray(tile, 16 * VL); c4_1.intoArray(tile, 17 * VL);
+        c4_2.intoArray(tile, 18 * VL); c4_3.intoArray(tile, 19 * VL);
+        c5_0.intoArray(tile, 20 * VL); c5_1.intoArray(tile, 21 * VL);
+        c5_2.intoArray(tile, 22 * VL); c5_3.intoArray(tile, 23 * VL);
+    }
+
+    /** 6 rows of op(A) in place (row stride ars, k stride aks) times a packed B sliver (NR4 floats per k from bi) over kc k steps; raw sums to tile. */
+    static void inPlace6x4(int kc, float[] a, int ai, int ars, int aks, float[] bp, int bi, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c0_2 = c0_0, c0_3 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0, c1_3 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0, c2_2 = c0_0, c2_3 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0, c3_2 = c0_0, c3_3 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0, c4_2 = c0_0, c4_3 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0, c5_2 = c0_0, c5_3 = c0_0;
+        int a1 = ai + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars;
+        for (int p = 0; p < kc; p++) {
+            int bo = bi + p * NR4;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + VL);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * VL);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * VL);
+            int q = p * aks;
+            FloatVector x = FloatVector.broadcast(S, a[ai + q]);
+            c0_0 = b0.fma(x, c0_0); c0_1 = b1.fma(x, c0_1); c0_2 = b2.fma(x, c0_2); c0_3 = b3.fma(x, c0_3);
+            x = FloatVector.broadcast(S, a[a1 + q]);
+            c1_0 = b0.fma(x, c1_0); c1_1 = b1.fma(x, c1_1); c1_2 = b2.fma(x, c1_2); c1_3 = b3.fma(x, c1_3);
+            x = FloatVector.broadcast(S, a[a2 + q]);
+            c2_0 = b0.fma(x, c2_0); c2_1 = b1.fma(x, c2_1); c2_2 = b2.fma(x, c2_2); c2_3 = b3.fma(x, c2_3);
+            x = FloatVector.broadcast(S, a[a3 + q]);
+            c3_0 = b0.fma(x, c3_0); c3_1 = b1.fma(x, c3_1); c3_2 = b2.fma(x, c3_2); c3_3 = b3.fma(x, c3_3);
+            x = FloatVector.broadcast(S, a[a4 + q]);
+            c4_0 = b0.fma(x, c4_0); c4_1 = b1.fma(x, c4_1); c4_2 = b2.fma(x, c4_2); c4_3 = b3.fma(x, c4_3);
+            x = FloatVector.broadcast(S, a[a5 + q]);
+            c5_0 = b0.fma(x, c5_0); c5_1 = b1.fma(x, c5_1); c5_2 = b2.fma(x, c5_2); c5_3 = b3.fma(x, c5_3);
+        }
+        // raw sums only, alpha, beta and C being the caller's: C1 gives up on a larger method
+        c0_0.intoArray(tile, 0); c0_1.intoArray(tile, VL);
+        c0_2.intoArray(tile, 2 * VL); c0_3.intoArray(tile, 3 * VL);
+        c1_0.intoArray(tile, 4 * VL); c1_1.intoArray(tile, 5 * VL);
+        c1_2.intoArray(tile, 6 * VL); c1_3.intoArray(tile, 7 * VL);
+        c2_0.intoArray(tile, 8 * VL); c2_1.intoArray(tile, 9 * VL);
+        c2_2.intoArray(tile, 10 * VL); c2_3.intoArray(tile, 11 * VL);
+        c3_0.intoArray(tile, 12 * VL); c3_1.intoArray(tile, 13 * VL);
+        c3_2.intoArray(tile, 14 * VL); c3_3.intoArray(tile, 15 * VL);
+        c4_0.intoArray(tile, 16 * VL); c4_1.intoArray(tile, 17 * VL);
+        c4_2.intoArray(tile, 18 * VL); c4_3.intoArray(tile, 19 * VL);
+        c5_0.intoArray(tile, 20 * VL); c5_1.intoArray(tile, 21 * VL);
+        c5_2.intoArray(tile, 22 * VL); c5_3.intoArray(tile, 23 * VL);
     }
 
     /** 12 rows of row-major A (k stride 1, so the JIT hoists the bounds checks) times 1 packed B vector per k. */

@@ -220,8 +220,17 @@ final class VectorGemm implements KernelSupport.Gemm {
                                 boolean parallel, Scratch s, PackedA pa, PackedB pb) {
         int mp = ceilDiv(m, MR), np = ceilDiv(n, NR);
         float[] ap, bp;
+        // op(A) read in place: see IN_PLACE_MAX_SLIVERS; only a last, partial sliver is packed (at the
+        // start of the scratch), so that the edge tile is the packed one
+        InPlaceA inPlace = pa == null && inPlaceA && WIDE && MR == 6 && np <= IN_PLACE_MAX_SLIVERS
+                ? new InPlaceA(transA, a, aOff, lda) : null;
         if (pa != null) {
             ap = pa.data;
+        } else if (inPlace != null) {
+            int i0 = (mp - 1) * MR;
+            s.a = Scratch.grow(s.a, (long) MR * k);
+            ap = s.a;
+            if (m - i0 < MR) GemmPacking.packSliverA(transA, m - i0, k, a, inPlace.rowOffset(i0), lda, ap, 0);
         } else {
             s.a = Scratch.grow(s.a, (long) mp * MR * k);
             ap = s.a;
@@ -252,7 +261,9 @@ final class VectorGemm implements KernelSupport.Gemm {
             bp = s.b;
         }
         if (streamed != null) {
-            if (pa == null) GemmPacking.packAllA(transA, m, k, a, aOff, lda, ap, parallel);
+            if (pa == null && inPlace == null) GemmPacking.packAllA(transA, m, k, a, aOff, lda, ap, parallel);
+        } else if (inPlace != null) {
+            if (pb == null) GemmPacking.packAllB(transB, n, k, b, bOff, ldb, bp, parallel);
         } else if (pa == null && pb == null && parallel) {
             // pack both operands in one parallel phase: A in chunks of slivers, then B
             int aChunk = Math.max(1, 8192 / Math.max(1, k)), bChunk = Math.max(1, 2048 / Math.max(1, k));
@@ -277,8 +288,27 @@ final class VectorGemm implements KernelSupport.Gemm {
             int s0 = (int) ((long) mp * r / rowBlocks), s1 = (int) ((long) mp * (r + 1) / rowBlocks);
             int t0 = (int) ((long) np * q / colBlocks), t1 = (int) ((long) np * (q + 1) / colBlocks);
             Scratch mine = parallel ? SCRATCH.get() : s;
-            macro(m, n, k, alpha, beta, ap, bp, c, cOff, ldc, s0, s1, t0, t1, mine, streamed);
+            macro(m, n, k, alpha, beta, ap, bp, c, cOff, ldc, s0, s1, t0, t1, mine, streamed, inPlace);
         });
+    }
+
+    /**
+     * The most B slivers (of {@link #NR} columns) for which op(A) is read in place rather than packed.
+     * Over one sliver each element of A is used once, so packing it costs a pass over A for nothing:
+     * one thread, 512 x 512 x 64 (M x K x N) ran at 136 GFLOPS packed (the Winograd point products of
+     * a 4x4 image at batch 64).
+     */
+    static final int IN_PLACE_MAX_SLIVERS = 4;
+
+    /** Whether op(A) may be read in place (tests turn it off to compare with the packed path). */
+    static volatile boolean inPlaceA = true;
+
+    /** Unpacked op(A), read in place by the tiles of full slivers. */
+    private record InPlaceA(boolean transA, float[] a, int aOff, int lda) {
+        /** Where op(A)'s row i0 starts in a (k 0). */
+        int rowOffset(int i0) {
+            return transA ? aOff + i0 : aOff + i0 * lda;
+        }
     }
 
     /** Unpacked op(B), for a task to pack its slivers' K blocks itself just before use. */
@@ -296,7 +326,7 @@ final class VectorGemm implements KernelSupport.Gemm {
      */
     private static void macro(int m, int n, int k, float alpha, float beta, float[] ap, float[] bp,
                               float[] c, int cOff, int ldc, int s0, int s1, int t0, int t1, Scratch scratch,
-                              StreamedB streamed) {
+                              StreamedB streamed, InPlaceA inPlace) {
         int kcMax = Tuning.GEMM_KC;
         float[] tile = scratch.tile;
         for (int pc = 0; pc < k; pc += kcMax) {
@@ -317,7 +347,12 @@ final class VectorGemm implements KernelSupport.Gemm {
                 for (int sl = s0; sl < s1; sl++) {
                     int i0 = sl * MR, mr = Math.min(MR, m - i0);
                     int ai = sl * MR * k + pc * MR;
-                    if (!WIDE) GemmTiles.packed4x2(kc, ap, ai, bs, bi, tile);
+                    if (inPlace != null && mr == MR) {
+                        int ri = inPlace.rowOffset(i0);
+                        if (inPlace.transA) GemmTiles.inPlace6x4(kc, inPlace.a, ri + pc * inPlace.lda, 1, inPlace.lda, bs, bi, tile);
+                        else GemmTiles.inPlace6x4Rows(kc, inPlace.a, ri + pc, inPlace.lda, bs, bi, tile);
+                    } else if (inPlace != null) GemmTiles.packed6x4(kc, ap, pc * MR, bs, bi, tile);
+                    else if (!WIDE) GemmTiles.packed4x2(kc, ap, ai, bs, bi, tile);
                     else if (MR == 6) GemmTiles.packed6x4(kc, ap, ai, bs, bi, tile);
                     else GemmTiles.packed5x4(kc, ap, ai, bs, bi, tile);
                     if (mr == MR && nc == NR) {

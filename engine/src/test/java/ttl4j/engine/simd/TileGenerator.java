@@ -86,7 +86,11 @@ public final class TileGenerator {
         /** In place, row stride ars and k stride aks (op(A) either way round). */
         STRIDED,
         /** In place, row-major (k stride 1), so the JIT hoists the bounds checks. */
-        ROWS
+        ROWS,
+        /** In place (row stride ars, k stride aks) against a packed B sliver of the blocked path, K block kc. */
+        SLIVER,
+        /** In place, row-major, against a packed B sliver of the blocked path, K block kc. */
+        SLIVER_ROWS
     }
 
     private static String gemmTiles() {
@@ -94,8 +98,8 @@ public final class TileGenerator {
         s.line("/**");
         s.line(" * The GEMM's register tiles ({@code VectorGemm}): rows of op(A) times packed op(B) into raw sums, tile");
         s.line(" * row r vector j at {@code (r * vectors + j) * VL}. The blocked path's micro-kernels read a packed A sliver");
-        s.line(" * and a B sliver of {@link #NR} floats per k; the thin path's read A in place and one or two packed B");
-        s.line(" * vectors per k. Raw sums go to a small L1-resident tile and alpha, beta and C are applied by the");
+        s.line(" * (or, over a single B sliver, A in place) and a B sliver of {@link #NR} floats per k; the thin path's read");
+        s.line(" * A in place and one or two packed B vectors per k. Raw sums go to a small L1-resident tile and alpha, beta and C are applied by the");
         s.line(" * caller: keeping these methods small matters, since C1 gives up on a larger one (\"out of virtual");
         s.line(" * registers\") and on JDK 17 the kernel can then stay interpreted for seconds.");
         s.line(" */");
@@ -113,6 +117,9 @@ public final class TileGenerator {
         gemm(s, "packed6x4", ASource.PACKED, 6, 4);
         gemm(s, "packed5x4", ASource.PACKED, 5, 4);
         gemm(s, "packed4x2", ASource.PACKED, 4, 2);
+        // the blocked path's tile over a single B sliver, A read where it is (each element is used once)
+        gemm(s, "inPlace6x4Rows", ASource.SLIVER_ROWS, 6, 4);
+        gemm(s, "inPlace6x4", ASource.SLIVER, 6, 4);
         gemm(s, "thin12x1Rows", ASource.ROWS, 12, 1);
         gemm(s, "thin12x1", ASource.STRIDED, 12, 1);
         gemm(s, "thin6x1", ASource.STRIDED, 6, 1);
@@ -133,7 +140,8 @@ public final class TileGenerator {
 
     /** One GEMM tile: rows x vecs accumulators c{r}_{j}, one broadcast of A per row feeding the row's vecs FMAs. */
     static void gemm(Src s, String name, ASource src, int rows, int vecs) {
-        if (src == ASource.PACKED && vecs != 4 && vecs != 2) throw new IllegalArgumentException("packed B slivers are 4 or 2 vectors wide");
+        boolean sliver = src == ASource.PACKED || src == ASource.SLIVER || src == ASource.SLIVER_ROWS;
+        if (sliver && vecs != 4 && vecs != 2) throw new IllegalArgumentException("packed B slivers are 4 or 2 vectors wide");
         s.line("");
         String plural = vecs == 1 ? "vector" : "vectors";
         switch (src) {
@@ -152,21 +160,35 @@ public final class TileGenerator {
                         + vecs + " packed B " + plural + " per k. */");
                 s.line("    static void " + name + "(int k, float[] a, int ai, int lda, float[] bp, float[] tile) {");
             }
+            case SLIVER -> {
+                s.line("    /** " + rows + " rows of op(A) in place (row stride ars, k stride aks) times a packed B sliver (NR" + vecs
+                        + " floats per k from bi) over kc k steps; raw sums to tile. */");
+                s.line("    static void " + name + "(int kc, float[] a, int ai, int ars, int aks, float[] bp, int bi, float[] tile) {");
+            }
+            case SLIVER_ROWS -> {
+                s.line("    /** " + rows + " rows of row-major A in place times a packed B sliver (NR" + vecs
+                        + " floats per k from bi) over kc k steps; raw sums to tile. */");
+                s.line("    static void " + name + "(int kc, float[] a, int ai, int lda, float[] bp, int bi, float[] tile) {");
+            }
         }
         String in = "        ";
         s.declare(in, "FloatVector", accumulators("c", rows, vecs, "FloatVector.zero(S)"), vecs);
-        String rowStride = src == ASource.STRIDED ? "ars" : "lda";
+        boolean strided = src == ASource.STRIDED || src == ASource.SLIVER;
+        String rowStride = strided ? "ars" : "lda";
         if (src != ASource.PACKED && rows > 1) {
             List<String> offs = new ArrayList<>();
             for (int r = 1; r < rows; r++) offs.add("a" + r + " = " + (r == 1 ? "ai" : "a" + (r - 1)) + " + " + rowStride);
             s.declare(in, "int", offs, 0);
         }
-        String count = src == ASource.PACKED ? "kc" : "k";
+        String count = sliver ? "kc" : "k";
         s.line(in + "for (int p = 0; p < " + count + "; p++) {");
         String body = in + "    ";
         String bBase;
         if (src == ASource.PACKED) {
             s.line(body + "int bo = bi + p * NR" + vecs + ", ao = ai + p * " + rows + ";");
+            bBase = "bo";
+        } else if (sliver) {
+            s.line(body + "int bo = bi + p * NR" + vecs + ";");
             bBase = "bo";
         } else {
             bBase = vecs == 1 ? "p * VL" : "p * " + vecs + " * VL";
@@ -174,12 +196,12 @@ public final class TileGenerator {
         for (int j = 0; j < vecs; j++) {
             s.line(body + "FloatVector b" + j + " = FloatVector.fromArray(S, bp, " + plus(bBase, vl(j)) + ");");
         }
-        if (src == ASource.STRIDED) s.line(body + "int q = p * aks;");
+        if (strided) s.line(body + "int q = p * aks;");
         for (int r = 0; r < rows; r++) {
             String elem = switch (src) {
                 case PACKED -> "ap[" + plus("ao", r == 0 ? "" : String.valueOf(r)) + "]";
-                case STRIDED -> "a[" + (r == 0 ? "ai" : "a" + r) + " + q]";
-                case ROWS -> "a[" + (r == 0 ? "ai" : "a" + r) + " + p]";
+                case STRIDED, SLIVER -> "a[" + (r == 0 ? "ai" : "a" + r) + " + q]";
+                case ROWS, SLIVER_ROWS -> "a[" + (r == 0 ? "ai" : "a" + r) + " + p]";
             };
             String broadcast = "FloatVector.broadcast(S, " + elem + ")";
             if (vecs == 1) {
