@@ -32,8 +32,8 @@ import ttl4j.engine.Tuning;
  * instead of one tile row of 1 to 8 tiles (on 64->64 at 32x32, batch 64, one thread, the strips
  * and gathers took 11 ms of a 35 ms forward pass, the straight reads 5.5); the output
  * tiles are gathered into their contiguous output rows the same way, or interleaved into them
- * where the windows are read straight. One-tile images (4x4) gather each window point across the
- * images and add the input gradient image by image. {@link #backward} makes both gradients with
+ * where the windows are read straight. One-tile images (4x4) are read into their window points, and
+ * their input gradient added, image by image. {@link #backward} makes both gradients with
  * one transform of dY.
  *
  * <p>Workspace: the batch is processed in chunks of whole tile rows, at most
@@ -147,16 +147,6 @@ final class WinogradConv {
          * output stage (this one depends on the chunk's tile count and is refilled per chunk).
          */
         int[] inMap = new int[0], gradMap = new int[0], outMap = new int[0];
-        /** Per image of a chunk of one-tile images, where its plane starts (refilled per transform). */
-        int[] imageMap = new int[0];
-
-        /** {@link #imageMap} for tc images, planes {@code step} floats apart. */
-        int[] imageMap(int tc, int step) {
-            if (imageMap.length < tc) imageMap = new int[tc];
-            for (int j = 0; j < tc; j++) imageMap[j] = j * step;
-            return imageMap;
-        }
-
         /** dU summed over chunks while U is in {@link #u}: only for {@link #backward} of layers in several chunks. */
         float[] du = new float[0];
 
@@ -196,7 +186,7 @@ final class WinogradConv {
     static long cachedFloats() {
         Workspace ws = WORKSPACE.get();
         long n = (long) ws.u.length + ws.du.length + ws.v.length + ws.mo.length + ws.inMap.length + ws.gradMap.length
-                + ws.outMap.length + ws.imageMap.length;
+                + ws.outMap.length;
         for (float[] t : ws.task) if (t != null) n += t.length;
         return n;
     }
@@ -413,12 +403,11 @@ final class WinogradConv {
         int[] map = ws.inMap;
         int pw = g.padW;
         boolean direct = directWindows && tr.windowsFast(g.tilesW, m), single = directWindows && g.tilesH == 1 && g.tilesW == 1;
-        int[] images = single ? ws.imageMap(tc, c * h * wd) : null;
         split(g, c, (long) c * tt * tc, ws, (c0, c1, sc) -> {
             // sc: gathered windows (t, t, T), then B^T along columns (t, t, T), then the strips: per
             // tile row its t input rows, zero-padded to the windows' width (zero rows outside the input);
             // or, where the window columns can be read straight from X's rows, no strips; or, with
-            // one tile per image, each window point gathered across the images, the padding zero
+            // one tile per image, each image's plane read once into its window points, the padding zero
             int hs = tt * tc;
             int[] rows = direct ? new int[r1 - r0] : null;
             for (int ic = c0; ic < c1; ic++) {
@@ -427,9 +416,9 @@ final class WinogradConv {
                         for (int i = 0; i < t; i++) {
                             int ih = r - g.padH, iw = i - pw, d = (r * t + i) * tc;
                             if (ih < 0 || ih >= h || iw < 0 || iw >= wd) Arrays.fill(sc, d, d + tc, 0f);
-                            else tr.gather(x, xOff + (r0 * c + ic) * h * wd + ih * wd + iw, images, 0, sc, d, tc);
                         }
                     }
+                    planesToPoints(x, xOff + (r0 * c + ic) * h * wd, c * h * wd, tc, h, wd, g.padH, pw, t, sc, 0);
                 } else if (direct) {
                     for (int r = 0; r < t; r++) {
                         for (int row = r0; row < r1; row++) {
@@ -445,6 +434,25 @@ final class WinogradConv {
                 for (int j = 0; j < t; j++) tr.combine(t, t, bt, sc, hs + j * tc, t * tc, v, vOff + (j * c + ic) * tc, t * c * tc, tc);
             }
         });
+    }
+
+    /**
+     * One-tile images: the planes {@code src[plane + j step]} (rows x cols: X's H x W, or dY's P x Q)
+     * of images j < tc as window points, element (a, b) to {@code dst[dOff + ((a + rowPad) span + b + colPad) tc + j]};
+     * the points outside the plane are the caller's. Image after image, so each plane (one or two
+     * cache lines on VGG-16's 4x4 layers) is read once: gathered point after point across the
+     * images, 32 KB apart, the lines left L1 and L2 between points (the input transform of
+     * 512->512 at 4x4, batch 64, took 2 ms and its gradient twin 11).
+     */
+    private static void planesToPoints(float[] src, int plane, int step, int tc, int rows, int cols, int rowPad, int colPad,
+                                       int span, float[] dst, int dOff) {
+        for (int j = 0; j < tc; j++) {
+            int from = plane + j * step;
+            for (int a = 0; a < rows; a++) {
+                int d = dOff + ((a + rowPad) * span + colPad) * tc + j, sRow = from + a * cols;
+                for (int b = 0; b < cols; b++) dst[d + b * tc] = src[sRow + b];
+            }
+        }
     }
 
     /** The gathered windows (t, t, T) of channel ic through zero-padded strips of X's rows and the tile map. */
@@ -476,12 +484,11 @@ final class WinogradConv {
         int[] map = ws.gradMap;
         int gw = g.gradW, strip = g.stripOffset();
         boolean direct = directWindows && tr.windowsFast(g.tilesW, m), single = directWindows && g.tilesH == 1 && g.tilesW == 1;
-        int[] images = single ? ws.imageMap(tc, k * p * q) : null;
         split(g, k, (long) k * g.tt * tc, ws, (k0, k1, sc) -> {
             // sc: gathered tiles (m, m, T), then A along columns (m, t, T), then the strips: per tile
             // row its m rows of dY, zero past the bottom and right edges (no strips where the tile
             // columns can be read straight from dY's rows, or, with one tile per image, gathered
-            // across the images point by point)
+            // image by image)
             int hs = m * m * tc;
             int[] rows = direct ? new int[r1 - r0] : null;
             for (int ik = k0; ik < k1; ik++) {
@@ -490,9 +497,9 @@ final class WinogradConv {
                         for (int i = 0; i < m; i++) {
                             int d = (b * m + i) * tc;
                             if (b >= p || i >= q) Arrays.fill(sc, d, d + tc, 0f);
-                            else tr.gather(dy, dyOff + (r0 * k + ik) * p * q + b * q + i, images, 0, sc, d, tc);
                         }
                     }
+                    planesToPoints(dy, dyOff + (r0 * k + ik) * p * q, k * p * q, tc, p, q, 0, 0, m, sc, 0);
                 } else if (direct) {
                     for (int b = 0; b < m; b++) {
                         for (int row = r0; row < r1; row++) {
@@ -573,16 +580,14 @@ final class WinogradConv {
                 for (int j = 0; j < t; j++) tr.combine(t, t, bm, dv, (j * c + ic) * tc, t * c * tc, sc, j * tc, t * tc, tc);
                 for (int r = 0; r < t; r++) tr.combine(t, t, bm, sc, r * t * tc, tc, sc, ws2 + r * t * tc, tc, tc);
                 if (directWindows && g.tilesH == 1 && tw == 1) {
-                    // one tile per image: every element of dX has one term, so image after image per
-                    // window point gives the same sums as tile by tile (a 4 x 4 image: 16 of 36 points)
-                    for (int r = 0; r < t; r++) {
-                        int ih = r - g.padH;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int i = 0; i < t; i++) {
-                            int iw = i - g.padW;
-                            if (iw < 0 || iw >= wd) continue;
-                            int src = ws2 + (r * t + i) * tc, dst = dxOff + (r0 * c + ic) * h * wd + ih * wd + iw, step = c * h * wd;
-                            for (int j = 0; j < tc; j++) dx[dst + j * step] += sc[src + j];
+                    // one tile per image: every element of dX has one term, so image after image
+                    // gives the same sums as tile by tile (a 4 x 4 image: 16 of 36 points)
+                    int plane = dxOff + (r0 * c + ic) * h * wd, step = c * h * wd;
+                    for (int j = 0; j < tc; j++) {
+                        int dst = plane + j * step;
+                        for (int ih = 0; ih < h; ih++) {
+                            int src = ws2 + ((ih + g.padH) * t + g.padW) * tc + j, row = dst + ih * wd;
+                            for (int iw = 0; iw < wd; iw++) dx[row + iw] += sc[src + iw * tc];
                         }
                     }
                     continue;
