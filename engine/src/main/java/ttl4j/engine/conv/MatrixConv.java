@@ -150,19 +150,31 @@ final class MatrixConv {
         int kpq = k * pq, chw = c * hw;
         float[] dt = workspace(s);
         Engine.kernels().gemm(true, false, kpq, chw, n, 1f, dy, dyOff, kpq, x, xOff, chw, 0f, dt, 0, chw);
+        // per tap, where its dT entries are from the (k, c) block's first one, outputs then inputs in
+        // order: one sum per tap in a local (accumulated in a per-tap array through the Links' two
+        // levels of indices, the fold took 11 of the pass's 14.5 ms on 512->512 at 2x2, one thread)
         Links links = Links.of(s);
+        int[] count = new int[rs];
+        for (int[] tp : links.taps) for (int e : tp) count[e]++;
+        int[][] offsets = new int[rs][];
+        for (int e = 0; e < rs; e++) offsets[e] = new int[count[e]];
+        java.util.Arrays.fill(count, 0);
+        for (int o = 0; o < pq; o++) {
+            for (int j = 0; j < links.inputs[o].length; j++) {
+                int e = links.taps[o][j];
+                offsets[e][count[e]++] = o * chw + links.inputs[o][j];
+            }
+        }
         Parallel.forRanges(k, Parallel.worthSplittingElements(matrixFloats(s)), (k0, k1) -> {
-            float[] acc = new float[rs];
             for (int ik = k0; ik < k1; ik++) {
                 for (int ic = 0; ic < c; ic++) {
-                    java.util.Arrays.fill(acc, 0f);
-                    for (int o = 0; o < pq; o++) {
-                        int src = (ik * pq + o) * chw + ic * hw;
-                        int[] in = links.inputs[o], tp = links.taps[o];
-                        for (int j = 0; j < in.length; j++) acc[tp[j]] += dt[src + in[j]];
+                    int src = ik * pq * chw + ic * hw, d = dwOff + (ik * c + ic) * rs;
+                    for (int e = 0; e < rs; e++) {
+                        int[] off = offsets[e];
+                        float acc = 0f;
+                        for (int j = 0; j < off.length; j++) acc += dt[src + off[j]];
+                        dw[d + e] = beta == 0f ? acc : acc + dw[d + e];
                     }
-                    int d = dwOff + (ik * c + ic) * rs;
-                    for (int e = 0; e < rs; e++) dw[d + e] = beta == 0f ? acc[e] : acc[e] + dw[d + e];
                 }
             }
         });
