@@ -25,13 +25,13 @@ class MemoryEstimateTest {
     }
 
     @Test
-    void countsTheTransformedInputAWinogradConvolutionKeeps() {
+    void countsTheTransformedInputAndFiltersAWinogradConvolutionKeeps() {
         Sequential m = ModelSpec.build("conv(64,k=3,p=1)|relu|conv(64,k=3,p=1)", new int[] {3, 32, 32}, 1);
         MemoryEstimate e = MemoryEstimate.of(m, new int[] {3, 32, 32}, 64, 64, Adam.adam(), 0);
         long perSample = 3 * 32 * 32 + 3 * 2 * (64 * 32 * 32);
         long kept = ttl4j.engine.conv.Convolutions.savedInputFloats(ttl4j.engine.conv.ConvShape.of(64, 64, 32, 32, 64, 3, 1, 1));
-        assertEquals(36L * 64 * 64 * 64, kept, "F(4x4) on 32x32: 64 tiles of 36 points per channel and image");
-        assertEquals(4L * (64 * perSample + kept), e.activationBytes(), "the second layer keeps its transformed input; the first, direct, nothing");
+        assertEquals(36L * 64 * 64 * 64 + 36L * 64 * 64, kept, "F(4x4) on 32x32: 64 tiles of 36 points per channel and image, and the 36 points of each filter");
+        assertEquals(4L * (64 * perSample + kept), e.activationBytes(), "the second layer keeps its transformed input and filters; the first, direct, nothing");
     }
 
     @Test

@@ -86,9 +86,10 @@ public final class Convolutions {
     }
 
     /**
-     * Floats a training forward pass can keep for the weight gradient of the same X (the transformed
-     * input, when the shape's plan runs both passes with one Winograd algorithm), or 0 when the
-     * plan has nothing to keep. About 2.25 times X's size with F(4x4, 3x3).
+     * Floats a training forward pass can keep for the backward pass of the same X and W (the
+     * transformed input and filters, when the shape's plan runs all passes with one Winograd
+     * algorithm), or 0 when the plan has nothing to keep. With F(4x4, 3x3), about 2.25 times X's
+     * size and 4 times W's.
      */
     public static long savedInputFloats(ConvShape s) {
         return s.batch() == 0 ? 0 : savedInputFloats(s, plan(s));
@@ -191,15 +192,17 @@ public final class Convolutions {
      * The weight (and bias) gradient and, when {@code dx} is not null, the input gradient of the
      * same dY, as {@link #backwardWeights(ConvShape, float[], int, float[], int, float, float[], int,
      * float[], int, float[])} then {@link #backwardData} would give them, the same bits. Where both
-     * passes run one Winograd algorithm and {@code saved} holds the forward's transformed input, dY
-     * is transformed once for both instead of once each (on VGG-16 at batch 64 that transform is
-     * 3-5 ms per layer and pass on one thread). The outputs must not overlap each other or the inputs.
+     * passes run one Winograd algorithm and {@code saved} holds what the forward of this X and W kept,
+     * dY is transformed once for both instead of once each (on VGG-16 at batch 64 that transform is
+     * 3-5 ms per layer and pass on one thread) and the filters are not transformed again. The
+     * outputs must not overlap each other or the inputs.
      */
     public static void backward(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float[] w, int wOff, float beta,
                                 float[] dw, int dwOff, float[] db, int dbOff, float[] saved, float[] dx, int dxOff) {
         ConvPlan p = dx == null || s.batch() == 0 ? null : plan(s);
         boolean winograd = p != null && (p.backwardData() == ConvAlgorithm.WINOGRAD_2X2 || p.backwardData() == ConvAlgorithm.WINOGRAD_4X4);
-        if (!winograd || p.backwardWeights() != p.backwardData() || saved == null) {
+        // the kept U is the forward's: its algorithm must be the input gradient's too
+        if (!winograd || p.backwardWeights() != p.backwardData() || p.forward() != p.backwardData() || saved == null) {
             backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff, saved);
             if (dx != null) backwardData(s, dy, dyOff, w, wOff, dx, dxOff);
             return;

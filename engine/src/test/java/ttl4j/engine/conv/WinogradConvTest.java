@@ -297,8 +297,8 @@ class WinogradConvTest {
         float[] wd = new float[direct.weightSize()];
         long need = Convolutions.savedInputFloats(wino);
         assertEquals(ConvAlgorithm.WINOGRAD_4X4, Convolutions.plan(wino).forward());
-        assertEquals(WinogradConv.savedFloats(wino, ConvAlgorithm.WINOGRAD_4X4), need, "a winograd plan keeps its transformed input");
-        assertEquals(36L * 64 * 4 * 8 * 8, need, "t^2 C floats per tile");
+        assertEquals(WinogradConv.savedFloats(wino, ConvAlgorithm.WINOGRAD_4X4), need, "a winograd plan keeps its transformed input and filters");
+        assertEquals(36L * 64 * 4 * 8 * 8 + 36L * 64 * 64, need, "t^2 C floats per tile, then t^2 K C");
         assertEquals(0, Convolutions.savedInputFloats(direct), "a direct plan keeps nothing");
         float[] x = new float[wino.inputSize()], w = new float[wino.weightSize()], y = new float[wino.outputSize()];
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
