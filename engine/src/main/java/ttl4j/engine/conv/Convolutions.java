@@ -98,6 +98,7 @@ public final class Convolutions {
     private static long savedInputFloats(ConvShape s, ConvPlan p) {
         ConvAlgorithm a = p.forward();
         boolean winograd = a == ConvAlgorithm.WINOGRAD_2X2 || a == ConvAlgorithm.WINOGRAD_4X4;
+        if (a == ConvAlgorithm.MATRIX && p.backwardData() == a) return MatrixConv.matrixFloats(s);
         return winograd && p.backwardWeights() == a ? WinogradConv.savedFloats(s, a) : 0;
     }
 
@@ -117,7 +118,8 @@ public final class Convolutions {
         ConvPlan p = plan(s);
         if (save != null) {
             checkSaved("conv2d forward", s, p, save);
-            WinogradConv.forward(s, p.forward(), x, xOff, w, wOff, bias, bOff, y, yOff, save);
+            if (p.forward() == ConvAlgorithm.MATRIX) MatrixConv.forward(s, x, xOff, w, wOff, bias, bOff, y, yOff, save);
+            else WinogradConv.forward(s, p.forward(), x, xOff, w, wOff, bias, bOff, y, yOff, save);
             return;
         }
         run(s, p.forward(), x, xOff, w, wOff, bias, bOff, y, yOff);
@@ -200,6 +202,14 @@ public final class Convolutions {
     public static void backward(ConvShape s, float[] x, int xOff, float[] dy, int dyOff, float[] w, int wOff, float beta,
                                 float[] dw, int dwOff, float[] db, int dbOff, float[] saved, float[] dx, int dxOff) {
         ConvPlan p = dx == null || s.batch() == 0 ? null : plan(s);
+        if (p != null && saved != null && p.forward() == ConvAlgorithm.MATRIX && p.backwardData() == ConvAlgorithm.MATRIX) {
+            // the matrix the forward built from this W, kept: the input gradient's GEMM reads it
+            checkData(s, dy, dyOff, w, wOff, dx, dxOff);
+            checkSaved("conv2d input gradient", s, p, saved);
+            backwardWeights(s, x, xOff, dy, dyOff, beta, dw, dwOff, db, dbOff, null);
+            MatrixConv.backwardData(s, dy, dyOff, saved, dx, dxOff);
+            return;
+        }
         boolean winograd = p != null && (p.backwardData() == ConvAlgorithm.WINOGRAD_2X2 || p.backwardData() == ConvAlgorithm.WINOGRAD_4X4);
         // the kept U is the forward's: its algorithm must be the input gradient's too
         if (!winograd || p.backwardWeights() != p.backwardData() || p.forward() != p.backwardData() || saved == null) {

@@ -125,8 +125,18 @@ final class MatrixConv {
     }
 
     static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff) {
+        forward(s, x, xOff, w, wOff, bias, bOff, y, yOff, null);
+    }
+
+    /**
+     * The forward pass; with {@code keep} not null ({@link #matrixFloats} long) T is built there instead
+     * of in the workspace, for {@link #backwardData(ConvShape, float[], int, float[], float[], int)} of the
+     * same W (building T took 2 ms of a 7 ms pass on 512->512 at 2x2, batch 64, one thread).
+     */
+    static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff, float[] y, int yOff,
+                        float[] keep) {
         int n = s.batch(), k = s.outC(), pq = s.outH() * s.outW(), kpq = k * pq, chw = s.inC() * s.inH() * s.inW();
-        float[] t = workspace(s);
+        float[] t = keep == null ? workspace(s) : keep;
         build(s, w, wOff, t);
         Kernels kr = Engine.kernels();
         kr.gemm(false, true, n, kpq, chw, 1f, x, xOff, chw, t, 0, chw, 0f, y, yOff, kpq);
@@ -138,9 +148,14 @@ final class MatrixConv {
     }
 
     static void backwardData(ConvShape s, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff) {
-        int n = s.batch(), kpq = s.outC() * s.outH() * s.outW(), chw = s.inC() * s.inH() * s.inW();
         float[] t = workspace(s);
         build(s, w, wOff, t);
+        backwardData(s, dy, dyOff, t, dx, dxOff);
+    }
+
+    /** The input gradient through T already built (by the forward of the same W). */
+    static void backwardData(ConvShape s, float[] dy, int dyOff, float[] t, float[] dx, int dxOff) {
+        int n = s.batch(), kpq = s.outC() * s.outH() * s.outW(), chw = s.inC() * s.inH() * s.inW();
         Engine.kernels().gemm(false, false, n, chw, kpq, 1f, dy, dyOff, kpq, t, 0, chw, 0f, dx, dxOff, chw);
     }
 

@@ -129,4 +129,31 @@ class MatrixConvTest {
             Parallel.setThreads(before);
         }
     }
+
+    @Test
+    void aTrainingForwardKeepsTheMatrixForTheInputGradientAndChangesNoBits() {
+        // batch 64 on the 2x2 layer: the automatic plan is the matrix form
+        ConvShape s = ConvShape.of(64, 32, 2, 2, 16, 3, 1, 1);
+        assertEquals(ConvAlgorithm.MATRIX, Convolutions.plan(s).forward());
+        assertEquals(MatrixConv.matrixFloats(s), Convolutions.savedInputFloats(s), "T is kept");
+        SplittableRandom r = new SplittableRandom(5);
+        float[] x = random(r, s.inputSize()), w = random(r, s.weightSize()), b = random(r, s.outC()), dy = random(r, s.outputSize());
+        float[] y1 = new float[s.outputSize()], y2 = new float[s.outputSize()], kept = garbage((int) Convolutions.savedInputFloats(s));
+        Convolutions.forward(s, x, 0, w, 0, b, 0, y1, 0);
+        Convolutions.forward(s, x, 0, w, 0, b, 0, y2, 0, kept);
+        assertTrue(Arrays.equals(y1, y2), "the forward's bits");
+        // another layer's passes in between reuse the workspace, not the kept matrix
+        ConvShape other = ConvShape.of(64, 16, 2, 2, 32, 3, 1, 1);
+        Convolutions.backwardData(other, random(r, other.outputSize()), 0, random(r, other.weightSize()), 0, new float[other.inputSize()], 0);
+        float[] dw1 = garbage(s.weightSize()), db1 = garbage(s.outC()), dx1 = garbage(s.inputSize());
+        float[] dw2 = garbage(s.weightSize()), db2 = garbage(s.outC()), dx2 = garbage(s.inputSize());
+        Convolutions.backwardWeights(s, x, 0, dy, 0, 0f, dw1, 0, db1, 0);
+        Convolutions.backwardData(s, dy, 0, w, 0, dx1, 0);
+        Convolutions.backward(s, x, 0, dy, 0, w, 0, 0f, dw2, 0, db2, 0, kept, dx2, 0);
+        assertTrue(Arrays.equals(dw1, dw2) && Arrays.equals(db1, db2), "the weight and bias gradients' bits");
+        assertTrue(Arrays.equals(dx1, dx2), "the input gradient's bits");
+        DirectConvTest.checkForward(s, x, w, b, y2, "matrix, kept");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Convolutions.backward(s, x, 0, dy, 0, w, 0, 0f, dw2, 0, db2, 0, new float[16], dx2, 0));
+    }
 }
