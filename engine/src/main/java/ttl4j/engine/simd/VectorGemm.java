@@ -295,8 +295,9 @@ final class VectorGemm implements KernelSupport.Gemm {
     /**
      * The most B slivers (of {@link #NR} columns) for which op(A) is read in place rather than packed.
      * Over one sliver each element of A is used once, so packing it costs a pass over A for nothing:
-     * one thread, 512 x 512 x 64 (M x K x N) ran at 136 GFLOPS packed (the Winograd point products of
-     * a 4x4 image at batch 64).
+     * one thread, 512 x 512 x 64 (M x K x N, the Winograd point products of a 4x4 image at batch 64)
+     * ran at 136 GFLOPS packed and 179-203 in place; over two to four slivers it still paid
+     * (512 x 512 x 128 157 -> 182, 2048 x 512 x 128 137 -> 177; 512 x 512 x 256 the same either way).
      */
     static final int IN_PLACE_MAX_SLIVERS = 4;
 
