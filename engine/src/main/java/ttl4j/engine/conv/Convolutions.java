@@ -86,10 +86,10 @@ public final class Convolutions {
     }
 
     /**
-     * Floats a training forward pass can keep for the backward pass of the same X and W (the
-     * transformed input and filters, when the shape's plan runs all passes with one Winograd
-     * algorithm), or 0 when the plan has nothing to keep. With F(4x4, 3x3), about 2.25 times X's
-     * size and 4 times W's.
+     * Floats a training forward pass can keep for the backward pass of the same X and W, or 0 when
+     * the plan has nothing to keep: the transformed input and filters where the forward and weight
+     * gradient run one Winograd algorithm (with F(4x4, 3x3) about 2.25 times X's size and 4 times
+     * W's), the matrix T where the forward and input gradient run the matrix form (K P Q C H W).
      */
     public static long savedInputFloats(ConvShape s) {
         return s.batch() == 0 ? 0 : savedInputFloats(s, plan(s));
@@ -104,8 +104,9 @@ public final class Convolutions {
 
     /**
      * {@link #forward}, also keeping in {@code save} (null, or at least {@link #savedInputFloats}
-     * long, which must not be 0) what {@link #backwardWeights(ConvShape, float[], int, float[], int,
-     * float, float[], int, float[], int, float[]) backwardWeights} of the same X can reuse.
+     * long, which must not be 0) what {@link #backward} (and, for Winograd, {@link #backwardWeights(ConvShape,
+     * float[], int, float[], int, float, float[], int, float[], int, float[]) backwardWeights}) of the
+     * same X and W can reuse.
      */
     public static void forward(ConvShape s, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
                                float[] y, int yOff, float[] save) {
@@ -127,7 +128,7 @@ public final class Convolutions {
 
     private static void checkSaved(String what, ConvShape s, ConvPlan p, float[] save) {
         long need = savedInputFloats(s, p);
-        if (need == 0) throw new IllegalArgumentException(what + ": the plan of " + s + " keeps nothing for the weight gradient");
+        if (need == 0) throw new IllegalArgumentException(what + ": the plan of " + s + " keeps nothing for the backward pass");
         if (save.length < need) {
             throw new IllegalArgumentException(what + ": the kept input needs " + need + " floats, the array has " + save.length);
         }

@@ -88,6 +88,25 @@ final class MatrixConv {
             }
             return new Links(inputs, taps);
         }
+
+        /**
+         * Per tap (of rs), the offsets of its entries in a (k, c) block of dT (rows chw floats apart):
+         * {@code o chw + input}, outputs then inputs in increasing order.
+         */
+        int[][] byTap(int rs, int chw) {
+            int[] count = new int[rs];
+            for (int[] tp : taps) for (int e : tp) count[e]++;
+            int[][] offsets = new int[rs][];
+            for (int e = 0; e < rs; e++) offsets[e] = new int[count[e]];
+            java.util.Arrays.fill(count, 0);
+            for (int o = 0; o < taps.length; o++) {
+                for (int j = 0; j < taps[o].length; j++) {
+                    int e = taps[o][j];
+                    offsets[e][count[e]++] = o * chw + inputs[o][j];
+                }
+            }
+            return offsets;
+        }
     }
 
     /**
@@ -165,21 +184,10 @@ final class MatrixConv {
         int kpq = k * pq, chw = c * hw;
         float[] dt = workspace(s);
         Engine.kernels().gemm(true, false, kpq, chw, n, 1f, dy, dyOff, kpq, x, xOff, chw, 0f, dt, 0, chw);
-        // per tap, where its dT entries are from the (k, c) block's first one, outputs then inputs in
-        // order: one sum per tap in a local (accumulated in a per-tap array through the Links' two
-        // levels of indices, the fold took 11 of the pass's 14.5 ms on 512->512 at 2x2, one thread)
-        Links links = Links.of(s);
-        int[] count = new int[rs];
-        for (int[] tp : links.taps) for (int e : tp) count[e]++;
-        int[][] offsets = new int[rs][];
-        for (int e = 0; e < rs; e++) offsets[e] = new int[count[e]];
-        java.util.Arrays.fill(count, 0);
-        for (int o = 0; o < pq; o++) {
-            for (int j = 0; j < links.inputs[o].length; j++) {
-                int e = links.taps[o][j];
-                offsets[e][count[e]++] = o * chw + links.inputs[o][j];
-            }
-        }
+        // one sum per tap in a local, over the tap's dT entries in order (accumulated in a per-tap
+        // array through the Links' two levels of indices, the fold took 11 of the pass's 14.5 ms on
+        // 512->512 at 2x2, one thread)
+        int[][] offsets = Links.of(s).byTap(rs, chw);
         Parallel.forRanges(k, Parallel.worthSplittingElements(matrixFloats(s)), (k0, k1) -> {
             for (int ik = k0; ik < k1; ik++) {
                 for (int ic = 0; ic < c; ic++) {
